@@ -1,0 +1,324 @@
+// The bounds-checked ELF reader. Rules (bloaty's and LLVM ELFFile's): every offset and size comes
+// from an untrusted file, so each is checked in subtraction form before use (`size - off < n`,
+// which cannot overflow, never `off + n > size`), and fields are copied out with memcpy, never
+// read through a pointer cast into the buffer. Both byte orders and both classes are handled.
+#include "elfpack/elf_file.h"
+
+#include <bit>
+#include <cstring>
+#include <sstream>
+
+#include "elfpack/error.h"
+#include "elfpack/mapped_file.h"
+
+namespace elfpack {
+
+namespace {
+
+constexpr uint32_t kPtLoad = 1;
+constexpr uint32_t kPtDynamic = 2;
+constexpr uint32_t kPtInterp = 3;
+constexpr int64_t kDtNull = 0;
+constexpr int64_t kDtNeeded = 1;
+constexpr int64_t kDtStrtab = 5;
+constexpr int64_t kDtStrsz = 10;
+constexpr int64_t kDtSoname = 14;
+constexpr int64_t kDtRpath = 15;
+constexpr int64_t kDtRunpath = 29;
+constexpr int64_t kDtFlags1 = 0x6ffffffb;
+constexpr uint8_t kElfDataLsb = 1;
+constexpr uint8_t kElfDataMsb = 2;
+constexpr uint8_t kEvCurrent = 1;
+constexpr uint8_t kOsabiSysv = 0;
+constexpr uint8_t kOsabiGnu = 3;
+
+template <typename T>
+T byte_swapped(T v) {
+  if constexpr (sizeof(T) == 2) return static_cast<T>(__builtin_bswap16(v));
+  if constexpr (sizeof(T) == 4) return static_cast<T>(__builtin_bswap32(v));
+  if constexpr (sizeof(T) == 8) return static_cast<T>(__builtin_bswap64(v));
+  return v;
+}
+
+std::string hex(uint64_t v) {
+  std::ostringstream out;
+  out << "0x" << std::hex << v;
+  return out.str();
+}
+
+// Reads fixed-size fields of one byte order from a bounded buffer.
+class FieldReader {
+ public:
+  FieldReader(std::span<const unsigned char> data, bool little_endian, const std::string& name)
+      : data_(data), swap_(little_endian != (std::endian::native == std::endian::little)), name_(name) {}
+
+  template <typename T>
+  T get(uint64_t off, const char* field) const {
+    if (off > data_.size() || data_.size() - off < sizeof(T)) {
+      throw Error(name_ + ": " + field + " at offset " + hex(off) + " is past the end of the file (size " +
+                  std::to_string(data_.size()) + ")");
+    }
+    T value;
+    std::memcpy(&value, data_.data() + off, sizeof(T));
+    return swap_ ? byte_swapped(value) : value;
+  }
+
+  // A word of the file's class: 4 bytes for ELFCLASS32, 8 for ELFCLASS64.
+  uint64_t word(uint64_t off, bool is64, const char* field) const {
+    return is64 ? get<uint64_t>(off, field) : get<uint32_t>(off, field);
+  }
+
+  std::span<const unsigned char> data() const { return data_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::span<const unsigned char> data_;
+  bool swap_;
+  const std::string& name_;
+};
+
+struct ProgramHeader {
+  uint32_t type;
+  uint64_t offset, vaddr, filesz;
+};
+
+struct FileHeader {
+  bool is64;
+  uint64_t phoff;
+  uint16_t phentsize, phnum;
+};
+
+ElfIdent read_ident(std::span<const unsigned char> data, const std::string& name) {
+  if (!has_elf_magic(data)) throw Error(name + ": not an ELF file (bad magic)");
+  if (data.size() < 20) throw Error(name + ": truncated ELF header (file size " + std::to_string(data.size()) + ")");
+  ElfIdent ident;
+  ident.elf_class = data[4];
+  if (ident.elf_class != kElfClass32 && ident.elf_class != kElfClass64) {
+    throw Error(name + ": EI_CLASS " + std::to_string(data[4]) + " is neither 32-bit (1) nor 64-bit (2)");
+  }
+  if (data[5] != kElfDataLsb && data[5] != kElfDataMsb) {
+    throw Error(name + ": EI_DATA " + std::to_string(data[5]) + " is neither little- (1) nor big-endian (2)");
+  }
+  ident.little_endian = data[5] == kElfDataLsb;
+  ident.osabi = data[7];
+  FieldReader reader(data, ident.little_endian, name);
+  ident.type = reader.get<uint16_t>(16, "e_type");
+  ident.machine = reader.get<uint16_t>(18, "e_machine");
+  return ident;
+}
+
+FileHeader read_file_header(const FieldReader& reader, const ElfIdent& ident) {
+  FileHeader header;
+  header.is64 = ident.elf_class == kElfClass64;
+  header.phoff = reader.word(header.is64 ? 32 : 28, header.is64, "e_phoff");
+  header.phentsize = reader.get<uint16_t>(header.is64 ? 54 : 42, "e_phentsize");
+  header.phnum = reader.get<uint16_t>(header.is64 ? 56 : 44, "e_phnum");
+  const uint16_t expected_entsize = header.is64 ? 56 : 32;
+  if (header.phnum != 0 && header.phentsize != expected_entsize) {
+    throw Error(reader.name() + ": e_phentsize " + std::to_string(header.phentsize) + " is not " +
+                std::to_string(expected_entsize));
+  }
+  const uint64_t size = reader.data().size();
+  const uint64_t table_size = uint64_t{header.phnum} * header.phentsize;
+  if (header.phoff > size || size - header.phoff < table_size) {
+    throw Error(reader.name() + ": program headers (e_phoff " + hex(header.phoff) + ", e_phnum " +
+                std::to_string(header.phnum) + ") extend past the end of the file (size " + std::to_string(size) + ")");
+  }
+  return header;
+}
+
+std::vector<ProgramHeader> read_program_headers(const FieldReader& reader, const FileHeader& header) {
+  std::vector<ProgramHeader> headers;
+  headers.reserve(header.phnum);
+  for (uint64_t i = 0; i < header.phnum; ++i) {
+    const uint64_t at = header.phoff + i * header.phentsize;  // in range: checked by read_file_header
+    ProgramHeader ph;
+    ph.type = reader.get<uint32_t>(at, "p_type");
+    if (header.is64) {
+      ph.offset = reader.get<uint64_t>(at + 8, "p_offset");
+      ph.vaddr = reader.get<uint64_t>(at + 16, "p_vaddr");
+      ph.filesz = reader.get<uint64_t>(at + 32, "p_filesz");
+    } else {
+      ph.offset = reader.get<uint32_t>(at + 4, "p_offset");
+      ph.vaddr = reader.get<uint32_t>(at + 8, "p_vaddr");
+      ph.filesz = reader.get<uint32_t>(at + 16, "p_filesz");
+    }
+    headers.push_back(ph);
+  }
+  return headers;
+}
+
+// The bytes of a segment's file image, checked against the file size.
+std::span<const unsigned char> segment_bytes(const FieldReader& reader, const ProgramHeader& ph, const char* what) {
+  const auto data = reader.data();
+  if (ph.offset > data.size() || data.size() - ph.offset < ph.filesz) {
+    throw Error(reader.name() + ": " + what + " segment (offset " + hex(ph.offset) + ", size " + hex(ph.filesz) +
+                ") extends past the end of the file (size " + std::to_string(data.size()) + ")");
+  }
+  return data.subspan(ph.offset, ph.filesz);
+}
+
+std::string read_interp(const FieldReader& reader, const ProgramHeader& ph) {
+  const auto bytes = segment_bytes(reader, ph, "PT_INTERP");
+  const void* nul = std::memchr(bytes.data(), 0, bytes.size());
+  if (nul == nullptr) throw Error(reader.name() + ": PT_INTERP is not NUL-terminated");
+  return std::string(reinterpret_cast<const char*>(bytes.data()),
+                     static_cast<const unsigned char*>(nul) - bytes.data());
+}
+
+// Maps a virtual address to a file offset through the PT_LOAD segments, as a loader would see it.
+std::optional<uint64_t> vaddr_to_offset(const std::vector<ProgramHeader>& headers, uint64_t vaddr) {
+  for (const auto& ph : headers) {
+    if (ph.type == kPtLoad && vaddr >= ph.vaddr && vaddr - ph.vaddr < ph.filesz) {
+      return ph.offset + (vaddr - ph.vaddr);
+    }
+  }
+  return std::nullopt;
+}
+
+// The dynamic string table, bounded by DT_STRSZ and the file.
+class StringTable {
+ public:
+  StringTable(const FieldReader& reader, uint64_t offset, uint64_t size) : reader_(reader) {
+    const auto data = reader.data();
+    if (offset > data.size() || data.size() - offset < size) {
+      throw Error(reader.name() + ": DT_STRTAB (offset " + hex(offset) + ", DT_STRSZ " + hex(size) +
+                  ") extends past the end of the file (size " + std::to_string(data.size()) + ")");
+    }
+    table_ = data.subspan(offset, size);
+  }
+
+  std::string at(uint64_t index, const char* tag) const {
+    if (index >= table_.size()) {
+      throw Error(reader_.name() + ": " + tag + " string offset " + hex(index) + " is outside the string table (DT_STRSZ " +
+                  hex(table_.size()) + ")");
+    }
+    const unsigned char* start = table_.data() + index;
+    const void* nul = std::memchr(start, 0, table_.size() - index);
+    if (nul == nullptr) {
+      throw Error(reader_.name() + ": " + tag + " string at offset " + hex(index) + " is not NUL-terminated within DT_STRSZ " +
+                  hex(table_.size()));
+    }
+    return std::string(reinterpret_cast<const char*>(start), static_cast<const unsigned char*>(nul) - start);
+  }
+
+ private:
+  const FieldReader& reader_;
+  std::span<const unsigned char> table_;
+};
+
+struct DynamicEntry {
+  int64_t tag;
+  uint64_t value;
+};
+
+std::vector<DynamicEntry> read_dynamic(const FieldReader& reader, const ProgramHeader& ph, bool is64) {
+  const auto bytes = segment_bytes(reader, ph, "PT_DYNAMIC");
+  const uint64_t entsize = is64 ? 16 : 8;
+  std::vector<DynamicEntry> entries;
+  for (uint64_t at = 0; bytes.size() - at >= entsize; at += entsize) {
+    const uint64_t off = ph.offset + at;
+    DynamicEntry entry;
+    entry.tag = is64 ? static_cast<int64_t>(reader.get<uint64_t>(off, "d_tag"))
+                     : static_cast<int32_t>(reader.get<uint32_t>(off, "d_tag"));
+    entry.value = reader.word(off + entsize / 2, is64, "d_val");
+    if (entry.tag == kDtNull) break;
+    entries.push_back(entry);
+  }
+  return entries;
+}
+
+void read_dynamic_facts(const FieldReader& reader, const std::vector<ProgramHeader>& headers,
+                        const ProgramHeader& dynamic, bool is64, ElfFacts& facts) {
+  const auto entries = read_dynamic(reader, dynamic, is64);
+  std::optional<uint64_t> strtab_vaddr;
+  uint64_t strsz = 0;
+  for (const auto& e : entries) {
+    if (e.tag == kDtStrtab) strtab_vaddr = e.value;
+    if (e.tag == kDtStrsz) strsz = e.value;
+    if (e.tag == kDtFlags1) facts.flags_1 = e.value;
+  }
+  bool uses_strings = false;
+  for (const auto& e : entries) {
+    uses_strings |= e.tag == kDtNeeded || e.tag == kDtSoname || e.tag == kDtRpath || e.tag == kDtRunpath;
+  }
+  if (!uses_strings) return;
+  if (!strtab_vaddr) throw Error(reader.name() + ": PT_DYNAMIC has string entries but no DT_STRTAB");
+  const auto strtab_offset = vaddr_to_offset(headers, *strtab_vaddr);
+  if (!strtab_offset) {
+    throw Error(reader.name() + ": DT_STRTAB address " + hex(*strtab_vaddr) + " is not inside any PT_LOAD segment");
+  }
+  const StringTable strings(reader, *strtab_offset, strsz);
+  for (const auto& e : entries) {
+    switch (e.tag) {
+      case kDtNeeded: facts.needed.push_back(strings.at(e.value, "DT_NEEDED")); break;
+      case kDtSoname: facts.soname = strings.at(e.value, "DT_SONAME"); break;
+      case kDtRpath: facts.rpath = strings.at(e.value, "DT_RPATH"); break;
+      case kDtRunpath: facts.runpath = strings.at(e.value, "DT_RUNPATH"); break;
+      default: break;
+    }
+  }
+}
+
+}  // namespace
+
+bool has_elf_magic(std::span<const unsigned char> data) {
+  return data.size() >= 4 && data[0] == 0x7f && data[1] == 'E' && data[2] == 'L' && data[3] == 'F';
+}
+
+ElfFacts parse_elf(std::span<const unsigned char> data, const std::string& name) {
+  ElfFacts facts;
+  facts.ident = read_ident(data, name);
+  const FieldReader reader(data, facts.ident.little_endian, name);
+  const FileHeader header = read_file_header(reader, facts.ident);
+  const auto headers = read_program_headers(reader, header);
+  const ProgramHeader* dynamic = nullptr;
+  for (const auto& ph : headers) {
+    if (ph.type == kPtInterp && !facts.interp) facts.interp = read_interp(reader, ph);
+    if (ph.type == kPtDynamic && dynamic == nullptr) dynamic = &ph;
+  }
+  if (dynamic != nullptr) {
+    facts.has_dynamic = true;
+    read_dynamic_facts(reader, headers, *dynamic, header.is64, facts);
+  }
+  return facts;
+}
+
+ElfFacts read_elf(const std::string& path) {
+  const MappedFile file(path);
+  return parse_elf(file.bytes(), path);
+}
+
+// Mirrors glibc elf/dl-load.c open_verify: the order of the checks decides which problems skip a
+// candidate (class, machine) and which end the search (everything else).
+CandidateCheck check_candidate(std::span<const unsigned char> header, const ElfIdent& want) {
+  const bool is64 = want.elf_class == kElfClass64;
+  const std::size_t ehdr_size = is64 ? 64 : 52;
+  if (header.size() < ehdr_size) return {CandidateVerdict::kHardError, "file too short"};
+  if (!has_elf_magic(header)) return {CandidateVerdict::kHardError, "invalid ELF header"};
+  if (header[4] != want.elf_class) return {CandidateVerdict::kWrongClassOrMachine, "wrong ELF class"};
+  if (header[5] != (want.little_endian ? kElfDataLsb : kElfDataMsb)) {
+    return {CandidateVerdict::kHardError, "ELF file data encoding not " +
+                                              std::string(want.little_endian ? "little-endian" : "big-endian")};
+  }
+  if (header[6] != kEvCurrent) return {CandidateVerdict::kHardError, "ELF file version ident does not match current one"};
+  if (header[7] != kOsabiSysv && header[7] != kOsabiGnu) return {CandidateVerdict::kHardError, "ELF file OS ABI invalid"};
+  if (header[8] > 4) return {CandidateVerdict::kHardError, "ELF file ABI version invalid"};
+  for (int i = 9; i < 16; ++i) {
+    if (header[i] != 0) return {CandidateVerdict::kHardError, "nonzero padding in e_ident"};
+  }
+  const FieldReader reader(header, want.little_endian, "candidate");
+  if (reader.get<uint32_t>(20, "e_version") != kEvCurrent) {
+    return {CandidateVerdict::kHardError, "ELF file version does not match current one"};
+  }
+  if (reader.get<uint16_t>(18, "e_machine") != want.machine) {
+    return {CandidateVerdict::kWrongClassOrMachine, "wrong machine"};
+  }
+  const uint16_t type = reader.get<uint16_t>(16, "e_type");
+  if (type != kEtDyn && type != kEtExec) return {CandidateVerdict::kHardError, "only ET_DYN and ET_EXEC can be loaded"};
+  const uint16_t phentsize = reader.get<uint16_t>(is64 ? 54 : 42, "e_phentsize");
+  if (phentsize != (is64 ? 56 : 32)) return {CandidateVerdict::kHardError, "ELF file's phentsize not the expected size"};
+  return {CandidateVerdict::kUsable, {}};
+}
+
+}  // namespace elfpack
