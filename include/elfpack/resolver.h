@@ -1,0 +1,87 @@
+// The shared-object closure of a program, found exactly as glibc's dynamic linker would find it
+// (elf/dl-load.c _dl_map_object, elf/dl-deps.c _dl_map_object_deps), without running anything.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "elfpack/elf_file.h"
+#include "elfpack/loader_profile.h"
+
+namespace elfpack {
+
+class LdCache;
+
+// Which rule of the search found an object.
+enum class FoundBy { kProgram, kInterpreter, kPathName, kRpath, kLibraryPath, kRunpath, kCache, kDefaultDirs };
+const char* to_string(FoundBy rule);
+
+struct LoadedObject {
+  std::string path;                // the path it was opened by, inside the target root (glibc's l_name)
+  std::string file;                // where elfpack reads it on this machine
+  std::vector<std::string> names;  // every DT_NEEDED string that resolved to it, first one first
+  ElfFacts elf;
+  std::optional<std::size_t> loader;  // the object whose DT_NEEDED first asked for it
+  FoundBy found_by = FoundBy::kProgram;
+  dev_t dev = 0;
+  ino_t ino = 0;
+};
+
+struct MissingLibrary {
+  std::string name;
+  std::size_t needed_by;
+  std::string reason;  // "not found", or the loader's complaint about a bad candidate
+  std::string where;   // for a bad candidate, its path
+  std::vector<std::string> searched;  // "RPATH of /x: /a:/b", "cache /etc/ld.so.cache", ...
+};
+
+struct Closure {
+  std::vector<LoadedObject> objects;  // [0] is the program; then in load order (breadth-first)
+  std::optional<std::size_t> interpreter;
+  std::vector<MissingLibrary> missing;
+
+  // One line per missing library, naming it, who needed it and where it was looked for.
+  std::vector<std::string> describe_missing() const;
+};
+
+// Resolves programs against one loader profile. Facts about files are kept by device and inode, so
+// a library shared by several programs is read once.
+class Resolver {
+ public:
+  explicit Resolver(LoaderProfile profile);
+  ~Resolver();
+
+  // `program` is a path on this machine (inside the profile's root when one is set).
+  Closure resolve(const std::string& program);
+
+  const LoaderProfile& profile() const { return profile_; }
+
+ private:
+  friend class ClosureWalk;
+  LoaderProfile profile_;
+  std::unique_ptr<LdCache> cache_;
+  std::map<std::pair<dev_t, ino_t>, ElfFacts> facts_;
+};
+
+// The directories of a DT_RPATH / DT_RUNPATH / LD_LIBRARY_PATH string, as glibc's fillin_rpath
+// makes them: split on `separators`, tokens expanded ($ORIGIN, $LIB, $PLATFORM and their ${}
+// forms; unknown ones stay literal), an element whose token has no value dropped, an empty element
+// meaning the current directory (""), trailing slashes removed, duplicates dropped.
+struct TokenValues {
+  std::optional<std::string> origin;
+  std::string lib;
+  std::string platform;
+};
+std::vector<std::string> split_search_path(const std::string& list, const char* separators, const TokenValues& tokens);
+
+// Expands the dynamic string tokens of one string; nullopt if a known token has no value.
+std::optional<std::string> expand_tokens(const std::string& input, const TokenValues& tokens);
+
+}  // namespace elfpack

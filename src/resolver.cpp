@@ -1,0 +1,392 @@
+// The closure walk. Each step names the glibc function it mirrors (glibc 2.36, elf/dl-load.c and
+// elf/dl-deps.c); tests/unit/resolver_test.cpp checks each rule against the real loader.
+#include "elfpack/resolver.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+
+#include "elfpack/error.h"
+#include "elfpack/ld_cache.h"
+#include "elfpack/mapped_file.h"
+
+namespace elfpack {
+
+const char* to_string(FoundBy rule) {
+  switch (rule) {
+    case FoundBy::kProgram: return "program";
+    case FoundBy::kInterpreter: return "interpreter";
+    case FoundBy::kPathName: return "path name";
+    case FoundBy::kRpath: return "rpath";
+    case FoundBy::kLibraryPath: return "library path";
+    case FoundBy::kRunpath: return "runpath";
+    case FoundBy::kCache: return "cache";
+    case FoundBy::kDefaultDirs: return "default dirs";
+  }
+  return "?";
+}
+
+namespace {
+
+bool is_identifier_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// glibc elf/dl-load.c is_dst: the length of the token `ref` at `input` (just after the '$'),
+// counting braces, or 0 when `input` is not that token.
+std::size_t token_length(std::string_view input, std::string_view ref) {
+  const bool curly = !input.empty() && input[0] == '{';
+  if (curly) input.remove_prefix(1);
+  if (!input.starts_with(ref)) return 0;
+  const char next = input.size() > ref.size() ? input[ref.size()] : '\0';
+  if (curly && next != '}') return 0;
+  if (!curly && is_identifier_char(next)) return 0;
+  return ref.size() + (curly ? 2 : 0);
+}
+
+std::string directory_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string join_path(const std::string& dir, const std::string& name) {
+  if (dir.empty()) return name;  // the current directory, as glibc opens it
+  return dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+std::string current_directory() {
+  std::array<char, PATH_MAX> buffer{};
+  if (::getcwd(buffer.data(), buffer.size()) == nullptr) throw Error(std::string("cannot get the current directory: ") + std::strerror(errno));
+  return buffer.data();
+}
+
+std::string absolute(const std::string& path) {
+  return path.starts_with('/') ? path : join_path(current_directory(), path);
+}
+
+std::string join_list(const std::vector<std::string>& dirs) {
+  std::string out;
+  for (const auto& d : dirs) out += (out.empty() ? "" : ":") + (d.empty() ? std::string(".") : d);
+  return out;
+}
+
+}  // namespace
+
+// glibc elf/dl-load.c _dl_dst_substitute.
+std::optional<std::string> expand_tokens(const std::string& input, const TokenValues& tokens) {
+  std::string out;
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    if (input[i] != '$') {
+      out += input[i];
+      continue;
+    }
+    const std::string_view rest = std::string_view(input).substr(i + 1);
+    const std::string* value = nullptr;
+    std::size_t length = 0;
+    if ((length = token_length(rest, "ORIGIN")) != 0) {
+      if (!tokens.origin) return std::nullopt;
+      value = &*tokens.origin;
+    } else if ((length = token_length(rest, "PLATFORM")) != 0) {
+      if (tokens.platform.empty()) return std::nullopt;
+      value = &tokens.platform;
+    } else if ((length = token_length(rest, "LIB")) != 0) {
+      value = &tokens.lib;
+    }
+    if (value == nullptr) {
+      out += '$';  // not a token glibc knows: kept literally
+      continue;
+    }
+    out += *value;
+    i += length;
+  }
+  return out;
+}
+
+// glibc elf/dl-load.c fillin_rpath.
+std::vector<std::string> split_search_path(const std::string& list, const char* separators, const TokenValues& tokens) {
+  std::vector<std::string> dirs;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = list.find_first_of(separators, start);
+    const std::string element = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::optional<std::string> dir = std::string();
+    if (!element.empty()) {
+      dir = expand_tokens(element, tokens);
+      if (dir && dir->empty()) dir.reset();
+      while (dir && dir->size() > 1 && dir->back() == '/') dir->pop_back();
+    }
+    if (dir && std::find(dirs.begin(), dirs.end(), *dir) == dirs.end()) dirs.push_back(*dir);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return dirs;
+}
+
+std::vector<std::string> Closure::describe_missing() const {
+  std::vector<std::string> lines;
+  for (const auto& m : missing) {
+    std::string line = m.name + ": " + m.reason;
+    if (!m.where.empty()) line += " (" + m.where + ")";
+    line += " (needed by " + objects[m.needed_by].path;
+    if (!m.searched.empty()) {
+      line += "; searched ";
+      for (std::size_t i = 0; i < m.searched.size(); ++i) line += (i ? "; " : "") + m.searched[i];
+    }
+    lines.push_back(line + ")");
+  }
+  return lines;
+}
+
+// One program's breadth-first walk (glibc elf/dl-deps.c _dl_map_object_deps).
+class ClosureWalk {
+ public:
+  ClosureWalk(Resolver& resolver) : r_(resolver), p_(resolver.profile_) {}
+
+  Closure run(const std::string& program) {
+    add_program(program);
+    if (closure_.objects[0].elf.interp) add_interpreter(*closure_.objects[0].elf.interp);
+    for (std::size_t i = 0; i < closure_.objects.size(); ++i) {
+      const std::vector<std::string> needed = closure_.objects[i].elf.needed;
+      for (const auto& name : needed) map_object(name, i);
+    }
+    return std::move(closure_);
+  }
+
+ private:
+  enum class Probe { kAbsent, kSkipped, kUsable, kBad };
+  struct Search {
+    std::optional<std::string> found;
+    std::string bad_reason, bad_path;
+    std::vector<std::string> searched;
+  };
+
+  const ElfFacts& facts_for(const std::string& file, const struct stat& st) {
+    const auto key = std::make_pair(st.st_dev, st.st_ino);
+    auto it = r_.facts_.find(key);
+    if (it == r_.facts_.end()) it = r_.facts_.emplace(key, read_elf(file)).first;
+    return it->second;
+  }
+
+  std::size_t add_object(LoadedObject object) {
+    closure_.objects.push_back(std::move(object));
+    return closure_.objects.size() - 1;
+  }
+
+  LoadedObject make_object(const std::string& path, FoundBy rule, std::optional<std::size_t> loader) {
+    LoadedObject object;
+    object.path = path;
+    object.file = in_root(p_.root, path);
+    struct stat st;
+    if (::stat(object.file.c_str(), &st) != 0) throw Error(object.file + ": " + std::strerror(errno));
+    object.dev = st.st_dev;
+    object.ino = st.st_ino;
+    object.elf = facts_for(object.file, st);
+    object.found_by = rule;
+    object.loader = loader;
+    return object;
+  }
+
+  void add_program(const std::string& program) {
+    LoadedObject main = make_object(program, FoundBy::kProgram, std::nullopt);
+    // $ORIGIN of the program is the directory of /proc/self/exe: symlinks resolved.
+    char* real = ::realpath(main.file.c_str(), nullptr);
+    if (real == nullptr) throw Error(main.file + ": " + std::strerror(errno));
+    origin_of_main_ = directory_of(real);
+    std::free(real);
+    add_object(std::move(main));
+  }
+
+  void add_interpreter(const std::string& interp) {
+    struct stat st;
+    if (::stat(in_root(p_.root, interp).c_str(), &st) != 0) {
+      throw Error(closure_.objects[0].path + ": its interpreter " + interp + " (PT_INTERP): " + std::strerror(errno));
+    }
+    closure_.interpreter = add_object(make_object(interp, FoundBy::kInterpreter, std::nullopt));
+  }
+
+  TokenValues tokens_for(std::size_t index) const {
+    TokenValues t;
+    t.origin = index == 0 ? origin_of_main_ : directory_of(absolute(closure_.objects[index].path));
+    t.lib = p_.lib_token;
+    t.platform = p_.platform_token;
+    return t;
+  }
+
+  // glibc elf/dl-misc.c _dl_name_match_p, with the DT_SONAME comparison of _dl_map_object.
+  std::optional<std::size_t> already_loaded(const std::string& name) const {
+    for (std::size_t i = 0; i < closure_.objects.size(); ++i) {
+      const auto& o = closure_.objects[i];
+      if ((i != 0 && o.path == name) || (o.elf.soname && *o.elf.soname == name) ||
+          std::find(o.names.begin(), o.names.end(), name) != o.names.end()) {
+        return i;
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::size_t> same_file(const std::string& path) const {
+    struct stat st;
+    if (::stat(in_root(p_.root, path).c_str(), &st) != 0) return std::nullopt;
+    for (std::size_t i = 0; i < closure_.objects.size(); ++i) {
+      if (closure_.objects[i].dev == st.st_dev && closure_.objects[i].ino == st.st_ino) return i;
+    }
+    return std::nullopt;
+  }
+
+  // glibc elf/dl-load.c open_verify, on one candidate path.
+  Probe probe(const std::string& path, std::string& reason) const {
+    const std::string file = in_root(p_.root, path);
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT || errno == ENOTDIR || errno == EACCES) return Probe::kAbsent;
+      reason = std::strerror(errno);
+      return Probe::kBad;
+    }
+    std::array<unsigned char, 64> header{};
+    const ssize_t got = ::pread(fd, header.data(), header.size(), 0);
+    const int read_errno = errno;
+    ::close(fd);
+    if (got < 0) {
+      // Reading a directory fails with EISDIR: glibc's read fails likewise and ends the search.
+      reason = std::strerror(read_errno);
+      return Probe::kBad;
+    }
+    const CandidateCheck check = check_candidate({header.data(), static_cast<std::size_t>(got)}, p_.want);
+    if (check.verdict == CandidateVerdict::kWrongClassOrMachine) return Probe::kSkipped;
+    if (check.verdict == CandidateVerdict::kHardError) {
+      reason = check.reason;
+      return Probe::kBad;
+    }
+    return Probe::kUsable;
+  }
+
+  // glibc elf/dl-load.c open_path over one list of directories. True when the search is over.
+  bool search_dirs(const std::vector<std::string>& dirs, const std::string& name, Search& search) const {
+    for (const auto& dir : dirs) {
+      const std::string candidate = join_path(dir, name);
+      switch (probe(candidate, search.bad_reason)) {
+        case Probe::kUsable: search.found = candidate; return true;
+        case Probe::kBad: search.bad_path = candidate; return true;
+        case Probe::kAbsent:
+        case Probe::kSkipped: break;
+      }
+    }
+    return false;
+  }
+
+  // glibc elf/dl-load.c _dl_map_object: the search for a name without a slash.
+  Search search(const std::string& name, std::size_t loader, FoundBy& rule) const {
+    Search s;
+    const auto& l = closure_.objects[loader].elf;
+    if (!l.runpath) {
+      // The RPATH of the loader, its loader, and so on up to the program; an object with a
+      // DT_RUNPATH has no DT_RPATH (elf/get-dynamic-info.h drops it).
+      for (std::optional<std::size_t> i = loader; i; i = closure_.objects[*i].loader) {
+        const auto& o = closure_.objects[*i];
+        if (!o.elf.rpath || o.elf.runpath || o.elf.rpath->empty()) continue;
+        const auto dirs = split_search_path(*o.elf.rpath, ":", tokens_for(*i));
+        s.searched.push_back("RPATH of " + o.path + ": " + join_list(dirs));
+        if (search_dirs(dirs, name, s)) { rule = FoundBy::kRpath; return s; }
+      }
+    }
+    if (!p_.library_path.empty()) {
+      s.searched.push_back("library path: " + join_list(p_.library_path));
+      if (search_dirs(p_.library_path, name, s)) { rule = FoundBy::kLibraryPath; return s; }
+    }
+    if (l.runpath && !l.runpath->empty()) {
+      const auto dirs = split_search_path(*l.runpath, ":", tokens_for(loader));
+      s.searched.push_back("RUNPATH of " + closure_.objects[loader].path + ": " + join_list(dirs));
+      if (search_dirs(dirs, name, s)) { rule = FoundBy::kRunpath; return s; }
+    }
+    const bool nodeflib = (l.flags_1 & kDf1Nodeflib) != 0;
+    if (r_.cache_ && p_.cache_flags) {
+      s.searched.push_back("cache " + p_.cache_path);
+      auto hit = r_.cache_->lookup(name, *p_.cache_flags);
+      // With DF_1_NODEFLIB a cache hit inside a default directory is not used.
+      if (hit && nodeflib) {
+        for (const auto& d : p_.default_dirs) {
+          if (hit->starts_with(d + "/")) hit.reset();
+          if (!hit) break;
+        }
+      }
+      if (hit) {
+        switch (probe(*hit, s.bad_reason)) {
+          case Probe::kUsable: s.found = *hit; rule = FoundBy::kCache; return s;
+          case Probe::kBad: s.bad_path = *hit; rule = FoundBy::kCache; return s;
+          default: break;
+        }
+      }
+    }
+    if (!nodeflib) {
+      s.searched.push_back("default dirs: " + join_list(p_.default_dirs));
+      if (search_dirs(p_.default_dirs, name, s)) { rule = FoundBy::kDefaultDirs; return s; }
+    }
+    return s;
+  }
+
+  void map_object(const std::string& needed, std::size_t loader) {
+    if (auto i = already_loaded(needed)) return note_name(*i, needed);
+    Search s;
+    FoundBy rule = FoundBy::kPathName;
+    if (needed.find('/') != std::string::npos) {
+      // A name with a slash is opened as given, after token expansion; no search.
+      const auto path = expand_tokens(needed, tokens_for(loader));
+      if (path) {
+        switch (probe(*path, s.bad_reason)) {
+          case Probe::kUsable: s.found = *path; break;
+          case Probe::kBad: s.bad_path = *path; break;
+          default: break;
+        }
+      }
+    } else {
+      s = search(needed, loader, rule);
+    }
+    if (!s.found) {
+      MissingLibrary m{needed, loader, s.bad_path.empty() ? "not found" : s.bad_reason, s.bad_path, s.searched};
+      closure_.missing.push_back(std::move(m));
+      return;
+    }
+    // A file already loaded under another name is reused (glibc _dl_map_object_from_fd).
+    if (auto i = same_file(*s.found)) return note_name(*i, needed);
+    LoadedObject object = make_object(*s.found, rule, loader);
+    object.names.push_back(needed);
+    add_object(std::move(object));
+  }
+
+  void note_name(std::size_t index, const std::string& name) {
+    auto& names = closure_.objects[index].names;
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+
+  Resolver& r_;
+  const LoaderProfile& p_;
+  Closure closure_;
+  std::string origin_of_main_;
+};
+
+Resolver::Resolver(LoaderProfile profile) : profile_(std::move(profile)) {
+  if (!profile_.cache_path.empty()) {
+    if (auto cache = LdCache::load(in_root(profile_.root, profile_.cache_path))) {
+      cache_ = std::make_unique<LdCache>(std::move(*cache));
+    }
+  }
+}
+
+Resolver::~Resolver() = default;
+
+Closure Resolver::resolve(const std::string& program) {
+  ClosureWalk walk(*this);
+  return walk.run(program);
+}
+
+}  // namespace elfpack

@@ -1,0 +1,166 @@
+#include "elfpack/resolver.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "loader_list.h"
+
+namespace elfpack {
+namespace {
+
+const std::string kFixtures = ELFPACK_FIXTURE_DIR;
+
+Closure resolve(const std::string& relative) {
+  const std::string path = kFixtures + "/" + relative;
+  Resolver resolver(glibc_profile_for(read_elf(path).ident));
+  return resolver.resolve(path);
+}
+
+const LoadedObject* find_by_name(const Closure& c, const std::string& name) {
+  for (const auto& o : c.objects) {
+    if (std::find(o.names.begin(), o.names.end(), name) != o.names.end()) return &o;
+  }
+  return nullptr;
+}
+
+// Every name the real loader resolves, elfpack resolves to the same path, and nothing more.
+void expect_same_as_real_loader(const std::string& relative, const Closure& closure) {
+  const auto real = testing::list_with_real_loader(kFixtures + "/" + relative);
+  ASSERT_EQ(real.status, 0) << real.output;
+  std::size_t compared = 0;
+  for (const auto& [name, path] : real.found) {
+    const LoadedObject* object = find_by_name(closure, name);
+    ASSERT_NE(object, nullptr) << name << " is loaded by ld.so but not by elfpack";
+    EXPECT_EQ(object->path, path) << name;
+    ++compared;
+  }
+  // ld.so --list prints one line per object; the interpreter is printed without "=>".
+  std::size_t libraries = closure.objects.size() - 1 - (closure.interpreter ? 1 : 0);
+  EXPECT_EQ(compared, libraries) << real.output;
+  EXPECT_TRUE(closure.missing.empty());
+}
+
+TEST(Resolver, TransitiveChainThroughOrigin) {
+  const Closure c = resolve("chain/bin/chain_prog");
+  for (const char* name : {"libchain_a.so", "libchain_b.so", "libchain_c.so", "libc.so.6"}) {
+    ASSERT_NE(find_by_name(c, name), nullptr) << name;
+  }
+  EXPECT_EQ(find_by_name(c, "libchain_a.so")->path, kFixtures + "/chain/bin/../lib/libchain_a.so");
+  EXPECT_EQ(find_by_name(c, "libchain_a.so")->found_by, FoundBy::kRunpath);
+  EXPECT_EQ(find_by_name(c, "libchain_c.so")->path, kFixtures + "/chain/bin/../lib/libchain_c.so");
+  EXPECT_EQ(find_by_name(c, "libc.so.6")->found_by, FoundBy::kCache);
+  // Breadth-first load order: the program, its interpreter, then its needed in order.
+  EXPECT_EQ(c.objects[0].path, kFixtures + "/chain/bin/chain_prog");
+  expect_same_as_real_loader("chain/bin/chain_prog", c);
+}
+
+TEST(Resolver, RpathIsInheritedByLibraries) {
+  const Closure c = resolve("inherit/rpath_prog");
+  const LoadedObject* leaf = find_by_name(c, "libinh_leaf.so");
+  ASSERT_NE(leaf, nullptr);
+  EXPECT_EQ(leaf->found_by, FoundBy::kRpath);
+  EXPECT_EQ(leaf->path, kFixtures + "/inherit/lib/libinh_leaf.so");
+  expect_same_as_real_loader("inherit/rpath_prog", c);
+}
+
+TEST(Resolver, RunpathIsNotInherited) {
+  const Closure c = resolve("inherit/runpath_prog");
+  ASSERT_NE(find_by_name(c, "libinh_top.so"), nullptr);
+  EXPECT_EQ(find_by_name(c, "libinh_top.so")->found_by, FoundBy::kRunpath);
+  ASSERT_EQ(c.missing.size(), 1u);
+  EXPECT_EQ(c.missing[0].name, "libinh_leaf.so");
+  EXPECT_EQ(c.objects[c.missing[0].needed_by].path, kFixtures + "/inherit/lib/libinh_top.so");
+  // The real loader fails on the same library.
+  const auto real = testing::list_with_real_loader(kFixtures + "/inherit/runpath_prog");
+  EXPECT_NE(real.status, 0);
+  EXPECT_NE(real.output.find("libinh_leaf.so: cannot open shared object file"), std::string::npos) << real.output;
+  const auto lines = c.describe_missing();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("libinh_leaf.so: not found (needed by " + kFixtures + "/inherit/lib/libinh_top.so"),
+            std::string::npos)
+      << lines[0];
+  EXPECT_NE(lines[0].find("default dirs"), std::string::npos) << lines[0];
+}
+
+TEST(Resolver, SonameDifferentFromFileName) {
+  const Closure c = resolve("soname/soname_prog");
+  const LoadedObject* named = find_by_name(c, "libnamed.so.1");
+  ASSERT_NE(named, nullptr);
+  // Opened by the name the loader searched for, not by the link's target.
+  EXPECT_EQ(named->path, kFixtures + "/soname/lib/libnamed.so.1");
+  EXPECT_EQ(named->elf.soname, "libnamed.so.1");
+  expect_same_as_real_loader("soname/soname_prog", c);
+}
+
+TEST(Resolver, InterpreterIsReusedBySoname) {
+  const Closure c = resolve("soname/soname_prog");
+  ASSERT_TRUE(c.interpreter.has_value());
+  const LoadedObject& interp = c.objects[*c.interpreter];
+  EXPECT_EQ(interp.path, "/lib64/ld-linux-x86-64.so.2");
+  // libc.so.6 needs ld-linux-x86-64.so.2: matched by the interpreter's DT_SONAME, not searched.
+  EXPECT_EQ(find_by_name(c, "ld-linux-x86-64.so.2"), &interp);
+}
+
+TEST(Resolver, WrongClassCandidateIsSkipped) {
+  const Closure c = resolve("wrongclass/wrongclass_prog");
+  const LoadedObject* wc = find_by_name(c, "libwc.so");
+  ASSERT_NE(wc, nullptr);
+  EXPECT_EQ(wc->path, kFixtures + "/wrongclass/lib64/libwc.so");
+  expect_same_as_real_loader("wrongclass/wrongclass_prog", c);
+}
+
+TEST(Resolver, TruncatedCandidateEndsTheSearch) {
+  const Closure c = resolve("wrongclass/truncated_prog");
+  ASSERT_EQ(c.missing.size(), 1u);
+  EXPECT_EQ(c.missing[0].name, "libwc.so");
+  EXPECT_EQ(c.missing[0].reason, "file too short");
+  EXPECT_EQ(c.missing[0].where, kFixtures + "/wrongclass/bad/libwc.so");
+  const auto real = testing::list_with_real_loader(kFixtures + "/wrongclass/truncated_prog");
+  EXPECT_NE(real.output.find("file too short"), std::string::npos) << real.output;
+}
+
+TEST(Resolver, MissingLibraryIsReported) {
+  const Closure c = resolve("missing/missing_prog");
+  ASSERT_EQ(c.missing.size(), 1u);
+  EXPECT_EQ(c.missing[0].name, "libgone.so");
+  EXPECT_EQ(c.missing[0].needed_by, 0u);
+  EXPECT_EQ(c.missing[0].reason, "not found");
+}
+
+TEST(Resolver, SameFileByTwoNamesIsLoadedOnce) {
+  const Closure c = resolve("twonames/twonames_prog");
+  const LoadedObject* foo = find_by_name(c, "libfoo.so.1");
+  ASSERT_NE(foo, nullptr);
+  EXPECT_EQ(find_by_name(c, "libfoo-alias.so"), foo);
+  EXPECT_EQ(foo->names, (std::vector<std::string>{"libfoo.so.1", "libfoo-alias.so"}));
+  // Found through libtwo_a's own DT_RUNPATH ($ORIGIN; the linker's default new dtags).
+  EXPECT_EQ(foo->found_by, FoundBy::kRunpath);
+  EXPECT_EQ(foo->loader, 2u);
+  expect_same_as_real_loader("twonames/twonames_prog", c);
+}
+
+TEST(Resolver, StaticExecutableHasNoClosure) {
+  const ElfFacts facts = read_elf(kFixtures + "/static_prog");
+  EXPECT_TRUE(facts.is_static_executable());
+  EXPECT_FALSE(facts.interp.has_value());
+  EXPECT_TRUE(facts.needed.empty());
+}
+
+TEST(SearchPath, TokensAndEmptyElements) {
+  TokenValues t{"/o", "lib/x86_64-linux-gnu", "x86_64"};
+  EXPECT_EQ(split_search_path("$ORIGIN/a:${ORIGIN}/b/:$LIB:$PLATFORM", ":", t),
+            (std::vector<std::string>{"/o/a", "/o/b", "lib/x86_64-linux-gnu", "x86_64"}));
+  // An empty element is the current directory; a trailing ':' makes one too.
+  EXPECT_EQ(split_search_path("/a::/b:", ":", t), (std::vector<std::string>{"/a", "", "/b"}));
+  // Unknown tokens and $ORIGINAL stay literal; duplicates are dropped; both separators for the env.
+  EXPECT_EQ(split_search_path("$ORIGINAL:$FOO/x;/a:/a", ":;", t),
+            (std::vector<std::string>{"$ORIGINAL", "$FOO/x", "/a"}));
+  // An element whose token has no value is dropped.
+  TokenValues no_origin{std::nullopt, "lib", ""};
+  EXPECT_EQ(split_search_path("$ORIGIN/x:/y:$PLATFORM", ":", no_origin), (std::vector<std::string>{"/y"}));
+  EXPECT_EQ(split_search_path("/", ":", t), (std::vector<std::string>{"/"}));
+}
+
+}  // namespace
+}  // namespace elfpack
