@@ -1,0 +1,28 @@
+// The launchers embedded in elfpack and their per-program configuration. The launcher itself
+// (launchers/launcher.c) documents what it does at run time and the payload format written here.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace elfpack {
+
+struct LauncherConfig {
+  std::string interp;                      // relative to the launcher's directory, or absolute
+  std::string exe;                         // likewise
+  std::vector<std::string> library_dirs;  // likewise; passed joined by ':' as --library-path
+  bool pass_argv0 = false;                 // the linker understands --argv0 (glibc >= 2.33)
+  bool inhibit_cache = true;               // pass --inhibit-cache
+};
+
+// The embedded, unconfigured launcher for an ELF e_machine. Throws Error for a machine elfpack
+// has no launcher for.
+std::span<const unsigned char> launcher_template(uint16_t e_machine);
+
+// A configured launcher: the template cut at the end of its one PT_LOAD segment, the payload
+// appended, and the segment grown over it (so the kernel maps it at `elfpack_payload`).
+std::string make_launcher(uint16_t e_machine, const LauncherConfig& config);
+
+}  // namespace elfpack

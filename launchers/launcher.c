@@ -1,0 +1,170 @@
+/* The launcher: bin/<program> of a bundle. A freestanding static program (no libc) that runs the
+ * bundled program through the bundled dynamic linker:
+ *
+ *   <dir>/<interp> --library-path <dir>/<libdir>[:...] [--inhibit-cache] [--argv0 ARGV0] <dir>/<exe> ARGS...
+ *
+ * where <dir> is the directory of the launcher's real file, found through /proc/self/exe or, when
+ * /proc is not mounted, AT_EXECFN with its symlinks resolved. It passes arguments, environment and
+ * standard streams through unchanged and sets no LD_LIBRARY_PATH, so child processes are not
+ * affected. Any failure is one line on stderr naming the path, and exit status 127.
+ *
+ * Configuration (the payload): elfpack appends it to the launcher's only PT_LOAD segment, which
+ * the kernel then maps at `elfpack_payload` (see launcher.ld and src/launcher.cpp). Format v1:
+ *   "EPK1", one flags byte (bit 0: pass --argv0, bit 1: pass --inhibit-cache), then
+ *   NUL-terminated strings: interp, exe, library dirs..., and an empty string ending the list.
+ * Paths are relative to the launcher's directory unless they start with '/'. */
+#include "arch.h"
+
+#define AT_FDCWD (-100)
+#define AT_EXECFN 31
+#define F_OK 0
+#define PATH_SIZE 4096
+#define MAX_LINKS 40
+#define FLAG_ARGV0 1
+#define FLAG_INHIBIT_CACHE 2
+
+extern const char elfpack_payload[];
+
+static unsigned long length(const char *s) {
+  unsigned long n = 0;
+  while (s[n] != '\0') n++;
+  return n;
+}
+
+static void put(const char *s) { syscall3(SYS_WRITE, 2, (long)s, (long)length(s)); }
+
+static const char *reason(long err) {
+  /* An if-chain, not a switch: a switch over these values becomes a 300-byte jump table. */
+  if (err == 2) return "No such file or directory";
+  if (err == 8) return "Exec format error";
+  if (err == 13) return "Permission denied";
+  if (err == 20) return "Not a directory";
+  if (err == 36) return "File name too long";
+  if (err == 40) return "Too many levels of symbolic links";
+  return "cannot run";
+}
+
+__attribute__((noreturn)) static void die(const char *path, const char *why) {
+  put("elfpack launcher: ");
+  put(path);
+  put(": ");
+  put(why);
+  put("\n");
+  for (;;) syscall3(SYS_EXIT_GROUP, 127, 0, 0);
+}
+
+/* A bounded string builder: any overflow ends the program with ENAMETOOLONG. */
+struct buffer {
+  char *data;
+  unsigned long used;
+};
+
+static void add(struct buffer *b, const char *s, unsigned long n) {
+  if (PATH_SIZE - 1 - b->used < n) die(b->data, reason(36));
+  for (unsigned long i = 0; i < n; i++) b->data[b->used + i] = s[i];
+  b->used += n;
+  b->data[b->used] = '\0';
+}
+
+static void add_string(struct buffer *b, const char *s) { add(b, s, length(s)); }
+
+/* dir + "/" + relative, or the path itself when it is absolute. */
+static void add_path(struct buffer *b, const char *dir, const char *path) {
+  if (path[0] != '/') {
+    add_string(b, dir);
+    add(b, "/", 1);
+  }
+  add_string(b, path);
+}
+
+static unsigned long directory_length(const char *path) {
+  unsigned long slash = 0;
+  for (unsigned long i = 0; path[i] != '\0'; i++)
+    if (path[i] == '/') slash = i;
+  return slash;
+}
+
+/* Without /proc: AT_EXECFN is the path the caller exec'd, maybe relative, maybe a symlink. */
+static void find_self_without_proc(const unsigned long *auxv, char *self) {
+  const char *execfn = 0;
+  for (; auxv[0] != 0; auxv += 2)
+    if (auxv[0] == AT_EXECFN) execfn = (const char *)auxv[1];
+  if (execfn == 0) die("/proc/self/exe", "not readable and no AT_EXECFN");
+  struct buffer b = {self, 0};
+  self[0] = '\0';
+  if (execfn[0] != '/') {
+    if (syscall3(SYS_GETCWD, (long)self, PATH_SIZE, 0) < 0) die(execfn, "cannot get the current directory");
+    b.used = length(self);
+    add(&b, "/", 1);
+  }
+  add_string(&b, execfn);
+  for (int links = 0; links < MAX_LINKS; links++) {
+    char target[PATH_SIZE];
+    long n = syscall4(SYS_READLINKAT, AT_FDCWD, (long)self, (long)target, PATH_SIZE - 1);
+    if (n < 0) return; /* not a link: done */
+    target[n] = '\0';
+    if (target[0] == '/') {
+      b.used = 0;
+    } else {
+      b.used = directory_length(self) + 1; /* keep "dir/" */
+    }
+    self[b.used] = '\0';
+    add(&b, target, (unsigned long)n);
+  }
+  die(execfn, reason(40));
+}
+
+__attribute__((noreturn, used)) void launcher_main(long *sp) {
+  long argc = sp[0];
+  char **argv = (char **)(sp + 1);
+  char **envp = argv + argc + 1;
+  char **end_of_env = envp;
+  while (*end_of_env != 0) end_of_env++;
+  const unsigned long *auxv = (const unsigned long *)(end_of_env + 1);
+
+  const char *p = elfpack_payload;
+  if (p[0] != 'E' || p[1] != 'P' || p[2] != 'K' || p[3] != '1') die(argc > 0 ? argv[0] : "launcher", "not configured by elfpack");
+  const unsigned char flags = (unsigned char)p[4];
+  const char *interp = p + 5;
+  const char *exe = interp + length(interp) + 1;
+  const char *libdirs = exe + length(exe) + 1;
+
+  char self[PATH_SIZE];
+  long n = syscall4(SYS_READLINKAT, AT_FDCWD, (long)"/proc/self/exe", (long)self, PATH_SIZE - 1);
+  if (n > 0) {
+    self[n] = '\0';
+  } else {
+    find_self_without_proc(auxv, self);
+  }
+  self[directory_length(self)] = '\0';
+  const char *dir = self[0] != '\0' ? self : "/";
+
+  char interp_path[PATH_SIZE], exe_path[PATH_SIZE], library_path[PATH_SIZE];
+  struct buffer bi = {interp_path, 0}, be = {exe_path, 0}, bl = {library_path, 0};
+  add_path(&bi, dir, interp);
+  add_path(&be, dir, exe);
+  library_path[0] = '\0';
+  for (const char *d = libdirs; *d != '\0'; d += length(d) + 1) {
+    if (bl.used != 0) add(&bl, ":", 1);
+    add_path(&bl, dir, d);
+  }
+
+  long err = syscall4(SYS_FACCESSAT, AT_FDCWD, (long)exe_path, F_OK, 0);
+  if (err < 0) die(exe_path, reason(-err));
+
+  char *args[argc + 8];
+  int i = 0;
+  args[i++] = interp_path;
+  args[i++] = "--library-path";
+  args[i++] = library_path;
+  if (flags & FLAG_INHIBIT_CACHE) args[i++] = "--inhibit-cache";
+  if ((flags & FLAG_ARGV0) && argc > 0) {
+    args[i++] = "--argv0";
+    args[i++] = argv[0];
+  }
+  args[i++] = exe_path;
+  for (long a = 1; a < argc; a++) args[i++] = argv[a];
+  args[i] = 0;
+  err = syscall3(SYS_EXECVE, (long)interp_path, (long)args, (long)envp);
+  die(interp_path, reason(-err));
+}

@@ -1,0 +1,88 @@
+#include "elfpack/launcher.h"
+
+#include <cstring>
+
+#include "elfpack/elf_file.h"
+#include "elfpack/error.h"
+
+namespace elfpack {
+
+extern const unsigned char elfpack_launcher_x86_64[];
+extern const std::size_t elfpack_launcher_x86_64_size;
+
+namespace {
+
+constexpr char kMagic[] = {'E', 'P', 'K', '1'};
+constexpr unsigned char kFlagArgv0 = 1;
+constexpr unsigned char kFlagInhibitCache = 2;
+constexpr uint32_t kPtLoad = 1;
+
+// Offsets in an ELF64 file header and program header.
+constexpr std::size_t kEPhoff = 32, kEShoff = 40, kEPhentsize = 54, kEPhnum = 56, kEShnum = 60, kEShstrndx = 62;
+constexpr std::size_t kPOffset = 8, kPFilesz = 32, kPMemsz = 40;
+
+template <typename T>
+T load(const std::string& bytes, std::size_t off) {
+  if (off > bytes.size() || bytes.size() - off < sizeof(T)) throw Error("embedded launcher: truncated ELF header");
+  T value;
+  std::memcpy(&value, bytes.data() + off, sizeof(T));
+  return value;
+}
+
+template <typename T>
+void store(std::string& bytes, std::size_t off, T value) {
+  std::memcpy(bytes.data() + off, &value, sizeof(T));
+}
+
+std::string payload(const LauncherConfig& config) {
+  std::string p(kMagic, sizeof kMagic);
+  p += static_cast<char>((config.pass_argv0 ? kFlagArgv0 : 0) | (config.inhibit_cache ? kFlagInhibitCache : 0));
+  auto add = [&p](const std::string& s) {
+    if (s.empty() || s.find('\0') != std::string::npos) throw Error("launcher path '" + s + "' is empty or holds a NUL");
+    p += s;
+    p += '\0';
+  };
+  add(config.interp);
+  add(config.exe);
+  for (const auto& dir : config.library_dirs) add(dir);
+  p += '\0';
+  return p;
+}
+
+}  // namespace
+
+std::span<const unsigned char> launcher_template(uint16_t e_machine) {
+  if (e_machine == kEmX86_64) return {elfpack_launcher_x86_64, elfpack_launcher_x86_64_size};
+  throw Error("no launcher for ELF machine " + std::to_string(e_machine) + " (elfpack has one for x86_64 (62))");
+}
+
+std::string make_launcher(uint16_t e_machine, const LauncherConfig& config) {
+  const auto tmpl = launcher_template(e_machine);
+  std::string bytes(reinterpret_cast<const char*>(tmpl.data()), tmpl.size());
+  // The launcher has exactly one PT_LOAD (launchers/launcher.ld); find it.
+  const auto phoff = load<uint64_t>(bytes, kEPhoff);
+  const auto phentsize = load<uint16_t>(bytes, kEPhentsize);
+  const auto phnum = load<uint16_t>(bytes, kEPhnum);
+  std::size_t segment = 0;
+  for (uint16_t i = 0; i < phnum; ++i) {
+    const std::size_t at = phoff + std::size_t{i} * phentsize;
+    if (load<uint32_t>(bytes, at) == kPtLoad) segment = at;
+  }
+  if (segment == 0) throw Error("embedded launcher has no PT_LOAD segment");
+  const auto offset = load<uint64_t>(bytes, segment + kPOffset);
+  const auto filesz = load<uint64_t>(bytes, segment + kPFilesz);
+  if (filesz != load<uint64_t>(bytes, segment + kPMemsz) || offset > bytes.size() || bytes.size() - offset < filesz) {
+    throw Error("embedded launcher: its PT_LOAD segment is not what launcher.ld makes");
+  }
+  bytes.resize(offset + filesz);  // drops the section headers and anything else after the segment
+  const std::string extra = payload(config);
+  bytes += extra;
+  store<uint64_t>(bytes, segment + kPFilesz, filesz + extra.size());
+  store<uint64_t>(bytes, segment + kPMemsz, filesz + extra.size());
+  store<uint64_t>(bytes, kEShoff, 0);
+  store<uint16_t>(bytes, kEShnum, 0);
+  store<uint16_t>(bytes, kEShstrndx, 0);
+  return bytes;
+}
+
+}  // namespace elfpack
