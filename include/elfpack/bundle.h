@@ -1,0 +1,68 @@
+// From programs to a bundle: the options, the plan (every file of the bundle and where it comes
+// from) and the steps that make it. Layout of a bundle (all paths relative to its root):
+//
+//   bin/<program>                  launcher (or the program itself when it is static)
+//   lib/elfpack/<id>/<interp>       the bundled dynamic linker, from PT_INTERP
+//   lib/elfpack/<id>/lib/<name>     the shared-object closure, by the names the loader asks for
+//   lib/elfpack/<id>/exe/<program>  the real executables
+//
+// <id> is a content id: two bundles of different files never share the directory, so they can be
+// unpacked into one /opt, and nothing is put straight into lib/, which AWS Lambda puts on every
+// process's LD_LIBRARY_PATH.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "elfpack/error.h"
+#include "elfpack/resolver.h"
+
+namespace elfpack {
+
+struct PackOptions {
+  std::vector<std::string> programs;  // paths or names looked up in PATH
+  std::string output;                 // *.zip, or a directory (ends in '/' or exists)
+  bool allow_missing = false;         // missing libraries are warnings, not errors
+  bool force = false;                 // replace a non-empty output directory
+};
+
+// A program given on the command line, found and read.
+struct Program {
+  std::string name;  // the name it gets in bin/: the basename of what the user typed
+  std::string path;  // where it was found
+  ElfFacts elf;
+};
+
+struct BundleEntry {
+  enum class Kind { kDirectory, kFile, kBytes, kSymlink };
+  Kind kind = Kind::kFile;
+  std::string path;    // relative to the bundle root, no leading or trailing '/'
+  mode_t mode = 0644;  // permission bits only, normalised
+  std::string source;  // kFile: the file to copy
+  std::string bytes;   // kBytes: the content; kSymlink: the (relative) target
+};
+
+struct BundlePlan {
+  std::string id;                    // content id of the private directory
+  std::vector<BundleEntry> entries;  // sorted by path, directories included
+  std::vector<std::string> warnings;
+};
+
+// (1) Finds each program (a path, or a name looked up in $PATH) and reads it. Throws Error.
+std::vector<Program> load_programs(const std::vector<std::string>& names);
+
+// (2) Resolves every program's closure. Missing libraries are collected in `diagnostics`.
+std::vector<Closure> resolve_programs(const std::vector<Program>& programs, Diagnostics& diagnostics,
+                                      std::vector<std::string>& warnings, bool allow_missing);
+
+// (4) Maps every file to its place in the bundle, names the private directory by its content and
+// configures the launchers. Throws Error on two different files wanting one place.
+BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures);
+
+// The whole job: load, resolve, plan, write. Returns the plan it wrote. Throws Error.
+BundlePlan pack(const PackOptions& options);
+
+}  // namespace elfpack

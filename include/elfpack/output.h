@@ -1,0 +1,38 @@
+// Step (6): writing a bundle plan out. Every writer builds its output in a temporary next to the
+// destination and renames it into place on commit(); a writer destroyed without commit() removes
+// its temporary, so a failed run leaves the destination as it was.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "elfpack/bundle.h"
+
+namespace elfpack {
+
+enum class OutputFormat { kDirectory, kZip };
+
+// By the name: `*.zip` is a zip; a name ending in '/' or an existing directory is a directory.
+OutputFormat output_format_for(const std::string& output);
+
+class BundleWriter {
+ public:
+  virtual ~BundleWriter() = default;
+  // Entries come in plan order (sorted, parents first). `content` is the file's bytes for files.
+  virtual void add(const BundleEntry& entry, std::span<const unsigned char> content) = 0;
+  virtual void commit() = 0;
+};
+
+std::unique_ptr<BundleWriter> open_directory_writer(const std::string& output, bool force);
+std::unique_ptr<BundleWriter> open_zip_writer(const std::string& output);
+std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force);
+
+// Feeds every entry of the plan to the writer and commits.
+void write_bundle(const BundlePlan& plan, BundleWriter& writer);
+
+// The timestamp archives carry: SOURCE_DATE_EPOCH when set (reproducible builds), else a fixed
+// date (1980-01-01, the earliest a zip can hold), so that the same input gives the same bytes.
+long long archive_timestamp();
+
+}  // namespace elfpack

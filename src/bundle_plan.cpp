@@ -1,0 +1,175 @@
+// Step (4): where every file goes, the content id, and the launchers.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include <xxhash.h>
+
+#include "elfpack/bundle.h"
+#include "elfpack/error.h"
+#include "elfpack/launcher.h"
+#include "elfpack/mapped_file.h"
+
+namespace elfpack {
+
+namespace {
+
+constexpr const char* kPrivateRoot = "lib/elfpack";
+
+std::string base_name(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+mode_t normalised_mode(const std::string& file) {
+  struct stat st;
+  if (::stat(file.c_str(), &st) != 0) throw Error(file + ": " + std::strerror(errno));
+  return (st.st_mode & 0111) != 0 ? 0755 : 0644;
+}
+
+// The private directory's files before its name is known: path inside it -> source.
+class PrivateFiles {
+ public:
+  void add_file(const std::string& path, const std::string& source, mode_t mode, const std::string& why) {
+    auto [it, inserted] = files_.emplace(path, Item{source, mode, why, {}});
+    if (!inserted && !same_file(it->second.source, source)) {
+      throw Error(path + ": two different files want this place in the bundle: " + it->second.source + " (" +
+                  it->second.why + ") and " + source + " (" + why + ")");
+    }
+  }
+  void add_symlink(const std::string& path, const std::string& target) {
+    if (files_.contains(path) && files_[path].link != target) {
+      throw Error(path + ": wanted both as a file and as a link to " + target);
+    }
+    files_[path] = Item{{}, 0777, "another name", target};
+  }
+
+  // A digest of every path, mode and content: the name of the private directory.
+  std::string content_id() const {
+    XXH3_state_t* state = XXH3_createState();
+    XXH3_64bits_reset(state);
+    for (const auto& [path, item] : files_) {
+      XXH3_64bits_update(state, path.data(), path.size() + 1);
+      const uint32_t mode = item.mode;
+      XXH3_64bits_update(state, &mode, sizeof mode);
+      if (!item.link.empty()) {
+        XXH3_64bits_update(state, item.link.data(), item.link.size() + 1);
+        continue;
+      }
+      const MappedFile file(item.source);
+      const XXH64_hash_t content = XXH3_64bits(file.bytes().data(), file.bytes().size());
+      XXH3_64bits_update(state, &content, sizeof content);
+    }
+    const XXH64_hash_t digest = XXH3_64bits_digest(state);
+    XXH3_freeState(state);
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(digest));
+    return text;
+  }
+
+  void emit(const std::string& prefix, std::vector<BundleEntry>& entries) const {
+    for (const auto& [path, item] : files_) {
+      BundleEntry e;
+      e.path = prefix + "/" + path;
+      e.kind = item.link.empty() ? BundleEntry::Kind::kFile : BundleEntry::Kind::kSymlink;
+      e.mode = item.mode;
+      e.source = item.source;
+      e.bytes = item.link;
+      entries.push_back(std::move(e));
+    }
+  }
+
+ private:
+  struct Item {
+    std::string source;
+    mode_t mode = 0644;
+    std::string why;
+    std::string link;
+  };
+  static bool same_file(const std::string& a, const std::string& b) {
+    struct stat sa, sb;
+    return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  }
+  std::map<std::string, Item> files_;
+};
+
+// Whether a glibc ld.so understands `--argv0` (glibc >= 2.33): its option parser holds the string.
+bool linker_supports_argv0(const std::string& file) {
+  static std::map<std::string, bool> known;
+  auto it = known.find(file);
+  if (it != known.end()) return it->second;
+  const MappedFile linker(file);
+  const auto bytes = linker.bytes();
+  static constexpr std::string_view kOption = "--argv0";
+  const bool found = std::search(bytes.begin(), bytes.end(), kOption.begin(), kOption.end()) != bytes.end();
+  return known[file] = found;
+}
+
+void add_closure(const Program& program, const Closure& closure, PrivateFiles& files) {
+  files.add_file("exe/" + program.name, program.path, 0755, "program " + program.name);
+  for (std::size_t i = 1; i < closure.objects.size(); ++i) {
+    const LoadedObject& object = closure.objects[i];
+    const std::string why = "needed by " + program.name;
+    if (closure.interpreter == i) {
+      files.add_file(base_name(object.path), object.file, 0755, "interpreter of " + program.name);
+      continue;
+    }
+    // The loader asks for each DT_NEEDED name; the first name holds the file, others link to it.
+    const std::string first = base_name(object.names.front());
+    files.add_file("lib/" + first, object.file, normalised_mode(object.file), why);
+    for (std::size_t n = 1; n < object.names.size(); ++n) {
+      const std::string other = base_name(object.names[n]);
+      if (other != first) files.add_symlink("lib/" + other, first);
+    }
+  }
+}
+
+void add_parent_directories(std::vector<BundleEntry>& entries) {
+  std::set<std::string> dirs;
+  for (const auto& e : entries) {
+    for (auto slash = e.path.find('/'); slash != std::string::npos; slash = e.path.find('/', slash + 1)) {
+      dirs.insert(e.path.substr(0, slash));
+    }
+  }
+  for (const auto& d : dirs) entries.push_back(BundleEntry{BundleEntry::Kind::kDirectory, d, 0755, {}, {}});
+}
+
+}  // namespace
+
+BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures) {
+  BundlePlan plan;
+  PrivateFiles files;
+  for (std::size_t i = 0; i < programs.size(); ++i) {
+    if (!programs[i].elf.is_static_executable()) add_closure(programs[i], closures[i], files);
+  }
+  plan.id = files.content_id();
+  const std::string private_dir = std::string(kPrivateRoot) + "/" + plan.id;
+  files.emit(private_dir, plan.entries);
+
+  for (std::size_t i = 0; i < programs.size(); ++i) {
+    const Program& program = programs[i];
+    BundleEntry bin{BundleEntry::Kind::kFile, "bin/" + program.name, 0755, program.path, {}};
+    if (!program.elf.is_static_executable()) {
+      const LoadedObject& interp = closures[i].objects.at(*closures[i].interpreter);
+      LauncherConfig config;
+      const std::string from_bin = "../" + private_dir + "/";
+      config.interp = from_bin + base_name(interp.path);
+      config.exe = from_bin + "exe/" + program.name;
+      config.library_dirs = {from_bin + "lib"};
+      config.pass_argv0 = linker_supports_argv0(interp.file);
+      bin.kind = BundleEntry::Kind::kBytes;
+      bin.source.clear();
+      bin.bytes = make_launcher(program.elf.ident.machine, config);
+    }
+    plan.entries.push_back(std::move(bin));
+  }
+  add_parent_directories(plan.entries);
+  std::sort(plan.entries.begin(), plan.entries.end(),
+            [](const BundleEntry& a, const BundleEntry& b) { return a.path < b.path; });
+  return plan;
+}
+
+}  // namespace elfpack

@@ -1,0 +1,115 @@
+// elfpack's command line: parse options, set up logging, call the library, map errors to exit
+// codes. Everything else lives in the library.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "elfpack/bundle.h"
+#include "elfpack/error.h"
+
+namespace {
+
+constexpr const char* kDescription =
+    "elfpack: bundle Linux programs with their shared libraries and dynamic linker into a\n"
+    "relocatable bundle that runs on any Linux of the same architecture.";
+
+constexpr const char* kFooter = R"(Examples:
+  elfpack rig -o rig.zip           a layer for AWS Lambda: unzip it at /opt, run /opt/bin/rig
+  elfpack /usr/bin/jq curl -o out/ two programs in one bundle directory, sharing libraries
+
+Nothing is executed to find the libraries: each program's closure is resolved from its ELF
+headers with the rules of glibc's dynamic linker.
+
+Exit status:
+  0  success
+  1  error (missing program or library, bad input, output not writable); nothing written
+  2  usage error)";
+
+// Prints "warning: " / "error: " before a message; nothing for plain information.
+class LevelPrefix : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    std::string_view prefix;
+    switch (msg.level) {
+      case spdlog::level::warn: prefix = "warning: "; break;
+      case spdlog::level::err:
+      case spdlog::level::critical: prefix = "error: "; break;
+      default: break;
+    }
+    dest.append(prefix.data(), prefix.data() + prefix.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<LevelPrefix>(); }
+};
+
+void set_up_logging(int verbose, bool quiet) {
+  auto logger = spdlog::stderr_color_st("elfpack");
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<LevelPrefix>('*').set_pattern("elfpack: %^%*%$%v");
+  logger->set_formatter(std::move(formatter));
+  logger->set_level(quiet ? spdlog::level::err : verbose > 0 ? spdlog::level::debug : spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+std::string human_size(std::uintmax_t bytes) {
+  char text[32];
+  if (bytes >= 1024 * 1024) {
+    std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024 * 1024));
+  } else {
+    std::snprintf(text, sizeof text, "%.1f KiB", static_cast<double>(bytes) / 1024);
+  }
+  return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{kDescription, "elfpack"};
+  app.footer(kFooter);
+  app.set_version_flag("--version", std::string("elfpack ") + ELFPACK_VERSION);
+  elfpack::PackOptions options;
+  int verbose = 0;
+  bool quiet = false;
+  app.add_option("programs", options.programs, "Programs to bundle: paths, or names looked up in PATH")->required();
+  app.add_option("-o,--output", options.output,
+                 "Where to write the bundle: NAME.zip (a Lambda layer), or a directory (ends in / or exists)")
+      ->required();
+  app.add_flag("--allow-missing", options.allow_missing,
+               "Bundle even if some libraries are not found (each is reported as a warning)");
+  app.add_flag("--force", options.force, "Replace an output directory that holds an earlier bundle");
+  app.add_flag("-v,--verbose", verbose, "Say what is bundled and why");
+  app.add_flag("-q,--quiet", quiet, "Print errors only");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "elfpack: error: %s\nRun 'elfpack --help' for usage.\n", e.what());
+    return elfpack::kExitUsage;
+  }
+
+  set_up_logging(verbose, quiet);
+  try {
+    const elfpack::BundlePlan plan = elfpack::pack(options);
+    std::size_t files = 0;
+    std::uintmax_t bytes = 0;
+    for (const auto& e : plan.entries) {
+      if (e.kind == elfpack::BundleEntry::Kind::kFile) bytes += std::filesystem::file_size(e.source);
+      if (e.kind == elfpack::BundleEntry::Kind::kBytes) bytes += e.bytes.size();
+      files += e.kind != elfpack::BundleEntry::Kind::kDirectory;
+    }
+    spdlog::info("wrote {} ({} files, {} unpacked, bundle id {})", options.output, files, human_size(bytes), plan.id);
+    return elfpack::kExitOk;
+  } catch (const elfpack::Error& e) {
+    spdlog::error("{}", e.what());
+    return elfpack::kExitError;
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return elfpack::kExitError;
+  }
+}

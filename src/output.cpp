@@ -1,0 +1,169 @@
+#include "elfpack/output.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include "elfpack/error.h"
+#include "elfpack/mapped_file.h"
+
+namespace elfpack {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string strip_trailing_slashes(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+std::string parent_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string system_error(const std::string& path, const char* what) {
+  return path + ": " + what + ": " + std::strerror(errno);
+}
+
+void write_all(int fd, std::span<const unsigned char> bytes, const std::string& path) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error(system_error(path, "cannot write"));
+    }
+    bytes = bytes.subspan(static_cast<std::size_t>(n));
+  }
+}
+
+// Builds the tree in a hidden sibling directory and renames it over the destination.
+class DirectoryWriter : public BundleWriter {
+ public:
+  DirectoryWriter(const std::string& output, bool force) : output_(strip_trailing_slashes(output)), force_(force) {
+    struct stat st;
+    if (::stat(output_.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode)) throw Error(output_ + ": exists and is not a directory");
+      if (!fs::is_empty(output_)) {
+        if (!force_) throw Error(output_ + ": directory exists and is not empty (--force replaces a bundle)");
+        // --force deletes the old tree: only ever one that elfpack made.
+        if (!fs::is_directory(output_ + "/lib/elfpack")) {
+          throw Error(output_ + ": not an elfpack bundle (no lib/elfpack); refusing to replace it");
+        }
+      }
+    }
+    std::string pattern = parent_of(output_) + "/.elfpack-tmp-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) throw Error(system_error(parent_of(output_), "cannot create a directory in"));
+    temp_ = pattern;
+  }
+
+  ~DirectoryWriter() override {
+    std::error_code ignored;
+    if (!temp_.empty()) fs::remove_all(temp_, ignored);
+    if (!old_.empty()) fs::remove_all(old_, ignored);
+  }
+
+  void add(const BundleEntry& entry, std::span<const unsigned char> content) override {
+    const std::string path = temp_ + "/" + entry.path;
+    switch (entry.kind) {
+      case BundleEntry::Kind::kDirectory:
+        if (::mkdir(path.c_str(), entry.mode) != 0) throw Error(system_error(path, "cannot create directory"));
+        ::chmod(path.c_str(), entry.mode);
+        break;
+      case BundleEntry::Kind::kSymlink:
+        if (::symlink(entry.bytes.c_str(), path.c_str()) != 0) throw Error(system_error(path, "cannot create link"));
+        break;
+      case BundleEntry::Kind::kFile:
+      case BundleEntry::Kind::kBytes: {
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, entry.mode);
+        if (fd < 0) throw Error(system_error(path, "cannot create"));
+        try {
+          write_all(fd, content, path);
+        } catch (...) {
+          ::close(fd);
+          throw;
+        }
+        if (::fchmod(fd, entry.mode) != 0 || ::close(fd) != 0) throw Error(system_error(path, "cannot write"));
+        break;
+      }
+    }
+  }
+
+  void commit() override {
+    ::chmod(temp_.c_str(), 0755);
+    if (::rename(temp_.c_str(), output_.c_str()) != 0) {
+      if ((errno != ENOTEMPTY && errno != EEXIST) || !force_) throw Error(system_error(output_, "cannot create"));
+      // Replacing a non-empty directory cannot be one rename: move the old one aside first.
+      old_ = output_ + ".elfpack-old";
+      if (::rename(output_.c_str(), old_.c_str()) != 0) throw Error(system_error(output_, "cannot replace"));
+      if (::rename(temp_.c_str(), output_.c_str()) != 0) {
+        const std::string message = system_error(output_, "cannot create");
+        ::rename(old_.c_str(), output_.c_str());
+        old_.clear();
+        throw Error(message);
+      }
+    }
+    temp_.clear();
+  }
+
+ private:
+  std::string output_, temp_, old_;
+  bool force_;
+};
+
+}  // namespace
+
+OutputFormat output_format_for(const std::string& output) {
+  if (output.empty()) throw Error("no output given: name one with -o (a .zip file, or a directory ending in /)");
+  struct stat st;
+  if (output.back() == '/' || (::stat(output.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) return OutputFormat::kDirectory;
+  if (output.ends_with(".zip")) return OutputFormat::kZip;
+  throw Error(output + ": cannot tell the output format from the name: use a name ending in .zip, or end a directory name with /");
+}
+
+std::unique_ptr<BundleWriter> open_directory_writer(const std::string& output, bool force) {
+  return std::make_unique<DirectoryWriter>(output, force);
+}
+
+std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force) {
+  switch (output_format_for(output)) {
+    case OutputFormat::kDirectory: return open_directory_writer(output, force);
+    case OutputFormat::kZip: return open_zip_writer(output);
+  }
+  throw Error(output + ": unknown output format");
+}
+
+void write_bundle(const BundlePlan& plan, BundleWriter& writer) {
+  for (const auto& entry : plan.entries) {
+    if (entry.kind == BundleEntry::Kind::kFile) {
+      const MappedFile file(entry.source);
+      writer.add(entry, file.bytes());
+    } else {
+      const auto* data = reinterpret_cast<const unsigned char*>(entry.bytes.data());
+      writer.add(entry, {data, entry.kind == BundleEntry::Kind::kBytes ? entry.bytes.size() : 0});
+    }
+  }
+  writer.commit();
+}
+
+long long archive_timestamp() {
+  constexpr long long kZipEpoch = 315532800;  // 1980-01-01T00:00:00Z
+  const char* env = std::getenv("SOURCE_DATE_EPOCH");
+  if (env == nullptr || *env == '\0') return kZipEpoch;
+  char* end = nullptr;
+  errno = 0;
+  const long long value = std::strtoll(env, &end, 10);
+  if (errno != 0 || *end != '\0' || value < 0) {
+    throw Error(std::string("SOURCE_DATE_EPOCH: '") + env + "' is not a number of seconds since 1970");
+  }
+  return std::max(value, kZipEpoch);
+}
+
+}  // namespace elfpack

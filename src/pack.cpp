@@ -1,0 +1,50 @@
+// The whole job, in the order of the design: load, resolve, collect, plan, stage, emit.
+#include <spdlog/spdlog.h>
+
+#include "elfpack/bundle.h"
+#include "elfpack/error.h"
+#include "elfpack/output.h"
+
+namespace elfpack {
+
+BundlePlan pack(const PackOptions& options) {
+  // The destination is checked and its temporary made first, so an unwritable output fails
+  // before any work, and nothing is left behind if a later step fails.
+  auto writer = open_output(options.output, options.force);
+
+  // (1) load: find each program and read its ELF facts.
+  const std::vector<Program> programs = load_programs(options.programs);
+
+  // (2) resolve: the shared-object closure of each, as the target's dynamic linker would load it.
+  Diagnostics diagnostics;
+  std::vector<std::string> warnings;
+  const std::vector<Closure> closures = resolve_programs(programs, diagnostics, warnings, options.allow_missing);
+  for (const auto& w : warnings) spdlog::warn("{}", w);
+  if (diagnostics.has_errors()) {
+    for (const auto& e : diagnostics.errors()) spdlog::error("{}", e);
+    const auto n = diagnostics.errors().size();
+    throw Error(std::to_string(n) + (n == 1 ? " library" : " libraries") +
+                " not found; nothing written (--allow-missing bundles without them)");
+  }
+  for (std::size_t i = 0; i < programs.size(); ++i) {
+    if (programs[i].elf.is_static_executable()) {
+      spdlog::debug("{}: static executable, copied as is", programs[i].path);
+      continue;
+    }
+    for (const auto& object : closures[i].objects) {
+      spdlog::debug("{}: {} ({})", programs[i].name, object.path, to_string(object.found_by));
+    }
+  }
+
+  // (3) collect: runtime files (data, dlopen'd libraries) are not collected yet.
+
+  // (4) plan: every file's place in the bundle, the content id, the launchers.
+  BundlePlan plan = plan_bundle(programs, closures);
+  for (const auto& w : plan.warnings) spdlog::warn("{}", w);
+
+  // (5, 6) stage and emit: write every entry into the output's temporary and rename it into place.
+  write_bundle(plan, *writer);
+  return plan;
+}
+
+}  // namespace elfpack

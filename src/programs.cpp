@@ -1,0 +1,105 @@
+// Steps (1) and (2): find the programs and resolve their closures.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "elfpack/bundle.h"
+#include "elfpack/error.h"
+#include "elfpack/mapped_file.h"
+
+namespace elfpack {
+
+namespace {
+
+std::string base_name(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// As a shell looks a command up: a name with a slash is a path, others are searched in $PATH.
+std::string find_program(const std::string& name) {
+  if (name.find('/') != std::string::npos) {
+    if (::access(name.c_str(), F_OK) != 0) throw Error(name + ": no such file");
+    return name;
+  }
+  const char* env = std::getenv("PATH");
+  const std::string path = env != nullptr ? env : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t end = std::min(path.find(':', start), path.size());
+    const std::string dir = path.substr(start, end - start);
+    const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  throw Error(name + ": not found in PATH (" + path + ")");
+}
+
+Program load_program(const std::string& name) {
+  Program program;
+  program.path = find_program(name);
+  program.name = base_name(program.path);
+  const MappedFile file(program.path);
+  const auto bytes = file.bytes();
+  if (bytes.size() >= 2 && bytes[0] == '#' && bytes[1] == '!') {
+    throw Error(program.path + ": a script (starts with #!), not an ELF program; bundle its interpreter instead");
+  }
+  if (!has_elf_magic(bytes)) throw Error(program.path + ": not an ELF file (bad magic)");
+  program.elf = parse_elf(bytes, program.path);
+  if (program.elf.ident.type != kEtExec && program.elf.ident.type != kEtDyn) {
+    throw Error(program.path + ": e_type " + std::to_string(program.elf.ident.type) + " is not an executable");
+  }
+  if (!program.elf.interp && !program.elf.needed.empty()) {
+    throw Error(program.path + ": needs shared libraries but has no interpreter (PT_INTERP): a library, not a program");
+  }
+  return program;
+}
+
+}  // namespace
+
+std::vector<Program> load_programs(const std::vector<std::string>& names) {
+  std::vector<Program> programs;
+  std::map<std::string, std::string> seen;  // bundle name -> path
+  for (const auto& name : names) {
+    Program program = load_program(name);
+    auto [it, inserted] = seen.emplace(program.name, program.path);
+    if (!inserted) {
+      if (it->second == program.path) continue;  // the same program named twice
+      throw Error(program.path + ": has the same name as " + it->second + "; a bundle holds one program per name");
+    }
+    programs.push_back(std::move(program));
+  }
+  return programs;
+}
+
+std::vector<Closure> resolve_programs(const std::vector<Program>& programs, Diagnostics& diagnostics,
+                                      std::vector<std::string>& warnings, bool allow_missing) {
+  // One resolver per kind of object, so that libraries shared by programs are read once.
+  std::map<std::tuple<uint8_t, bool, uint16_t>, Resolver> resolvers;
+  std::vector<Closure> closures;
+  std::set<std::string> reported;
+  for (const auto& program : programs) {
+    if (program.elf.is_static_executable()) {
+      closures.emplace_back();
+      continue;
+    }
+    const auto& id = program.elf.ident;
+    auto key = std::make_tuple(id.elf_class, id.little_endian, id.machine);
+    auto it = resolvers.try_emplace(key, glibc_profile_for(id)).first;
+    closures.push_back(it->second.resolve(program.path));
+    for (const auto& line : closures.back().describe_missing()) {
+      if (!reported.insert(line).second) continue;
+      if (allow_missing) {
+        warnings.push_back(line);
+      } else {
+        diagnostics.error(line);
+      }
+    }
+  }
+  return closures;
+}
+
+}  // namespace elfpack

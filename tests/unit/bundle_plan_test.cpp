@@ -1,0 +1,127 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "elfpack/bundle.h"
+#include "elfpack/error.h"
+#include "elfpack/output.h"
+
+namespace elfpack {
+namespace {
+
+const std::string kFixtures = ELFPACK_FIXTURE_DIR;
+
+BundlePlan plan_for(const std::vector<std::string>& paths) {
+  const auto programs = load_programs(paths);
+  Diagnostics diagnostics;
+  std::vector<std::string> warnings;
+  const auto closures = resolve_programs(programs, diagnostics, warnings, false);
+  EXPECT_FALSE(diagnostics.has_errors());
+  return plan_bundle(programs, closures);
+}
+
+const BundleEntry* entry(const BundlePlan& plan, const std::string& path) {
+  for (const auto& e : plan.entries) {
+    if (e.path == path) return &e;
+  }
+  return nullptr;
+}
+
+TEST(BundlePlan, LaysOutLauncherLinkerLibrariesAndExecutable) {
+  const BundlePlan plan = plan_for({kFixtures + "/chain/bin/chain_prog"});
+  ASSERT_EQ(plan.id.size(), 16u);
+  const std::string priv = "lib/elfpack/" + plan.id;
+  const BundleEntry* launcher = entry(plan, "bin/chain_prog");
+  ASSERT_NE(launcher, nullptr);
+  EXPECT_EQ(launcher->kind, BundleEntry::Kind::kBytes);
+  EXPECT_EQ(launcher->mode, 0755u);
+  // The launcher's payload names the private directory.
+  EXPECT_NE(launcher->bytes.find("../" + priv + "/ld-linux-x86-64.so.2"), std::string::npos);
+  EXPECT_NE(launcher->bytes.find("../" + priv + "/exe/chain_prog"), std::string::npos);
+  for (const std::string name : {"libchain_a.so", "libchain_b.so", "libchain_c.so", "libc.so.6"}) {
+    EXPECT_NE(entry(plan, priv + "/lib/" + name), nullptr) << name;
+  }
+  ASSERT_NE(entry(plan, priv + "/ld-linux-x86-64.so.2"), nullptr);
+  EXPECT_EQ(entry(plan, priv + "/ld-linux-x86-64.so.2")->mode, 0755u);
+  EXPECT_EQ(entry(plan, priv + "/exe/chain_prog")->source, kFixtures + "/chain/bin/chain_prog");
+  // Parents come before children and every directory is listed.
+  EXPECT_EQ(entry(plan, "lib/elfpack")->kind, BundleEntry::Kind::kDirectory);
+  EXPECT_TRUE(std::is_sorted(plan.entries.begin(), plan.entries.end(),
+                             [](const BundleEntry& a, const BundleEntry& b) { return a.path < b.path; }));
+  // Nothing but elfpack/ directly in lib/.
+  for (const auto& e : plan.entries) {
+    if (e.path.starts_with("lib/")) {
+      EXPECT_TRUE(e.path.starts_with("lib/elfpack")) << e.path;
+    }
+  }
+}
+
+TEST(BundlePlan, SecondNameOfALibraryIsARelativeLink) {
+  const BundlePlan plan = plan_for({kFixtures + "/twonames/twonames_prog"});
+  const std::string priv = "lib/elfpack/" + plan.id;
+  const BundleEntry* alias = entry(plan, priv + "/lib/libfoo-alias.so");
+  ASSERT_NE(alias, nullptr);
+  EXPECT_EQ(alias->kind, BundleEntry::Kind::kSymlink);
+  EXPECT_EQ(alias->bytes, "libfoo.so.1");
+  EXPECT_EQ(entry(plan, priv + "/lib/libfoo.so.1")->kind, BundleEntry::Kind::kFile);
+}
+
+TEST(BundlePlan, ContentIdFollowsContent) {
+  const BundlePlan a = plan_for({kFixtures + "/chain/bin/chain_prog"});
+  const BundlePlan b = plan_for({kFixtures + "/chain/bin/chain_prog"});
+  EXPECT_EQ(a.id, b.id);
+  const BundlePlan c = plan_for({kFixtures + "/soname/soname_prog"});
+  EXPECT_NE(a.id, c.id);
+}
+
+TEST(BundlePlan, SeveralProgramsShareLibraries) {
+  const BundlePlan plan = plan_for({kFixtures + "/chain/bin/chain_prog", kFixtures + "/soname/soname_prog"});
+  const std::string priv = "lib/elfpack/" + plan.id;
+  EXPECT_NE(entry(plan, "bin/chain_prog"), nullptr);
+  EXPECT_NE(entry(plan, "bin/soname_prog"), nullptr);
+  std::size_t libc = 0;
+  for (const auto& e : plan.entries) libc += e.path.ends_with("/libc.so.6");
+  EXPECT_EQ(libc, 1u);
+  EXPECT_NE(entry(plan, priv + "/lib/libnamed.so.1"), nullptr);
+}
+
+TEST(BundlePlan, StaticProgramIsCopiedAsIs) {
+  const BundlePlan plan = plan_for({kFixtures + "/static_prog"});
+  const BundleEntry* bin = entry(plan, "bin/static_prog");
+  ASSERT_NE(bin, nullptr);
+  EXPECT_EQ(bin->kind, BundleEntry::Kind::kFile);
+  EXPECT_EQ(bin->source, kFixtures + "/static_prog");
+  for (const auto& e : plan.entries) EXPECT_FALSE(e.path.starts_with("lib")) << e.path;
+}
+
+TEST(LoadPrograms, RejectsWhatIsNotAProgram) {
+  const auto dir = std::filesystem::temp_directory_path() / "elfpack-load-test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "script") << "#!/bin/sh\necho hi\n";
+  std::ofstream(dir / "text") << "hello\n";
+  EXPECT_THROW(load_programs({(dir / "script").string()}), Error);
+  EXPECT_THROW(load_programs({(dir / "text").string()}), Error);
+  EXPECT_THROW(load_programs({(dir / "absent").string()}), Error);
+  EXPECT_THROW(load_programs({"/lib/x86_64-linux-gnu/libz.so.1"}), Error);
+  try {
+    load_programs({(dir / "text").string()});
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "text").string() + ": not an ELF file (bad magic)");
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ArchiveTimestamp, SourceDateEpoch) {
+  ::unsetenv("SOURCE_DATE_EPOCH");
+  EXPECT_EQ(archive_timestamp(), 315532800);
+  ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+  EXPECT_EQ(archive_timestamp(), 1700000000);
+  ::setenv("SOURCE_DATE_EPOCH", "12x", 1);
+  EXPECT_THROW(archive_timestamp(), Error);
+  ::unsetenv("SOURCE_DATE_EPOCH");
+}
+
+}  // namespace
+}  // namespace elfpack
