@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Bad input gets a one-line error naming the file and the problem, a non-zero exit, and no output.
+source "$(dirname "$0")/common.inc"
+
+cd "$t"
+build echo_args echo_args.c
+mkdir -p out
+
+# A program that does not exist, by path and by name.
+expect_failure "elfpack: error: $t/nothing-here: no such file" "$ELFPACK" "$t/nothing-here" -o out/a.zip
+expect_failure "elfpack: error: no-such-program-xyz: not found in PATH" "$ELFPACK" no-such-program-xyz -o out/a.zip
+# Not an ELF file: a script and a text file.
+printf '#!/bin/sh\necho hi\n' > script.sh && chmod +x script.sh
+expect_failure "elfpack: error: ./script.sh: a script \(starts with #!\), not an ELF program" "$ELFPACK" ./script.sh -o out/a.zip
+echo "just text" > notes.txt
+expect_failure "elfpack: error: ./notes.txt: not an ELF file \(bad magic\)" "$ELFPACK" ./notes.txt -o out/a.zip
+# A missing library: every one is listed, then the count; with --allow-missing it is a warning.
+mkdir -p gone
+cc -shared -fPIC -o gone/libgone1.so -DFIX_NAME=gone1 "$fixtures/fixlib.c"
+cc -shared -fPIC -o gone/libgone2.so -DFIX_NAME=gone2 "$fixtures/fixlib.c"
+cc -o needs_gone -DFIX_CALLS=gone1 "$fixtures/fixprog.c" -Wl,--no-as-needed -Lgone -lgone1 -lgone2
+rm -r gone
+status=0
+"$ELFPACK" ./needs_gone -o out/a.zip 2>err.txt || status=$?
+[ "$status" -eq 1 ] || fail "missing library: exit $status"
+grep -q '^elfpack: error: libgone1.so: not found (needed by ./needs_gone; searched .*default dirs' err.txt || fail "$(cat err.txt)"
+grep -q '^elfpack: error: libgone2.so: not found (needed by ./needs_gone' err.txt || fail "$(cat err.txt)"
+grep -q '^elfpack: error: 2 libraries not found; nothing written' err.txt || fail "$(cat err.txt)"
+"$ELFPACK" -q --allow-missing ./needs_gone -o out/allowed.zip
+[ -f out/allowed.zip ] || fail "--allow-missing wrote nothing"
+"$ELFPACK" --allow-missing ./needs_gone -o out/allowed2.zip 2>err.txt
+grep -q '^elfpack: warning: libgone1.so: not found' err.txt || fail "no warning: $(cat err.txt)"
+# Output that cannot be written: a missing directory, and a read-only file system.
+expect_failure "elfpack: error: $t/no/such/dir/a.zip: cannot create a file in $t/no/such/dir: No such file or directory" \
+  "$ELFPACK" ./echo_args -o "$t/no/such/dir/a.zip"
+mkdir -p ro
+out=$(unshare --mount sh -c "mount -t tmpfs -o ro tmpfs '$t/ro' && '$ELFPACK' ./echo_args -o '$t/ro/a.zip'" 2>&1) && fail "read-only: succeeded"
+[ "$(echo "$out" | wc -l)" -eq 1 ] && grep -q "Read-only file system" <<<"$out" || fail "read-only: $out"
+# An output name of no known format, and a usage error.
+expect_failure "elfpack: error: out/a.rar: cannot tell the output format" "$ELFPACK" ./echo_args -o out/a.rar
+status=0
+"$ELFPACK" ./echo_args 2>/dev/null || status=$?
+[ "$status" -eq 2 ] || fail "usage error: exit $status, expected 2"
+
+# None of the failures left an output or a temporary behind.
+[ "$(ls -A out)" = $'allowed.zip\nallowed2.zip' ] || fail "stray output: $(ls -A out)"
+no_stray_files "$t"
+no_stray_files out

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `elfpack rig -o rig.zip` makes a Lambda layer: unzipped at /opt of an empty root, /opt/bin/rig runs
+# with only the bundle and rig's data there.
+source "$(dirname "$0")/common.inc"
+command -v rig >/dev/null || fail "rig is not installed (apt-get install rig)"
+
+cd "$t"
+"$ELFPACK" -q rig -o rig.zip
+root=$(empty_root root)
+unzip -q rig.zip -d "$root/opt"
+# rig's data, at the path rig has compiled in and at a path given with -d.
+mkdir -p "$root/usr/share" "$root/rigdata"
+cp -r /usr/share/rig "$root/usr/share/rig"
+cp -r /usr/share/rig/. "$root/rigdata/"
+[ ! -e "$root/lib" ] && [ ! -e "$root/usr/lib" ] || fail "the root must hold no libraries"
+
+check_identity() {
+  # A name, a street, "City, ST  zip", and "(area) xxx-xxxx".
+  grep -Eq "^ ?[A-Z][A-Za-z.' -]+$" <<<"$(sed -n 1p <<<"$1")" || fail "no name in: $1"
+  grep -Eq '^[0-9]+ [A-Za-z]' <<<"$(sed -n 2p <<<"$1")" || fail "no street in: $1"
+  grep -Eq '^[A-Za-z .]+, [A-Z]{2}  [0-9]{5}$' <<<"$(sed -n 3p <<<"$1")" || fail "no city line in: $1"
+  grep -Eq '^\([0-9]{3}\) xxx-xxxx$' <<<"$(sed -n 4p <<<"$1")" || fail "no phone line in: $1"
+}
+check_identity "$(in_root "$root" /opt/bin/rig)"
+check_identity "$(in_root "$root" /opt/bin/rig -d /rigdata)"
+# Three identities.
+three=$(in_root "$root" /opt/bin/rig -c 3)
+[ "$(grep -Ec '^\([0-9]{3}\) xxx-xxxx$' <<<"$three")" -eq 3 ] || fail "rig -c 3: $three"
