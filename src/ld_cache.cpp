@@ -73,10 +73,12 @@ void check_count(const Bytes& bytes, std::size_t start, uint32_t count, std::siz
   }
 }
 
+// glibc elf/dl-cache.c cache_extension_load: the extension and its sections are located from the
+// start of the file; the strings they name, like all strings, from the new-format header (`base`).
 std::vector<std::string> read_hwcaps_strings(const Bytes& bytes, std::size_t base, uint32_t extension_offset) {
   std::vector<std::string> strings;
   if (extension_offset == 0) return strings;
-  const std::size_t at = base + extension_offset;
+  const std::size_t at = extension_offset;
   if (!bytes.fits(at, 8) || bytes.get<uint32_t>(at, "extension magic") != kExtensionMagic) return strings;
   const uint32_t count = bytes.get<uint32_t>(at + 4, "extension count");
   check_count(bytes, at + 8, count, 16, "extension section");
@@ -85,9 +87,9 @@ std::vector<std::string> read_hwcaps_strings(const Bytes& bytes, std::size_t bas
     if (bytes.get<uint32_t>(section, "extension tag") != kExtensionTagHwcaps) continue;
     const uint32_t offset = bytes.get<uint32_t>(section + 8, "extension offset");
     const uint32_t size = bytes.get<uint32_t>(section + 12, "extension size");
-    if (size % 4 != 0 || !bytes.fits(base + offset, size)) bytes.fail("glibc-hwcaps section out of range");
+    if (size % 4 != 0 || !bytes.fits(offset, size)) bytes.fail("glibc-hwcaps section out of range");
     for (uint32_t s = 0; s < size / 4; ++s) {
-      const uint32_t string_offset = bytes.get<uint32_t>(base + offset + s * 4, "glibc-hwcaps string");
+      const uint32_t string_offset = bytes.get<uint32_t>(std::size_t{offset} + s * 4, "glibc-hwcaps string");
       strings.push_back(bytes.string_at(base + string_offset, "glibc-hwcaps"));
     }
   }
