@@ -10,6 +10,7 @@
 
 #include "elfpack/bundle.h"
 #include "elfpack/error.h"
+#include "elfpack/paths.h"
 #include "elfpack/launcher.h"
 #include "elfpack/mapped_file.h"
 
@@ -18,11 +19,6 @@ namespace elfpack {
 namespace {
 
 constexpr const char* kPrivateRoot = "lib/elfpack";
-
-std::string base_name(const std::string& path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 
 mode_t normalised_mode(const std::string& file) {
   struct stat st;

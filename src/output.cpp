@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "elfpack/error.h"
+#include "elfpack/paths.h"
 #include "elfpack/mapped_file.h"
 
 namespace elfpack {
@@ -21,12 +22,6 @@ namespace fs = std::filesystem;
 std::string strip_trailing_slashes(std::string path) {
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   return path;
-}
-
-std::string parent_of(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
 }
 
 std::string system_error(const std::string& path, const char* what) {
@@ -59,8 +54,8 @@ class DirectoryWriter : public BundleWriter {
         }
       }
     }
-    std::string pattern = parent_of(output_) + "/.elfpack-tmp-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) throw Error(system_error(parent_of(output_), "cannot create a directory in"));
+    std::string pattern = directory_of(output_) + "/.elfpack-tmp-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) throw Error(system_error(directory_of(output_), "cannot create a directory in"));
     temp_ = pattern;
   }
 

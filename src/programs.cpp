@@ -8,16 +8,12 @@
 
 #include "elfpack/bundle.h"
 #include "elfpack/error.h"
+#include "elfpack/paths.h"
 #include "elfpack/mapped_file.h"
 
 namespace elfpack {
 
 namespace {
-
-std::string base_name(const std::string& path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 
 // As a shell looks a command up: a name with a slash is a path, others are searched in $PATH.
 std::string find_program(const std::string& name) {

@@ -15,6 +15,7 @@
 #include <deque>
 
 #include "elfpack/error.h"
+#include "elfpack/paths.h"
 #include "elfpack/ld_cache.h"
 #include "elfpack/mapped_file.h"
 
@@ -50,18 +51,6 @@ std::size_t token_length(std::string_view input, std::string_view ref) {
   if (curly && next != '}') return 0;
   if (!curly && is_identifier_char(next)) return 0;
   return ref.size() + (curly ? 2 : 0);
-}
-
-std::string directory_of(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-std::string join_path(const std::string& dir, const std::string& name) {
-  if (dir.empty()) return name;  // the current directory, as glibc opens it
-  return dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
 std::string current_directory() {

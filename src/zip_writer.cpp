@@ -13,17 +13,12 @@
 #include <ctime>
 
 #include "elfpack/error.h"
+#include "elfpack/paths.h"
 #include "elfpack/output.h"
 
 namespace elfpack {
 
 namespace {
-
-std::string parent_of(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
 
 class ZipWriter : public BundleWriter {
  public:
@@ -32,9 +27,9 @@ class ZipWriter : public BundleWriter {
     // the machine's TZ.
     ::setenv("TZ", "UTC0", 1);
     ::tzset();
-    std::string pattern = parent_of(output_) + "/.elfpack-tmp-XXXXXX";
+    std::string pattern = directory_of(output_) + "/.elfpack-tmp-XXXXXX";
     fd_ = ::mkstemp(pattern.data());
-    if (fd_ < 0) throw Error(output_ + ": cannot create a file in " + parent_of(output_) + ": " + std::strerror(errno));
+    if (fd_ < 0) throw Error(output_ + ": cannot create a file in " + directory_of(output_) + ": " + std::strerror(errno));
     temp_ = pattern;
     archive_ = archive_write_new();
     if (archive_write_set_format_zip(archive_) != ARCHIVE_OK ||
