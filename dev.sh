@@ -26,7 +26,12 @@ install_missing() {
 
 build() {
   [ -f build/build.ninja ] || cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build build -- --quiet
+  local out
+  if ! out=$(cmake --build build -- --quiet 2>&1); then
+    printf '%s\n' "$out" >&2
+    return 1
+  fi
+  grep -v '^ninja: no work to do\.$' <<<"$out" || true
 }
 
 case "${1:-}" in
