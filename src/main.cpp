@@ -9,6 +9,7 @@
 
 #include "elfpack/bundle.h"
 #include "elfpack/error.h"
+#include "elfpack/inspect.h"
 
 namespace {
 
@@ -19,13 +20,15 @@ constexpr const char* kDescription =
 constexpr const char* kFooter = R"(Examples:
   elfpack rig -o rig.zip           a layer for AWS Lambda: unzip it at /opt, run /opt/bin/rig
   elfpack /usr/bin/jq curl -o out/ two programs in one bundle directory, sharing libraries
+  elfpack inspect --flat rig       what the loader would load for rig, and why (a safe ldd)
 
 Nothing is executed to find the libraries: each program's closure is resolved from its ELF
 headers with the rules of glibc's dynamic linker.
 
 Exit status:
   0  success
-  1  error (missing program or library, bad input, output not writable); nothing written
+  1  error (missing program or library, bad input, output not writable); nothing written;
+     for inspect: some library was not found
   2  usage error)";
 
 // Prints "warning: " / "error: " before a message; nothing for plain information.
@@ -72,18 +75,27 @@ int main(int argc, char** argv) {
   elfpack::PackOptions options;
   int verbose = 0;
   bool quiet = false;
-  app.add_option("programs", options.programs, "Programs to bundle: paths, or names looked up in PATH")->required();
+  app.add_option("programs", options.programs, "Programs to bundle: paths, or names looked up in PATH");
   app.add_option("-o,--output", options.output,
-                 "Where to write the bundle: NAME.zip (a Lambda layer), or a directory (ends in / or exists)")
-      ->required();
+                 "Where to write the bundle: NAME.zip (a Lambda layer), or a directory (ends in / or exists)");
   app.add_flag("--allow-missing", options.allow_missing,
                "Bundle even if some libraries are not found (each is reported as a warning)");
   app.add_flag("--force", options.force, "Replace an output directory that holds an earlier bundle");
   app.add_flag("-v,--verbose", verbose, "Say what is bundled and why");
   app.add_flag("-q,--quiet", quiet, "Print errors only");
 
+  elfpack::InspectOptions inspect_options;
+  CLI::App* inspect = app.add_subcommand(
+      "inspect", "Show what the dynamic linker would load for each program, and which rule found it (a safe ldd)");
+  inspect->add_option("programs", inspect_options.programs, "Programs: paths, or names looked up in PATH")->required();
+  inspect->add_flag("--flat", inspect_options.flat, "One line per object in load order instead of a tree");
+  inspect->add_flag("--json", inspect_options.json, "One JSON document on stdout (schema: docs/inspect-json.md)");
+  app.require_subcommand(0, 1);
+
   try {
     app.parse(argc, argv);
+    if (!inspect->parsed() && options.programs.empty()) throw CLI::RequiredError("PROGRAM");
+    if (!inspect->parsed() && options.output.empty()) throw CLI::RequiredError("-o,--output");
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
@@ -95,6 +107,11 @@ int main(int argc, char** argv) {
 
   set_up_logging(verbose, quiet);
   try {
+    if (inspect->parsed()) {
+      const elfpack::InspectReport report = elfpack::inspect(inspect_options);
+      std::fputs(report.text.c_str(), stdout);
+      return report.missing == 0 ? elfpack::kExitOk : elfpack::kExitError;
+    }
     const elfpack::BundlePlan plan = elfpack::pack(options);
     std::size_t files = 0;
     std::uintmax_t bytes = 0;

@@ -349,6 +349,7 @@ class ClosureWalk {
     if (auto i = same_file(*s.found)) return note_name(*i, needed);
     LoadedObject object = make_object(*s.found, rule, loader);
     object.names.push_back(needed);
+    if (!s.searched.empty()) object.found_in = s.searched.back();
     add_object(std::move(object));
   }
 

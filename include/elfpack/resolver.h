@@ -30,6 +30,7 @@ struct LoadedObject {
   ElfFacts elf;
   std::optional<std::size_t> loader;  // the object whose DT_NEEDED first asked for it
   FoundBy found_by = FoundBy::kProgram;
+  std::string found_in;  // the search list that had it: "RUNPATH of /x: $ORIGIN/../lib", "cache /etc/ld.so.cache"
   dev_t dev = 0;
   ino_t ino = 0;
 };

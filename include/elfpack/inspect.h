@@ -1,0 +1,26 @@
+// `elfpack inspect`: what the dynamic linker would load for each program, and why. A safe `ldd`:
+// nothing is executed. Text as a tree (each library under the object that first needed it) or a
+// flat list in load order, or JSON (schema in docs/inspect-json.md).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace elfpack {
+
+struct InspectOptions {
+  std::vector<std::string> programs;
+  bool flat = false;
+  bool json = false;
+};
+
+struct InspectReport {
+  std::string text;         // for stdout
+  std::size_t missing = 0;  // libraries not found, over all programs
+};
+
+// Throws Error for a program that cannot be read; missing libraries are part of the report.
+InspectReport inspect(const InspectOptions& options);
+
+}  // namespace elfpack

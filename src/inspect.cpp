@@ -1,0 +1,178 @@
+#include "elfpack/inspect.h"
+
+#include <algorithm>
+
+#include "elfpack/bundle.h"
+#include "elfpack/json_writer.h"
+
+namespace elfpack {
+
+namespace {
+
+// What a needed name of object `from` resolved to: an object index, or none when missing.
+std::optional<std::size_t> target_of(const Closure& c, const std::string& name) {
+  for (std::size_t i = 0; i < c.objects.size(); ++i) {
+    const auto& o = c.objects[i];
+    if (std::find(o.names.begin(), o.names.end(), name) != o.names.end() || o.elf.soname == name) return i;
+  }
+  return std::nullopt;
+}
+
+const MissingLibrary* missing_of(const Closure& c, std::size_t from, const std::string& name) {
+  for (const auto& m : c.missing) {
+    if (m.needed_by == from && m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+// "RUNPATH of /x/bin/prog", "cache", "default dirs", "interpreter", ...
+std::string rule_text(const LoadedObject& o) {
+  if (o.found_by == FoundBy::kRpath || o.found_by == FoundBy::kRunpath) return o.found_in.substr(0, o.found_in.find(": "));
+  return to_string(o.found_by);
+}
+
+std::string missing_text(const MissingLibrary& m) {
+  std::string text = m.reason == "not found" ? "not found" : m.reason + " (" + m.where + ")";
+  if (!m.searched.empty()) {
+    text += "; searched ";
+    for (std::size_t i = 0; i < m.searched.size(); ++i) text += (i ? "; " : "") + m.searched[i];
+  }
+  return text;
+}
+
+class TreePrinter {
+ public:
+  explicit TreePrinter(const Closure& c) : c_(c) {}
+
+  std::string print() {
+    out_ = c_.objects[0].path + "\n";
+    children(0, "");
+    if (c_.interpreter) out_ += "interpreter: " + c_.objects[*c_.interpreter].path + "\n";
+    return out_;
+  }
+
+ private:
+  void children(std::size_t parent, const std::string& indent) {
+    const auto& needed = c_.objects[parent].elf.needed;
+    for (std::size_t n = 0; n < needed.size(); ++n) {
+      const bool last = n + 1 == needed.size();
+      out_ += indent + (last ? "└── " : "├── ") + needed[n];
+      const auto target = target_of(c_, needed[n]);
+      if (!target) {
+        const MissingLibrary* m = missing_of(c_, parent, needed[n]);
+        out_ += " => " + (m ? missing_text(*m) : std::string("not found")) + "\n";
+        continue;
+      }
+      const LoadedObject& o = c_.objects[*target];
+      if (o.loader != parent) {
+        out_ += " (already loaded)\n";
+        continue;
+      }
+      out_ += " => " + o.path + " (" + rule_text(o) + ")\n";
+      children(*target, indent + (last ? "    " : "│   "));
+    }
+  }
+
+  const Closure& c_;
+  std::string out_;
+};
+
+std::string flat_text(const Closure& c) {
+  std::string out = c.objects[0].path + "\n";
+  for (std::size_t i = 1; i < c.objects.size(); ++i) {
+    const auto& o = c.objects[i];
+    const std::string name = o.names.empty() ? o.path : o.names.front();
+    out += "  " + name + " => " + o.path + " (" + rule_text(o) + ")\n";
+  }
+  for (const auto& m : c.missing) {
+    out += "  " + m.name + " => " + missing_text(m) + " (needed by " + c.objects[m.needed_by].path + ")\n";
+  }
+  return out;
+}
+
+void write_strings(JsonWriter& json, const std::vector<std::string>& strings) {
+  json.begin_array();
+  for (const auto& s : strings) json.value(s);
+  json.end_array();
+}
+
+void write_json(JsonWriter& json, const Program& program, const Closure& c) {
+  json.begin_object();
+  json.key("program").value(program.path);
+  json.key("static").value(program.elf.is_static_executable());
+  json.key("interpreter");
+  if (c.interpreter) {
+    json.value(c.objects[*c.interpreter].path);
+  } else {
+    json.null();
+  }
+  json.key("objects").begin_array();
+  for (std::size_t i = 1; i < c.objects.size(); ++i) {
+    const auto& o = c.objects[i];
+    json.begin_object();
+    json.key("path").value(o.path);
+    json.key("names");
+    write_strings(json, o.names);
+    json.key("soname");
+    if (o.elf.soname) {
+      json.value(*o.elf.soname);
+    } else {
+      json.null();
+    }
+    json.key("found_by").value(to_string(o.found_by));
+    json.key("found_in").value(o.found_in);
+    json.key("needed_by");
+    if (o.loader) {
+      json.value(c.objects[*o.loader].path);
+    } else {
+      json.null();
+    }
+    json.key("needed");
+    write_strings(json, o.elf.needed);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("missing").begin_array();
+  for (const auto& m : c.missing) {
+    json.begin_object();
+    json.key("name").value(m.name);
+    json.key("needed_by").value(c.objects[m.needed_by].path);
+    json.key("reason").value(m.reason);
+    json.key("bad_candidate").value(m.where);
+    json.key("searched");
+    write_strings(json, m.searched);
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+}
+
+}  // namespace
+
+InspectReport inspect(const InspectOptions& options) {
+  const auto programs = load_programs(options.programs);
+  Diagnostics unused;
+  std::vector<std::string> warnings;
+  const auto closures = resolve_programs(programs, unused, warnings, true);
+  InspectReport report;
+  JsonWriter json;
+  if (options.json) json.begin_object().key("schema").value("elfpack-inspect/1").key("programs").begin_array();
+  for (std::size_t i = 0; i < programs.size(); ++i) {
+    const Closure& c = closures[i];
+    report.missing += c.missing.size();
+    if (options.json) {
+      write_json(json, programs[i], c);
+    } else if (programs[i].elf.is_static_executable()) {
+      report.text += programs[i].path + ": static executable, loads no shared objects\n";
+    } else {
+      report.text += options.flat ? flat_text(c) : TreePrinter(c).print();
+    }
+  }
+  if (options.json) {
+    json.end_array().end_object();
+    report.text = json.str();
+  }
+  return report;
+}
+
+}  // namespace elfpack
