@@ -153,7 +153,7 @@ InspectReport inspect(const InspectOptions& options) {
   const auto programs = load_programs(options.programs);
   Diagnostics unused;
   std::vector<std::string> warnings;
-  const auto closures = resolve_programs(programs, unused, warnings, true);
+  const auto closures = resolve_programs(programs, options.resolve, unused, warnings, true);
   InspectReport report;
   JsonWriter json;
   if (options.json) json.begin_object().key("schema").value("elfpack-inspect/1").key("programs").begin_array();

@@ -1,6 +1,13 @@
 #include "elfpack/loader_profile.h"
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <sstream>
 
 #include "elfpack/ld_cache.h"
 
@@ -56,6 +63,169 @@ LoaderProfile glibc_profile_for(const ElfIdent& program, const std::string& root
     profile.lib_token = "lib";
   }
   profile.platform_token = names ? names->platform : "";
+  profile.source = "built-in table";
+  return profile;
+}
+
+std::map<std::string, std::string> parse_list_diagnostics(const std::string& text) {
+  std::map<std::string, std::string> values;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto equals = line.find('=');
+    if (equals == std::string::npos || equals == 0) continue;
+    std::string value = line.substr(equals + 1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      // elf/dl-diagnostics.c: '\\' and '"' escaped by a backslash, other bytes outside ' '..'~'
+      // as three octal digits.
+      std::string unquoted;
+      for (std::size_t i = 1; i + 1 < value.size(); ++i) {
+        if (value[i] != '\\' || i + 2 >= value.size()) {
+          unquoted += value[i];
+        } else if (value[i + 1] >= '0' && value[i + 1] <= '7' && i + 4 < value.size()) {
+          unquoted += static_cast<char>(std::stoi(value.substr(i + 1, 3), nullptr, 8));
+          i += 3;
+        } else {
+          unquoted += value[++i];
+        }
+      }
+      value = unquoted;
+    }
+    values[line.substr(0, equals)] = value;
+  }
+  return values;
+}
+
+std::optional<std::map<std::string, std::string>> run_list_diagnostics(const std::string& ld_so) {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return std::nullopt;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  std::string path = ld_so;
+  std::string option = "--list-diagnostics";
+  char* argv[] = {path.data(), option.data(), nullptr};
+  char* envp[] = {nullptr};  // the environment would only add noise (and LD_ variables change nothing here)
+  pid_t pid = -1;
+  const int spawned = ::posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, envp);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(pipe_fds[1]);
+  std::string output;
+  if (spawned == 0) {
+    char buffer[4096];
+    ssize_t got;
+    while ((got = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0 || (got < 0 && errno == EINTR)) {
+      if (got > 0) output.append(buffer, static_cast<std::size_t>(got));
+    }
+  }
+  ::close(pipe_fds[0]);
+  if (spawned != 0) return std::nullopt;
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+  auto values = parse_list_diagnostics(output);
+  if (!values.contains("version.version")) return std::nullopt;
+  return values;
+}
+
+std::vector<std::string> legacy_hwcap_subdirs(const std::vector<std::string>& hwcap_names, const std::string& platform) {
+  // elf/dl-hwcaps.c (glibc 2.36) _dl_important_hwcaps: the names of the important hwcap bits in
+  // bit order, then the platform, then "tls"; every subset, the last name the most significant,
+  // from the full set down, each written from its most significant name to its least.
+  std::vector<std::string> parts = hwcap_names;
+  if (!platform.empty()) parts.push_back(platform);
+  parts.push_back("tls");
+  std::vector<std::string> subdirs;
+  const std::size_t n = parts.size();
+  for (std::size_t mask = (std::size_t{1} << n) - 1; mask > 0; --mask) {
+    std::string subdir;
+    for (std::size_t bit = n; bit-- > 0;) {
+      if ((mask & (std::size_t{1} << bit)) != 0) subdir += (subdir.empty() ? "" : "/") + parts[bit];
+    }
+    subdirs.push_back(subdir);
+  }
+  return subdirs;
+}
+
+namespace {
+
+uint64_t parse_number(const std::map<std::string, std::string>& values, const std::string& key) {
+  const auto it = values.find(key);
+  return it == values.end() ? 0 : std::strtoull(it->second.c_str(), nullptr, 0);
+}
+
+std::string value_of(const std::map<std::string, std::string>& values, const std::string& key) {
+  const auto it = values.find(key);
+  return it == values.end() ? std::string() : it->second;
+}
+
+// The names of x86's hwcap bits (sysdeps/x86/dl-hwcap.h); other architectures have no important
+// legacy hwcap names in glibc 2.33..2.36.
+std::vector<std::string> hwcap_bit_names(const ElfIdent& id, uint64_t important) {
+  static const char* const kX86[] = {"sse2", "x86_64", "avx512_1"};
+  std::vector<std::string> names;
+  if (id.machine != kEmX86_64 && id.machine != kEm386) return names;
+  for (std::size_t bit = 0; bit < std::size(kX86); ++bit) {
+    if ((important & (uint64_t{1} << bit)) != 0) names.push_back(kX86[bit]);
+  }
+  return names;
+}
+
+}  // namespace
+
+LoaderProfile profile_from_diagnostics(const std::map<std::string, std::string>& values, const ElfIdent& program,
+                                       const std::string& root) {
+  LoaderProfile profile = glibc_profile_for(program, root);
+  profile.default_dirs.clear();
+  for (std::size_t i = 0;; ++i) {
+    std::ostringstream key;
+    key << "path.system_dirs[0x" << std::hex << i << "]";
+    const auto it = values.find(key.str());
+    if (it == values.end()) break;
+    std::string dir = it->second;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    profile.default_dirs.push_back(dir);
+  }
+  profile.lib_token = value_of(values, "dl_dst_lib");
+  profile.platform_token = value_of(values, "dl_platform");
+  // dl_hwcaps_subdirs lists the levels best first; bit i of dl_hwcaps_subdirs_active is the i-th.
+  const std::string levels = value_of(values, "dl_hwcaps_subdirs");
+  const uint64_t active = parse_number(values, "dl_hwcaps_subdirs_active");
+  std::size_t start = 0;
+  for (std::size_t i = 0; start < levels.size(); ++i) {
+    const std::size_t end = std::min(levels.find(':', start), levels.size());
+    if (i < 64 && (active & (uint64_t{1} << i)) != 0) profile.hwcaps_levels.push_back(levels.substr(start, end - start));
+    start = end + 1;
+  }
+  // Legacy hwcap subdirectories were removed in glibc 2.37.
+  const std::string version = value_of(values, "version.version");
+  int major = 0, minor = 0;
+  if (std::sscanf(version.c_str(), "%d.%d", &major, &minor) == 2 && (major < 2 || (major == 2 && minor <= 36))) {
+    profile.legacy_subdirs = legacy_hwcap_subdirs(hwcap_bit_names(program, parse_number(values, "dl_hwcap_important")),
+                                                  profile.platform_token);
+  }
+  profile.source = "glibc " + version + " --list-diagnostics";
+  return profile;
+}
+
+LoaderProfile loader_profile_for(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options) {
+  LoaderProfile profile;
+  std::optional<std::map<std::string, std::string>> diagnostics;
+  if (options.run_linker && !interpreter.empty()) diagnostics = run_list_diagnostics(in_root(options.sysroot, interpreter));
+  if (diagnostics) {
+    profile = profile_from_diagnostics(*diagnostics, program, options.sysroot);
+    profile.source = interpreter + " (" + profile.source + ")";
+  } else {
+    profile = glibc_profile_for(program, options.sysroot);
+  }
+  if (!options.host_cpu) {
+    profile.hwcaps_levels.clear();
+    profile.legacy_subdirs.clear();
+  }
+  profile.library_path = options.library_path;
   return profile;
 }
 

@@ -66,6 +66,26 @@ std::string human_size(std::uintmax_t bytes) {
   return text;
 }
 
+// Options of the search itself, shared by bundling and inspect.
+struct SearchFlags {
+  std::string library_path;
+  bool use_env = false;
+};
+
+void add_search_options(CLI::App& app, SearchFlags& flags) {
+  auto* path = app.add_option("--library-path", flags.library_path,
+                              "Search DIRS (':' or ';' separated) as the loader searches LD_LIBRARY_PATH");
+  path->type_name("DIRS");
+  app.add_flag("--use-env", flags.use_env, "Search $LD_LIBRARY_PATH as set in this environment")->excludes(path);
+}
+
+void apply_search_flags(const SearchFlags& flags, elfpack::ResolveOptions& options) {
+  if (!flags.library_path.empty()) options.library_path = flags.library_path;
+  if (flags.use_env) {
+    if (const char* env = std::getenv("LD_LIBRARY_PATH")) options.library_path = env;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -81,6 +101,8 @@ int main(int argc, char** argv) {
   app.add_flag("--allow-missing", options.allow_missing,
                "Bundle even if some libraries are not found (each is reported as a warning)");
   app.add_flag("--force", options.force, "Replace an output directory that holds an earlier bundle");
+  SearchFlags pack_search, inspect_search;
+  add_search_options(app, pack_search);
   app.add_flag("-v,--verbose", verbose, "Say what is bundled and why");
   app.add_flag("-q,--quiet", quiet, "Print errors only");
 
@@ -90,6 +112,8 @@ int main(int argc, char** argv) {
   inspect->add_option("programs", inspect_options.programs, "Programs: paths, or names looked up in PATH")->required();
   inspect->add_flag("--flat", inspect_options.flat, "One line per object in load order instead of a tree");
   inspect->add_flag("--json", inspect_options.json, "One JSON document on stdout (schema: docs/inspect-json.md)");
+  add_search_options(*inspect, inspect_search);
+  inspect->fallthrough();  // -v, -q given after "inspect" too
   app.require_subcommand(0, 1);
 
   try {
@@ -105,6 +129,8 @@ int main(int argc, char** argv) {
     return elfpack::kExitUsage;
   }
 
+  apply_search_flags(pack_search, options.resolve);
+  apply_search_flags(inspect_search, inspect_options.resolve);
   set_up_logging(verbose, quiet);
   try {
     if (inspect->parsed()) {

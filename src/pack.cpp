@@ -18,7 +18,7 @@ BundlePlan pack(const PackOptions& options) {
   // (2) resolve: the shared-object closure of each, as the target's dynamic linker would load it.
   Diagnostics diagnostics;
   std::vector<std::string> warnings;
-  const std::vector<Closure> closures = resolve_programs(programs, diagnostics, warnings, options.allow_missing);
+  const std::vector<Closure> closures = resolve_programs(programs, options.resolve, diagnostics, warnings, options.allow_missing);
   for (const auto& w : warnings) spdlog::warn("{}", w);
   if (diagnostics.has_errors()) {
     for (const auto& e : diagnostics.errors()) spdlog::error("{}", e);

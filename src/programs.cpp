@@ -6,6 +6,8 @@
 #include <set>
 #include <tuple>
 
+#include <spdlog/spdlog.h>
+
 #include "elfpack/bundle.h"
 #include "elfpack/error.h"
 #include "elfpack/paths.h"
@@ -71,10 +73,10 @@ std::vector<Program> load_programs(const std::vector<std::string>& names) {
   return programs;
 }
 
-std::vector<Closure> resolve_programs(const std::vector<Program>& programs, Diagnostics& diagnostics,
-                                      std::vector<std::string>& warnings, bool allow_missing) {
-  // One resolver per kind of object, so that libraries shared by programs are read once.
-  std::map<std::tuple<uint8_t, bool, uint16_t>, Resolver> resolvers;
+std::vector<Closure> resolve_programs(const std::vector<Program>& programs, const ResolveOptions& options,
+                                      Diagnostics& diagnostics, std::vector<std::string>& warnings, bool allow_missing) {
+  // One resolver per kind of object and linker, so that libraries shared by programs are read once.
+  std::map<std::tuple<uint8_t, bool, uint16_t, std::string>, Resolver> resolvers;
   std::vector<Closure> closures;
   std::set<std::string> reported;
   for (const auto& program : programs) {
@@ -83,8 +85,13 @@ std::vector<Closure> resolve_programs(const std::vector<Program>& programs, Diag
       continue;
     }
     const auto& id = program.elf.ident;
-    auto key = std::make_tuple(id.elf_class, id.little_endian, id.machine);
-    auto it = resolvers.try_emplace(key, glibc_profile_for(id)).first;
+    const std::string interp = program.elf.interp.value_or("");
+    auto key = std::make_tuple(id.elf_class, id.little_endian, id.machine, interp);
+    auto it = resolvers.find(key);
+    if (it == resolvers.end()) {
+      it = resolvers.try_emplace(key, loader_profile_for(id, interp, options)).first;
+      spdlog::debug("loader for {}: {}", program.path, it->second.profile().source);
+    }
     closures.push_back(it->second.resolve(program.path));
     for (const auto& line : closures.back().describe_missing()) {
       if (!reported.insert(line).second) continue;

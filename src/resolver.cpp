@@ -141,9 +141,16 @@ class ClosureWalk {
  public:
   ClosureWalk(Resolver& resolver) : r_(resolver), p_(resolver.profile_) {}
 
-  Closure run(const std::string& program) {
+  Closure run(const std::string& program, const std::string& run_by) {
     add_program(program);
-    if (closure_.objects[0].elf.interp) add_interpreter(*closure_.objects[0].elf.interp);
+    // LD_LIBRARY_PATH: ':' and ';' separate, tokens expand against the program (elf/dl-load.c
+    // _dl_init_paths); an empty value means none.
+    if (p_.library_path && !p_.library_path->empty()) library_path_ = split_search_path(*p_.library_path, ":;", tokens_for(0));
+    if (closure_.objects[0].elf.interp) {
+      add_interpreter(*closure_.objects[0].elf.interp);
+    } else if (!run_by.empty()) {
+      add_interpreter(run_by);
+    }
     for (std::size_t i = 0; i < closure_.objects.size(); ++i) {
       const std::vector<std::string> needed = closure_.objects[i].elf.needed;
       for (const auto& name : needed) map_object(name, i);
@@ -259,16 +266,41 @@ class ClosureWalk {
     return Probe::kUsable;
   }
 
-  // glibc elf/dl-load.c open_path over one list of directories. True when the search is over.
+  // Whether a directory exists, asked once per run (glibc keeps the same per-directory status).
+  bool directory_exists(const std::string& dir) const {
+    auto [it, inserted] = r_.directories_.try_emplace(dir, false);
+    if (inserted) {
+      struct stat st;
+      it->second = ::stat(in_root(p_.root, dir.empty() ? "." : dir).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    }
+    return it->second;
+  }
+
+  // One candidate; true when the search is over (found, or a bad file that ends it).
+  bool try_candidate(const std::string& candidate, Search& search) const {
+    switch (probe(candidate, search.bad_reason)) {
+      case Probe::kUsable: search.found = candidate; return true;
+      case Probe::kBad: search.bad_path = candidate; return true;
+      case Probe::kAbsent:
+      case Probe::kSkipped: break;
+    }
+    return false;
+  }
+
+  // glibc elf/dl-load.c open_path over one list of directories: in each, the active
+  // glibc-hwcaps subdirectories, the legacy hwcap subdirectories, then the directory itself.
   bool search_dirs(const std::vector<std::string>& dirs, const std::string& name, Search& search) const {
     for (const auto& dir : dirs) {
-      const std::string candidate = join_path(dir, name);
-      switch (probe(candidate, search.bad_reason)) {
-        case Probe::kUsable: search.found = candidate; return true;
-        case Probe::kBad: search.bad_path = candidate; return true;
-        case Probe::kAbsent:
-        case Probe::kSkipped: break;
+      if (!directory_exists(dir)) continue;
+      for (const auto& level : p_.hwcaps_levels) {
+        const std::string sub = join_path(dir.empty() ? "." : dir, "glibc-hwcaps/" + level);
+        if (directory_exists(sub) && try_candidate(join_path(dir, "glibc-hwcaps/" + level + "/" + name), search)) return true;
       }
+      for (const auto& legacy : p_.legacy_subdirs) {
+        const std::string sub = join_path(dir.empty() ? "." : dir, legacy);
+        if (directory_exists(sub) && try_candidate(join_path(dir, legacy + "/" + name), search)) return true;
+      }
+      if (try_candidate(join_path(dir, name), search)) return true;
     }
     return false;
   }
@@ -288,9 +320,9 @@ class ClosureWalk {
         if (search_dirs(dirs, name, s)) { rule = FoundBy::kRpath; return s; }
       }
     }
-    if (!p_.library_path.empty()) {
-      s.searched.push_back("library path: " + join_list(p_.library_path));
-      if (search_dirs(p_.library_path, name, s)) { rule = FoundBy::kLibraryPath; return s; }
+    if (!library_path_.empty()) {
+      s.searched.push_back("library path: " + join_list(library_path_));
+      if (search_dirs(library_path_, name, s)) { rule = FoundBy::kLibraryPath; return s; }
     }
     if (l.runpath && !l.runpath->empty()) {
       const auto dirs = split_search_path(*l.runpath, ":", tokens_for(loader));
@@ -300,7 +332,7 @@ class ClosureWalk {
     const bool nodeflib = (l.flags_1 & kDf1Nodeflib) != 0;
     if (r_.cache_ && p_.cache_flags) {
       s.searched.push_back("cache " + p_.cache_path);
-      auto hit = r_.cache_->lookup(name, *p_.cache_flags);
+      auto hit = r_.cache_->lookup(name, *p_.cache_flags, p_.hwcaps_levels);
       // With DF_1_NODEFLIB a cache hit inside a default directory is not used.
       if (hit && nodeflib) {
         for (const auto& d : p_.default_dirs) {
@@ -362,6 +394,7 @@ class ClosureWalk {
   const LoaderProfile& p_;
   Closure closure_;
   std::string origin_of_main_;
+  std::vector<std::string> library_path_;
 };
 
 Resolver::Resolver(LoaderProfile profile) : profile_(std::move(profile)) {
@@ -374,9 +407,9 @@ Resolver::Resolver(LoaderProfile profile) : profile_(std::move(profile)) {
 
 Resolver::~Resolver() = default;
 
-Closure Resolver::resolve(const std::string& program) {
+Closure Resolver::resolve(const std::string& program, const std::string& run_by) {
   ClosureWalk walk(*this);
-  return walk.run(program);
+  return walk.run(program, run_by);
 }
 
 }  // namespace elfpack

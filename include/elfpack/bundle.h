@@ -27,6 +27,7 @@ struct PackOptions {
   std::string output;                 // *.zip, or a directory (ends in '/' or exists)
   bool allow_missing = false;         // missing libraries are warnings, not errors
   bool force = false;                 // replace a non-empty output directory
+  ResolveOptions resolve{.sysroot = "/", .library_path = {}, .host_cpu = false};  // bundles run on any CPU
 };
 
 // A program given on the command line, found and read.
@@ -55,8 +56,8 @@ struct BundlePlan {
 std::vector<Program> load_programs(const std::vector<std::string>& names);
 
 // (2) Resolves every program's closure. Missing libraries are collected in `diagnostics`.
-std::vector<Closure> resolve_programs(const std::vector<Program>& programs, Diagnostics& diagnostics,
-                                      std::vector<std::string>& warnings, bool allow_missing);
+std::vector<Closure> resolve_programs(const std::vector<Program>& programs, const ResolveOptions& options,
+                                      Diagnostics& diagnostics, std::vector<std::string>& warnings, bool allow_missing);
 
 // (4) Maps every file to its place in the bundle, names the private directory by its content and
 // configures the launchers. Throws Error on two different files wanting one place.

@@ -7,12 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "elfpack/loader_profile.h"
+
 namespace elfpack {
 
 struct InspectOptions {
   std::vector<std::string> programs;
   bool flat = false;
   bool json = false;
+  ResolveOptions resolve;  // as the loader would do on this machine, hwcaps levels included
 };
 
 struct InspectReport {

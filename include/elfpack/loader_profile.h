@@ -1,9 +1,11 @@
 // What a dynamic linker of the target needs to know to find libraries: its default directories,
-// the values of its tokens, its cache, and the file-system root it lives in. The resolver reads
-// nothing from the environment or the real `/` except through this.
+// the values of its tokens, its hardware-capability subdirectories, its cache, and the file-system
+// root it lives in. The resolver reads nothing from the environment or the real `/` except
+// through this.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,14 +20,50 @@ struct LoaderProfile {
   std::vector<std::string> default_dirs; // built into ld.so, searched last
   std::string lib_token;                 // value of $LIB
   std::string platform_token;            // value of $PLATFORM
-  std::vector<std::string> library_path; // LD_LIBRARY_PATH / --library-path (empty: none)
+  // Subdirectories tried in every search directory before the directory itself, best first:
+  // the active glibc-hwcaps levels ("glibc-hwcaps/x86-64-v3"), then glibc <= 2.36's legacy
+  // ones ("tls/haswell/x86_64", ..., "tls"). Also the hwcaps levels usable from the cache.
+  std::vector<std::string> hwcaps_levels;   // "x86-64-v3", best first
+  std::vector<std::string> legacy_subdirs;  // "tls/haswell/x86_64", best first
+  std::optional<std::string> library_path;  // LD_LIBRARY_PATH / --library-path, unsplit
   std::string cache_path;                // ld.so.cache inside root; empty: no cache
   std::optional<int32_t> cache_flags;    // flags a usable cache entry carries
+  std::string source;                    // where these values come from, for messages
 };
 
-// The glibc profile of a Linux distribution for objects like `program`: Debian's multiarch
-// layout when the root has it, the lib64 layout otherwise. Not read from the host's environment.
+// How closures are resolved, as the user chose on the command line.
+struct ResolveOptions {
+  std::string sysroot = "/";                // --sysroot: the target's root
+  std::optional<std::string> library_path;  // --library-path, or $LD_LIBRARY_PATH with --use-env
+  // true: the hardware-capability subdirectories this machine's CPU activates (what the loader
+  // would do here; for inspect). false: none, so a bundle holds the variants any CPU of the
+  // architecture can run.
+  bool host_cpu = true;
+  bool run_linker = true;  // ask the target's linker (ld.so --list-diagnostics) when it can run
+};
+
+// The profile of the dynamic linker `interpreter` (a path inside options.sysroot; empty for
+// none) for objects like `program`: read from the linker itself with --list-diagnostics when it
+// runs here (glibc >= 2.33, an architecture this machine executes), else from glibc_profile_for.
+LoaderProfile loader_profile_for(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options);
+
+// The table: Debian's multiarch layout when the root has it, the lib64 layout otherwise; no
+// hardware-capability subdirectories. Not read from the host's environment.
 LoaderProfile glibc_profile_for(const ElfIdent& program, const std::string& root = "/");
+
+// What `ld.so --list-diagnostics` printed, as key -> value with quotes and escapes removed
+// (e.g. "path.system_dirs[0x0]" -> "/lib/x86_64-linux-gnu/"). nullopt if it did not run or
+// printed no glibc version.
+std::optional<std::map<std::string, std::string>> run_list_diagnostics(const std::string& ld_so);
+std::map<std::string, std::string> parse_list_diagnostics(const std::string& text);
+
+// The profile described by parsed diagnostics (for objects like `program`, in `root`).
+LoaderProfile profile_from_diagnostics(const std::map<std::string, std::string>& diagnostics,
+                                       const ElfIdent& program, const std::string& root);
+
+// glibc <= 2.36's legacy hwcap subdirectories, best first, without the directory itself: every
+// combination of the important hwcap names, the platform and "tls", as elf/dl-hwcaps.c makes them.
+std::vector<std::string> legacy_hwcap_subdirs(const std::vector<std::string>& hwcap_names, const std::string& platform);
 
 // Joins the root and an absolute path inside it.
 std::string in_root(const std::string& root, const std::string& path);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -59,8 +60,9 @@ class Resolver {
   explicit Resolver(LoaderProfile profile);
   ~Resolver();
 
-  // `program` is a path on this machine (inside the profile's root when one is set).
-  Closure resolve(const std::string& program);
+  // `program` is a path on this machine (inside the profile's root when one is set). `run_by`:
+  // the linker that runs it when it has no PT_INTERP (`ld.so --list libfoo.so`), loaded first.
+  Closure resolve(const std::string& program, const std::string& run_by = "");
 
   const LoaderProfile& profile() const { return profile_; }
 
@@ -69,6 +71,7 @@ class Resolver {
   LoaderProfile profile_;
   std::unique_ptr<LdCache> cache_;
   std::map<std::pair<dev_t, ino_t>, ElfFacts> facts_;
+  std::unordered_map<std::string, bool> directories_;  // directory -> exists
 };
 
 // The directories of a DT_RPATH / DT_RUNPATH / LD_LIBRARY_PATH string, as glibc's fillin_rpath

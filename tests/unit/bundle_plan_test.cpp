@@ -17,7 +17,7 @@ BundlePlan plan_for(const std::vector<std::string>& paths) {
   const auto programs = load_programs(paths);
   Diagnostics diagnostics;
   std::vector<std::string> warnings;
-  const auto closures = resolve_programs(programs, diagnostics, warnings, false);
+  const auto closures = resolve_programs(programs, PackOptions().resolve, diagnostics, warnings, false);
   EXPECT_FALSE(diagnostics.has_errors());
   return plan_bundle(programs, closures);
 }
