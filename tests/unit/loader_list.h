@@ -6,6 +6,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace elfpack::testing {
 
@@ -17,7 +18,7 @@ struct LoaderListing {
 
 inline LoaderListing list_with_real_loader(const std::string& file) {
   LoaderListing listing;
-  const std::string command = "/lib64/ld-linux-x86-64.so.2 --list '" + file + "' 2>&1";
+  const std::string command = "env -i /lib64/ld-linux-x86-64.so.2 --list '" + file + "' 2>&1";
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
   char buffer[4096];
   while (pipe && std::fgets(buffer, sizeof buffer, pipe.get()) != nullptr) listing.output += buffer;
@@ -25,14 +26,33 @@ inline LoaderListing list_with_real_loader(const std::string& file) {
   std::istringstream lines(listing.output);
   std::string line;
   while (std::getline(lines, line)) {
-    const auto arrow = line.find(" => ");
-    if (arrow == std::string::npos) continue;
     const auto start = line.find_first_not_of(" \t");
+    const auto arrow = line.find(" => ");
+    if (arrow == std::string::npos) {
+      // "libfoo.so (0x...)": opened by the name it was asked for, a relative path (found in the
+      // current directory). Absolute ones are the linker itself; linux-vdso.so.1 is the kernel's.
+      const auto paren = line.find(" (");
+      if (start == std::string::npos || paren == std::string::npos) continue;
+      const std::string name = line.substr(start, paren - start);
+      if (!name.starts_with('/') && !name.starts_with("linux-vdso.so")) listing.found[name] = name;
+      continue;
+    }
     std::string path = line.substr(arrow + 4);
     path = path.substr(0, path.find(" ("));
     listing.found[line.substr(start, arrow - start)] = path;
   }
   return listing;
+}
+
+// The real loader run with these arguments and an empty environment; stdout and stderr.
+inline std::string run_real_loader(const std::vector<std::string>& args) {
+  std::string command = "env -i /lib64/ld-linux-x86-64.so.2";
+  for (const auto& a : args) command += " '" + a + "'";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen((command + " 2>&1").c_str(), "r"), ::pclose);
+  std::string output;
+  char buffer[4096];
+  while (pipe && std::fgets(buffer, sizeof buffer, pipe.get()) != nullptr) output += buffer;
+  return output;
 }
 
 }  // namespace elfpack::testing

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
 
 #include "loader_list.h"
 
@@ -11,17 +14,41 @@ namespace {
 
 const std::string kFixtures = ELFPACK_FIXTURE_DIR;
 
-Closure resolve(const std::string& relative) {
+// Resolved as the loader would on this machine: the profile is read from the linker itself, so
+// hwcaps levels are those of this CPU.
+Closure resolve(const std::string& relative, ResolveOptions options = {}) {
   const std::string path = kFixtures + "/" + relative;
-  Resolver resolver(glibc_profile_for(read_elf(path).ident));
+  const ElfFacts elf = read_elf(path);
+  Resolver resolver(loader_profile_for(elf.ident, elf.interp.value_or(""), options));
   return resolver.resolve(path);
 }
+
+// Runs the test body with the current directory set to `dir`, restoring it afterwards.
+class InDirectory {
+ public:
+  explicit InDirectory(const std::string& dir) : old_(::get_current_dir_name()) { EXPECT_EQ(::chdir(dir.c_str()), 0); }
+  ~InDirectory() {
+    EXPECT_EQ(::chdir(old_), 0);
+    std::free(old_);
+  }
+
+ private:
+  char* old_;
+};
 
 const LoadedObject* find_by_name(const Closure& c, const std::string& name) {
   for (const auto& o : c.objects) {
     if (std::find(o.names.begin(), o.names.end(), name) != o.names.end()) return &o;
   }
   return nullptr;
+}
+
+// Checks that `name` resolved to `path`; returns the object (null when it is missing).
+const LoadedObject* expect_path(const Closure& c, const std::string& name, const std::string& path) {
+  const LoadedObject* object = find_by_name(c, name);
+  EXPECT_NE(object, nullptr) << name << " not loaded";
+  if (object != nullptr) EXPECT_EQ(object->path, path) << name;
+  return object;
 }
 
 // Every name the real loader resolves, elfpack resolves to the same path, and nothing more.
@@ -104,9 +131,7 @@ TEST(Resolver, InterpreterIsReusedBySoname) {
 
 TEST(Resolver, WrongClassCandidateIsSkipped) {
   const Closure c = resolve("wrongclass/wrongclass_prog");
-  const LoadedObject* wc = find_by_name(c, "libwc.so");
-  ASSERT_NE(wc, nullptr);
-  EXPECT_EQ(wc->path, kFixtures + "/wrongclass/lib64/libwc.so");
+  expect_path(c, "libwc.so", kFixtures + "/wrongclass/lib64/libwc.so");
   expect_same_as_real_loader("wrongclass/wrongclass_prog", c);
 }
 
@@ -145,6 +170,79 @@ TEST(Resolver, StaticExecutableHasNoClosure) {
   EXPECT_TRUE(facts.is_static_executable());
   EXPECT_FALSE(facts.interp.has_value());
   EXPECT_TRUE(facts.needed.empty());
+}
+
+TEST(Resolver, HwcapsSubdirectoriesFirst) {
+  const Closure c = resolve("hwcaps/hwcaps_prog");
+  expect_path(c, "libhw.so", kFixtures + "/hwcaps/lib/glibc-hwcaps/x86-64-v2/libhw.so");
+  // The legacy x86_64/ subdirectory: Debian 12's glibc 2.36 still searches it.
+  expect_path(c, "libleg.so", kFixtures + "/hwcaps/lib/x86_64/libleg.so");
+  expect_same_as_real_loader("hwcaps/hwcaps_prog", c);
+}
+
+TEST(Resolver, BundlesIgnoreHwcapsSubdirectories) {
+  ResolveOptions portable;
+  portable.host_cpu = false;
+  const Closure c = resolve("hwcaps/hwcaps_prog", portable);
+  EXPECT_EQ(find_by_name(c, "libhw.so")->path, kFixtures + "/hwcaps/lib/libhw.so");
+  EXPECT_EQ(find_by_name(c, "libleg.so")->path, kFixtures + "/hwcaps/lib/libleg.so");
+}
+
+TEST(Resolver, RpathIgnoredBesideRunpath) {
+  const Closure c = resolve("mixed/mixed_prog");
+  EXPECT_TRUE(c.objects[0].elf.rpath.has_value());
+  EXPECT_EQ(find_by_name(c, "libmix.so")->path, kFixtures + "/mixed/b/libmix.so");
+  EXPECT_EQ(find_by_name(c, "libmix.so")->found_by, FoundBy::kRunpath);
+  expect_same_as_real_loader("mixed/mixed_prog", c);
+}
+
+TEST(Resolver, EmptyRunpathElementIsTheCurrentDirectory) {
+  InDirectory here(kFixtures + "/emptyelem");
+  const Closure c = [] {
+    const ElfFacts elf = read_elf("empty_prog");
+    Resolver resolver(loader_profile_for(elf.ident, elf.interp.value_or(""), {}));
+    return resolver.resolve("./empty_prog");
+  }();
+  EXPECT_EQ(find_by_name(c, "libcwd.so")->path, "libcwd.so");
+  expect_same_as_real_loader("emptyelem/empty_prog", c);
+}
+
+TEST(Resolver, OriginOfALibraryIsThePathItWasOpenedBy) {
+  const Closure c = resolve("symorigin/symorigin_prog");
+  EXPECT_EQ(find_by_name(c, "libsdep.so")->path, kFixtures + "/symorigin/linked/libsdep.so");
+  expect_same_as_real_loader("symorigin/symorigin_prog", c);
+}
+
+TEST(Resolver, UnknownTokenStaysLiteral) {
+  const Closure c = resolve("unknown/unknown_prog");
+  const LoadedObject* unk = expect_path(c, "libunk.so", kFixtures + "/unknown/ulib/libunk.so");
+  ASSERT_NE(unk, nullptr);
+  EXPECT_EQ(unk->found_in, "RUNPATH of " + kFixtures + "/unknown/unknown_prog: $FOO/lib:" + kFixtures + "/unknown/ulib");
+  expect_same_as_real_loader("unknown/unknown_prog", c);
+}
+
+TEST(Resolver, NodeflibSkipsCacheAndDefaultDirs) {
+  const Closure c = resolve("nodeflib/nodeflib_prog");
+  EXPECT_EQ(find_by_name(c, "libc.so.6")->found_by, FoundBy::kRunpath);
+  expect_same_as_real_loader("nodeflib/nodeflib_prog", c);
+  const Closure none = resolve("nodeflib/nodeflib_missing");
+  ASSERT_EQ(none.missing.size(), 1u);
+  EXPECT_EQ(none.missing[0].name, "libc.so.6");
+  const auto real = testing::list_with_real_loader(kFixtures + "/nodeflib/nodeflib_missing");
+  EXPECT_NE(real.output.find("libc.so.6: cannot open shared object file"), std::string::npos) << real.output;
+}
+
+TEST(Resolver, LibraryPathComesAfterRpathAndBeforeRunpath) {
+  // mixed/a is not on mixed_prog's effective path (its RPATH is ignored); --library-path puts it
+  // before the RUNPATH. ';' separates too, and $ORIGIN is the program's directory.
+  ResolveOptions options;
+  options.library_path = "/nonexistent;$ORIGIN/a";
+  const Closure c = resolve("mixed/mixed_prog", options);
+  EXPECT_EQ(find_by_name(c, "libmix.so")->path, kFixtures + "/mixed/a/libmix.so");
+  EXPECT_EQ(find_by_name(c, "libmix.so")->found_by, FoundBy::kLibraryPath);
+  const auto real = testing::run_real_loader({"--library-path", "/nonexistent;" + kFixtures + "/mixed/a", "--list",
+                                              kFixtures + "/mixed/mixed_prog"});
+  EXPECT_NE(real.find("libmix.so => " + kFixtures + "/mixed/a/libmix.so"), std::string::npos) << real;
 }
 
 TEST(SearchPath, TokensAndEmptyElements) {

@@ -1,0 +1,76 @@
+#include "elfpack/loader_profile.h"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+namespace elfpack {
+namespace {
+
+TEST(ListDiagnostics, ParsesQuotedAndNumericValues) {
+  const auto values = parse_list_diagnostics(
+      "dl_dst_lib=\"lib/x86_64-linux-gnu\"\n"
+      "dl_hwcaps_subdirs_active=0x7\n"
+      "path.system_dirs[0x0]=\"/lib/x86_64-linux-gnu/\"\n"
+      "env[0x1]=\"A=\\\"q\\\" \\\\ \\001\"\n"
+      "no value line\n");
+  EXPECT_EQ(values.at("dl_dst_lib"), "lib/x86_64-linux-gnu");
+  EXPECT_EQ(values.at("dl_hwcaps_subdirs_active"), "0x7");
+  EXPECT_EQ(values.at("path.system_dirs[0x0]"), "/lib/x86_64-linux-gnu/");
+  EXPECT_EQ(values.at("env[0x1]"), std::string("A=\"q\" \\ \001"));
+  EXPECT_EQ(values.size(), 4u);
+}
+
+TEST(ListDiagnostics, LegacySubdirectoriesInTheLoadersOrder) {
+  // What glibc 2.36's LD_DEBUG=libs shows on an AVX-512 machine (platform haswell, important
+  // hwcaps x86_64 and avx512_1), without the directory itself.
+  const std::vector<std::string> expected = {
+      "tls/haswell/avx512_1/x86_64", "tls/haswell/avx512_1", "tls/haswell/x86_64", "tls/haswell",
+      "tls/avx512_1/x86_64", "tls/avx512_1", "tls/x86_64", "tls",
+      "haswell/avx512_1/x86_64", "haswell/avx512_1", "haswell/x86_64", "haswell",
+      "avx512_1/x86_64", "avx512_1", "x86_64"};
+  EXPECT_EQ(legacy_hwcap_subdirs({"x86_64", "avx512_1"}, "haswell"), expected);
+  EXPECT_EQ(legacy_hwcap_subdirs({}, ""), std::vector<std::string>{"tls"});
+}
+
+TEST(ListDiagnostics, ProfileOfA32BitLinker) {
+  // As Debian 12's libc6-i386 /lib/ld-linux.so.2 prints them.
+  const auto values = parse_list_diagnostics(
+      "dl_dst_lib=\"lib32\"\ndl_hwcap_important=0x1\ndl_hwcaps_subdirs=\"\"\ndl_hwcaps_subdirs_active=0x0\n"
+      "dl_platform=\"i686\"\npath.system_dirs[0x0]=\"/lib32/\"\npath.system_dirs[0x1]=\"/usr/lib32/\"\n"
+      "path.system_dirs[0x2]=\"/lib/\"\npath.system_dirs[0x3]=\"/usr/lib/\"\nversion.version=\"2.36\"\n");
+  const ElfIdent i386{.elf_class = kElfClass32, .little_endian = true, .osabi = 0, .type = kEtExec, .machine = kEm386};
+  const LoaderProfile p = profile_from_diagnostics(values, i386, "/");
+  EXPECT_EQ(p.default_dirs, (std::vector<std::string>{"/lib32", "/usr/lib32", "/lib", "/usr/lib"}));
+  EXPECT_EQ(p.lib_token, "lib32");
+  EXPECT_EQ(p.platform_token, "i686");
+  EXPECT_TRUE(p.hwcaps_levels.empty());
+  EXPECT_EQ(p.legacy_subdirs.front(), "tls/i686/sse2");
+  EXPECT_EQ(p.legacy_subdirs.size(), 7u);
+}
+
+TEST(ListDiagnostics, HwcapsLevelsFollowTheActiveMask) {
+  const auto values = parse_list_diagnostics(
+      "dl_hwcaps_subdirs=\"x86-64-v4:x86-64-v3:x86-64-v2\"\ndl_hwcaps_subdirs_active=0x6\nversion.version=\"2.38\"\n");
+  const ElfIdent x64{.elf_class = kElfClass64, .little_endian = true, .osabi = 0, .type = kEtExec, .machine = kEmX86_64};
+  const LoaderProfile p = profile_from_diagnostics(values, x64, "/");
+  EXPECT_EQ(p.hwcaps_levels, (std::vector<std::string>{"x86-64-v3", "x86-64-v2"}));
+  EXPECT_TRUE(p.legacy_subdirs.empty());  // removed in glibc 2.37
+}
+
+TEST(ListDiagnostics, ReadFromThisMachinesLinker) {
+  const auto values = run_list_diagnostics("/lib64/ld-linux-x86-64.so.2");
+  ASSERT_TRUE(values.has_value());
+  const ElfIdent x64{.elf_class = kElfClass64, .little_endian = true, .osabi = 0, .type = kEtExec, .machine = kEmX86_64};
+  const LoaderProfile p = loader_profile_for(x64, "/lib64/ld-linux-x86-64.so.2", {});
+  EXPECT_EQ(p.default_dirs.front(), "/lib/x86_64-linux-gnu");
+  EXPECT_EQ(p.lib_token, "lib/x86_64-linux-gnu");
+  EXPECT_NE(p.source.find("--list-diagnostics"), std::string::npos);
+  // A file that is not a linker gives no diagnostics, and the table is used.
+  EXPECT_FALSE(run_list_diagnostics("/bin/true").has_value());
+  EXPECT_FALSE(run_list_diagnostics("/nonexistent/ld.so").has_value());
+  EXPECT_EQ(loader_profile_for(x64, "/nonexistent/ld.so", {}).source, "built-in table");
+}
+
+}  // namespace
+}  // namespace elfpack
