@@ -105,7 +105,7 @@ bool linker_supports_argv0(const std::string& file) {
 }
 
 void add_closure(const Program& program, const Closure& closure, PrivateFiles& files) {
-  files.add_file("exe/" + program.name, program.path, 0755, "program " + program.name);
+  files.add_file("exe/" + program.name, program.file, 0755, "program " + program.name);
   for (std::size_t i = 1; i < closure.objects.size(); ++i) {
     const LoadedObject& object = closure.objects[i];
     const std::string why = "needed by " + program.name;
@@ -147,7 +147,7 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
 
   for (std::size_t i = 0; i < programs.size(); ++i) {
     const Program& program = programs[i];
-    BundleEntry bin{BundleEntry::Kind::kFile, "bin/" + program.name, 0755, program.path, {}};
+    BundleEntry bin{BundleEntry::Kind::kFile, "bin/" + program.name, 0755, program.file, {}};
     if (!program.elf.is_static_executable()) {
       const LoadedObject& interp = closures[i].objects.at(*closures[i].interpreter);
       LauncherConfig config;

@@ -111,6 +111,7 @@ void write_json(JsonWriter& json, const Program& program, const Closure& c) {
     const auto& o = c.objects[i];
     json.begin_object();
     json.key("path").value(o.path);
+    json.key("file").value(o.file);
     json.key("names");
     write_strings(json, o.names);
     json.key("soname");
@@ -150,7 +151,7 @@ void write_json(JsonWriter& json, const Program& program, const Closure& c) {
 }  // namespace
 
 InspectReport inspect(const InspectOptions& options) {
-  const auto programs = load_programs(options.programs);
+  const auto programs = load_programs(options.programs, options.resolve.sysroot);
   Diagnostics unused;
   std::vector<std::string> warnings;
   const auto closures = resolve_programs(programs, options.resolve, unused, warnings, true);

@@ -6,7 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <glob.h>
+
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include "elfpack/ld_cache.h"
@@ -36,10 +40,62 @@ bool is_directory(const std::string& path) {
 
 }  // namespace
 
+std::optional<std::string> canonical_in_root(const std::string& root, const std::string& path) {
+  // Like openat2(RESOLVE_IN_ROOT): components one by one; a symlink's target replaces it, an
+  // absolute target starting again at the root, ".." never leaving it. From the first component
+  // that does not exist on, the path is kept as it is (the open fails there).
+  std::vector<std::string> pending;  // components still to walk, last first
+  auto push_front = [&pending](const std::string& text) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const std::size_t end = std::min(text.find('/', start), text.size());
+      if (end > start) parts.push_back(text.substr(start, end - start));
+      start = end + 1;
+    }
+    pending.insert(pending.end(), parts.rbegin(), parts.rend());
+  };
+  push_front(path);
+  std::string resolved;  // "/a/b", inside the root
+  int links = 0;
+  while (!pending.empty()) {
+    const std::string part = pending.back();
+    pending.pop_back();
+    if (part == ".") continue;
+    if (part == "..") {
+      resolved.erase(std::min(resolved.size(), resolved.rfind('/')));
+      continue;
+    }
+    const std::string next = resolved + "/" + part;
+    struct stat st;
+    if (::lstat((root + next).c_str(), &st) != 0) {
+      // Absent: the open fails here, before anything after it is looked at; keep the rest as is.
+      resolved = next;
+      for (auto it = pending.rbegin(); it != pending.rend(); ++it) resolved += "/" + *it;
+      break;
+    }
+    if (S_ISLNK(st.st_mode)) {
+      if (++links > 40) return std::nullopt;  // the kernel's limit: ELOOP
+      std::string target(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 4096), '\0');
+      const ssize_t n = ::readlink((root + next).c_str(), target.data(), target.size());
+      if (n < 0) return std::nullopt;
+      target.resize(static_cast<std::size_t>(n));
+      if (target.starts_with('/')) resolved.clear();
+      push_front(target);
+      continue;
+    }
+    resolved = next;
+  }
+  return resolved.empty() ? "/" : resolved;
+}
+
 std::string in_root(const std::string& root, const std::string& path) {
   if (root.empty() || root == "/") return path;
-  if (root.back() == '/') return root + path.substr(path.starts_with('/') ? 1 : 0);
-  return path.starts_with('/') ? root + path : root + "/" + path;
+  const std::string base = root.back() == '/' ? root.substr(0, root.size() - 1) : root;
+  const auto canonical = canonical_in_root(base, path);
+  // A symlink loop: a name that cannot exist, so opening it fails as the loader's open would.
+  if (!canonical) return base + "/\x01symlink-loop";
+  return base + (*canonical == "/" ? "" : *canonical);
 }
 
 // glibc's defaults are compiled into ld.so (elf/dl-load.c system_dirs); Debian patches in the
@@ -65,6 +121,55 @@ LoaderProfile glibc_profile_for(const ElfIdent& program, const std::string& root
   profile.platform_token = names ? names->platform : "";
   profile.source = "built-in table";
   return profile;
+}
+
+namespace {
+
+std::string trim(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+}
+
+// elf/ldconfig.c parse_conf: one directory per line ("dir=TYPE" of old configs kept as dir),
+// "include PATTERN..." (relative to the including file's directory), "hwcap" lines ignored.
+void parse_ld_so_conf(const std::string& root, const std::string& file, std::vector<std::string>& dirs, int depth) {
+  if (depth > 16) return;  // an include cycle
+  std::ifstream in(in_root(root, file));
+  std::string line;
+  while (std::getline(in, line)) {
+    line = trim(line.substr(0, line.find('#')));
+    if (line.empty()) continue;
+    const bool include = line.starts_with("include") && line.size() > 7 && (line[7] == ' ' || line[7] == '\t');
+    if (include) {
+      std::istringstream patterns(line.substr(8));
+      std::string pattern;
+      while (patterns >> pattern) {
+        if (!pattern.starts_with('/')) pattern = file.substr(0, file.rfind('/') + 1) + pattern;
+        const std::string base = root == "/" ? "" : root;
+        glob_t matches{};
+        if (::glob((base + pattern).c_str(), 0, nullptr, &matches) == 0) {
+          for (std::size_t i = 0; i < matches.gl_pathc; ++i) {
+            parse_ld_so_conf(root, std::string(matches.gl_pathv[i]).substr(base.size()), dirs, depth + 1);
+          }
+        }
+        ::globfree(&matches);
+      }
+      continue;
+    }
+    if (line.starts_with("hwcap") && line.size() > 5 && (line[5] == ' ' || line[5] == '\t')) continue;
+    std::string dir = trim(line.substr(0, line.find('=')));
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    if (!dir.empty() && std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> read_ld_so_conf(const std::string& root, const std::string& conf) {
+  std::vector<std::string> dirs;
+  parse_ld_so_conf(root, conf, dirs, 0);
+  return dirs;
 }
 
 std::map<std::string, std::string> parse_list_diagnostics(const std::string& text) {

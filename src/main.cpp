@@ -2,6 +2,9 @@
 // codes. Everything else lives in the library.
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include <CLI/CLI.hpp>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -70,6 +73,7 @@ std::string human_size(std::uintmax_t bytes) {
 struct SearchFlags {
   std::string library_path;
   bool use_env = false;
+  std::string sysroot;
 };
 
 void add_search_options(CLI::App& app, SearchFlags& flags) {
@@ -77,9 +81,15 @@ void add_search_options(CLI::App& app, SearchFlags& flags) {
                               "Search DIRS (':' or ';' separated) as the loader searches LD_LIBRARY_PATH");
   path->type_name("DIRS");
   app.add_flag("--use-env", flags.use_env, "Search $LD_LIBRARY_PATH as set in this environment")->excludes(path);
+  app.add_option("--sysroot", flags.sysroot,
+                 "Resolve inside another root (a debootstrap'd tree, an exported container): programs, linker, "
+                 "cache and libraries are read from DIR; PROGRAM paths are inside it")
+      ->type_name("DIR")
+      ->check(CLI::ExistingDirectory);
 }
 
 void apply_search_flags(const SearchFlags& flags, elfpack::ResolveOptions& options) {
+  if (!flags.sysroot.empty()) options.sysroot = std::filesystem::canonical(flags.sysroot).string();
   if (!flags.library_path.empty()) options.library_path = flags.library_path;
   if (flags.use_env) {
     if (const char* env = std::getenv("LD_LIBRARY_PATH")) options.library_path = env;

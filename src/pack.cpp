@@ -13,7 +13,7 @@ BundlePlan pack(const PackOptions& options) {
   auto writer = open_output(options.output, options.force);
 
   // (1) load: find each program and read its ELF facts.
-  const std::vector<Program> programs = load_programs(options.programs);
+  const std::vector<Program> programs = load_programs(options.programs, options.resolve.sysroot);
 
   // (2) resolve: the shared-object closure of each, as the target's dynamic linker would load it.
   Diagnostics diagnostics;

@@ -17,38 +17,43 @@ namespace elfpack {
 
 namespace {
 
-// As a shell looks a command up: a name with a slash is a path, others are searched in $PATH.
-std::string find_program(const std::string& name) {
+// As a shell looks a command up: a name with a slash is a path, others are searched in $PATH
+// (in a sysroot: its usual bin directories, and paths are inside it).
+std::string find_program(const std::string& name, const std::string& sysroot) {
+  const bool rooted = sysroot != "/";
   if (name.find('/') != std::string::npos) {
-    if (::access(name.c_str(), F_OK) != 0) throw Error(name + ": no such file");
+    if (::access(in_root(sysroot, name).c_str(), F_OK) != 0) {
+      throw Error(in_root(sysroot, name) + ": no such file");
+    }
     return name;
   }
-  const char* env = std::getenv("PATH");
-  const std::string path = env != nullptr ? env : "/usr/local/bin:/usr/bin:/bin";
+  const char* env = rooted ? nullptr : std::getenv("PATH");
+  const std::string path = env != nullptr ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   std::size_t start = 0;
   while (start <= path.size()) {
     const std::size_t end = std::min(path.find(':', start), path.size());
     const std::string dir = path.substr(start, end - start);
     const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (::access(in_root(sysroot, candidate).c_str(), X_OK) == 0) return candidate;
     start = end + 1;
   }
-  throw Error(name + ": not found in PATH (" + path + ")");
+  throw Error(name + ": not found in " + (rooted ? sysroot + " (" + path + ")" : "PATH (" + path + ")"));
 }
 
-Program load_program(const std::string& name) {
+Program load_program(const std::string& name, const std::string& sysroot) {
   Program program;
-  program.path = find_program(name);
+  program.path = find_program(name, sysroot);
+  program.file = in_root(sysroot, program.path);
   program.name = base_name(program.path);
-  const MappedFile file(program.path);
+  const MappedFile file(program.file);
   const auto bytes = file.bytes();
   if (bytes.size() >= 2 && bytes[0] == '#' && bytes[1] == '!') {
-    throw Error(program.path + ": a script (starts with #!), not an ELF program; bundle its interpreter instead");
+    throw Error(program.file + ": a script (starts with #!), not an ELF program; bundle its interpreter instead");
   }
-  if (!has_elf_magic(bytes)) throw Error(program.path + ": not an ELF file (bad magic)");
-  program.elf = parse_elf(bytes, program.path);
+  if (!has_elf_magic(bytes)) throw Error(program.file + ": not an ELF file (bad magic)");
+  program.elf = parse_elf(bytes, program.file);
   if (program.elf.ident.type != kEtExec && program.elf.ident.type != kEtDyn) {
-    throw Error(program.path + ": e_type " + std::to_string(program.elf.ident.type) + " is not an executable");
+    throw Error(program.file + ": e_type " + std::to_string(program.elf.ident.type) + " is not an executable");
   }
   if (!program.elf.interp && !program.elf.needed.empty()) {
     throw Error(program.path + ": needs shared libraries but has no interpreter (PT_INTERP): a library, not a program");
@@ -58,11 +63,11 @@ Program load_program(const std::string& name) {
 
 }  // namespace
 
-std::vector<Program> load_programs(const std::vector<std::string>& names) {
+std::vector<Program> load_programs(const std::vector<std::string>& names, const std::string& sysroot) {
   std::vector<Program> programs;
   std::map<std::string, std::string> seen;  // bundle name -> path
   for (const auto& name : names) {
-    Program program = load_program(name);
+    Program program = load_program(name, sysroot);
     auto [it, inserted] = seen.emplace(program.name, program.path);
     if (!inserted) {
       if (it->second == program.path) continue;  // the same program named twice

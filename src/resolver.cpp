@@ -30,6 +30,7 @@ const char* to_string(FoundBy rule) {
     case FoundBy::kLibraryPath: return "library path";
     case FoundBy::kRunpath: return "runpath";
     case FoundBy::kCache: return "cache";
+    case FoundBy::kLdSoConf: return "ld.so.conf";
     case FoundBy::kDefaultDirs: return "default dirs";
   }
   return "?";
@@ -61,6 +62,11 @@ std::string current_directory() {
 
 std::string absolute(const std::string& path) {
   return path.starts_with('/') ? path : join_path(current_directory(), path);
+}
+
+// A path inside a sysroot: relative ones are taken from its '/'.
+std::string absolute_in_root(const std::string& path) {
+  return path.starts_with('/') ? path : "/" + path;
 }
 
 std::string join_list(const std::vector<std::string>& dirs) {
@@ -194,11 +200,17 @@ class ClosureWalk {
 
   void add_program(const std::string& program) {
     LoadedObject main = make_object(program, FoundBy::kProgram, std::nullopt);
-    // $ORIGIN of the program is the directory of /proc/self/exe: symlinks resolved.
-    char* real = ::realpath(main.file.c_str(), nullptr);
-    if (real == nullptr) throw Error(main.file + ": " + std::strerror(errno));
-    origin_of_main_ = directory_of(real);
-    std::free(real);
+    // $ORIGIN of the program is the directory of /proc/self/exe: symlinks resolved (inside the root).
+    if (p_.root.empty() || p_.root == "/") {
+      char* real = ::realpath(main.file.c_str(), nullptr);
+      if (real == nullptr) throw Error(main.file + ": " + std::strerror(errno));
+      origin_of_main_ = directory_of(real);
+      std::free(real);
+    } else {
+      const auto canonical = canonical_in_root(p_.root, absolute_in_root(program));
+      if (!canonical) throw Error(main.file + ": too many levels of symbolic links");
+      origin_of_main_ = directory_of(*canonical);
+    }
     add_object(std::move(main));
   }
 
@@ -348,6 +360,11 @@ class ClosureWalk {
         }
       }
     }
+    if (!r_.cache_ && !r_.conf_dirs_.empty()) {
+      // No cache in the root: the directories ldconfig would have indexed, in its order.
+      s.searched.push_back("ld.so.conf (no cache): " + join_list(r_.conf_dirs_));
+      if (search_dirs(r_.conf_dirs_, name, s)) { rule = FoundBy::kLdSoConf; return s; }
+    }
     if (!nodeflib) {
       s.searched.push_back("default dirs: " + join_list(p_.default_dirs));
       if (search_dirs(p_.default_dirs, name, s)) { rule = FoundBy::kDefaultDirs; return s; }
@@ -401,6 +418,8 @@ Resolver::Resolver(LoaderProfile profile) : profile_(std::move(profile)) {
   if (!profile_.cache_path.empty()) {
     if (auto cache = LdCache::load(in_root(profile_.root, profile_.cache_path))) {
       cache_ = std::make_unique<LdCache>(std::move(*cache));
+    } else {
+      conf_dirs_ = read_ld_so_conf(profile_.root);
     }
   }
 }

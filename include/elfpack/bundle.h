@@ -33,7 +33,8 @@ struct PackOptions {
 // A program given on the command line, found and read.
 struct Program {
   std::string name;  // the name it gets in bin/: the basename of what the user typed
-  std::string path;  // where it was found
+  std::string path;  // where it was found, as the target sees it (inside the sysroot)
+  std::string file;  // where elfpack reads it on this machine
   ElfFacts elf;
 };
 
@@ -53,7 +54,7 @@ struct BundlePlan {
 };
 
 // (1) Finds each program (a path, or a name looked up in $PATH) and reads it. Throws Error.
-std::vector<Program> load_programs(const std::vector<std::string>& names);
+std::vector<Program> load_programs(const std::vector<std::string>& names, const std::string& sysroot = "/");
 
 // (2) Resolves every program's closure. Missing libraries are collected in `diagnostics`.
 std::vector<Closure> resolve_programs(const std::vector<Program>& programs, const ResolveOptions& options,

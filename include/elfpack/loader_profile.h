@@ -65,7 +65,17 @@ LoaderProfile profile_from_diagnostics(const std::map<std::string, std::string>&
 // combination of the important hwcap names, the platform and "tls", as elf/dl-hwcaps.c makes them.
 std::vector<std::string> legacy_hwcap_subdirs(const std::vector<std::string>& hwcap_names, const std::string& platform);
 
-// Joins the root and an absolute path inside it.
+// The directories /etc/ld.so.conf (`conf`, inside `root`) names, includes followed, in order:
+// what ldconfig would have put in the cache. Used only where the root has no cache.
+std::vector<std::string> read_ld_so_conf(const std::string& root, const std::string& conf = "/etc/ld.so.conf");
+
+// Where this machine finds the target's `path` (absolute, or relative to the root's `/`): for the
+// root "/", the path itself; otherwise root + the path with every symlink resolved inside the
+// root (absolute targets start again at the root, ".." stops at it), so nothing outside the root
+// is ever reached.
 std::string in_root(const std::string& root, const std::string& path);
+
+// The path inside `root` (no trailing '/') with its symlinks resolved there; nullopt on a loop.
+std::optional<std::string> canonical_in_root(const std::string& root, const std::string& path);
 
 }  // namespace elfpack

@@ -21,7 +21,7 @@ namespace elfpack {
 class LdCache;
 
 // Which rule of the search found an object.
-enum class FoundBy { kProgram, kInterpreter, kPathName, kRpath, kLibraryPath, kRunpath, kCache, kDefaultDirs };
+enum class FoundBy { kProgram, kInterpreter, kPathName, kRpath, kLibraryPath, kRunpath, kCache, kLdSoConf, kDefaultDirs };
 const char* to_string(FoundBy rule);
 
 struct LoadedObject {
@@ -70,6 +70,7 @@ class Resolver {
   friend class ClosureWalk;
   LoaderProfile profile_;
   std::unique_ptr<LdCache> cache_;
+  std::vector<std::string> conf_dirs_;  // from ld.so.conf, where there is no cache
   std::map<std::pair<dev_t, ino_t>, ElfFacts> facts_;
   std::unordered_map<std::string, bool> directories_;  // directory -> exists
 };

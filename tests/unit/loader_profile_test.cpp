@@ -4,6 +4,9 @@
 
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+
 namespace elfpack {
 namespace {
 
@@ -70,6 +73,47 @@ TEST(ListDiagnostics, ReadFromThisMachinesLinker) {
   EXPECT_FALSE(run_list_diagnostics("/bin/true").has_value());
   EXPECT_FALSE(run_list_diagnostics("/nonexistent/ld.so").has_value());
   EXPECT_EQ(loader_profile_for(x64, "/nonexistent/ld.so", {}).source, "built-in table");
+}
+
+// A scratch root for the in-root tests, removed afterwards.
+class ScratchRoot {
+ public:
+  ScratchRoot() : path_(std::filesystem::temp_directory_path() / ("elfpack-root-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_ / "usr/lib/x");
+  }
+  ~ScratchRoot() { std::filesystem::remove_all(path_); }
+  std::string str() const { return path_.string(); }
+  std::filesystem::path operator/(const std::string& p) const { return path_ / p; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(InRoot, SymlinksAreFollowedInsideTheRoot) {
+  ScratchRoot root;
+  std::filesystem::create_directory_symlink("usr/lib", root / "lib");
+  std::filesystem::create_directory_symlink("/lib", root / "abs");          // absolute: re-rooted
+  std::filesystem::create_directory_symlink("../../../..", root / "usr/lib/x/up");  // cannot climb out
+  std::filesystem::create_symlink("loop2", root / "loop1");
+  std::filesystem::create_symlink("/loop1", root / "loop2");
+  EXPECT_EQ(canonical_in_root(root.str(), "/lib/x"), "/usr/lib/x");
+  EXPECT_EQ(canonical_in_root(root.str(), "/abs/x/file"), "/usr/lib/x/file");
+  EXPECT_EQ(canonical_in_root(root.str(), "/usr/lib/x/up/etc/passwd"), "/etc/passwd");
+  EXPECT_EQ(in_root(root.str(), "/usr/lib/x/up/etc/passwd"), root.str() + "/etc/passwd");
+  EXPECT_EQ(canonical_in_root(root.str(), "/missing/../abs"), "/missing/../abs");  // fails at "missing"
+  EXPECT_FALSE(canonical_in_root(root.str(), "/loop1").has_value());
+  EXPECT_EQ(in_root("/", "/lib/x"), "/lib/x");  // the real root: the kernel resolves
+}
+
+TEST(InRoot, LdSoConfWithIncludes) {
+  ScratchRoot root;
+  std::filesystem::create_directories(root / "etc/ld.so.conf.d");
+  std::ofstream(root / "etc/ld.so.conf") << "# comment\n/opt/first/  \ninclude ld.so.conf.d/*.conf\nhwcap 0 nosegneg\n";
+  std::ofstream(root / "etc/ld.so.conf.d/b.conf") << "/opt/b\n/opt/first\n";
+  std::ofstream(root / "etc/ld.so.conf.d/a.conf") << "/opt/a=libc6 # old style\n";
+  EXPECT_EQ(read_ld_so_conf(root.str()), (std::vector<std::string>{"/opt/first", "/opt/a", "/opt/b"}));
+  EXPECT_TRUE(read_ld_so_conf(root.str(), "/etc/absent.conf").empty());
 }
 
 }  // namespace

@@ -47,7 +47,9 @@ const LoadedObject* find_by_name(const Closure& c, const std::string& name) {
 const LoadedObject* expect_path(const Closure& c, const std::string& name, const std::string& path) {
   const LoadedObject* object = find_by_name(c, name);
   EXPECT_NE(object, nullptr) << name << " not loaded";
-  if (object != nullptr) EXPECT_EQ(object->path, path) << name;
+  if (object != nullptr) {
+    EXPECT_EQ(object->path, path) << name;
+  }
   return object;
 }
 
