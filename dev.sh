@@ -9,7 +9,8 @@ cd "$(dirname "$0")"
 # Build and test dependencies, all from Debian's archive.
 packages=(g++ cmake ninja-build pkg-config
           liblief-dev libcli11-dev libarchive-dev libspdlog-dev libxxhash-dev libgtest-dev
-          rig unzip zip util-linux)
+          rig unzip zip util-linux
+          musl-tools)  # the musl fixtures and tests
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

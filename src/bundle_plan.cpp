@@ -156,6 +156,7 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
       config.exe = from_bin + "exe/" + program.name;
       config.library_dirs = {from_bin + "lib"};
       config.pass_argv0 = linker_supports_argv0(interp.file);
+      config.inhibit_cache = closures[i].family == LoaderFamily::kGlibc;  // musl has no cache, nor the option
       bin.kind = BundleEntry::Kind::kBytes;
       bin.source.clear();
       bin.bytes = make_launcher(program.elf.ident.machine, config);

@@ -9,6 +9,7 @@
 #include <glob.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -316,8 +317,56 @@ LoaderProfile profile_from_diagnostics(const std::map<std::string, std::string>&
   return profile;
 }
 
+bool is_musl_linker(const std::string& interpreter) {
+  return interpreter.substr(interpreter.rfind('/') + 1).starts_with("ld-musl-");
+}
+
+LoaderProfile musl_profile_for(const ElfIdent& program, const std::string& interpreter, const std::string& root) {
+  LoaderProfile profile;
+  profile.family = LoaderFamily::kMusl;
+  profile.root = root;
+  profile.want = program;
+  const std::string base = interpreter.substr(interpreter.rfind('/') + 1);  // ld-musl-x86_64.so.1
+  const std::string arch = base.substr(8, base.find(".so") - 8);
+  // ldso/dynlink.c: the prefix is the linker's name up to its second-to-last '/'.
+  std::string prefix;
+  if (interpreter.starts_with('/')) {
+    const auto last = interpreter.rfind('/');
+    const auto before = last == 0 ? std::string::npos : interpreter.rfind('/', last - 1);
+    prefix = before == std::string::npos ? "" : interpreter.substr(0, before);
+  }
+  const std::string path_file = prefix + "/etc/ld-musl-" + arch + ".path";
+  std::string system_path;
+  const int fd = ::open(in_root(root, path_file).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    char buffer[4096];
+    ssize_t got;
+    while ((got = ::read(fd, buffer, sizeof buffer)) > 0) system_path.append(buffer, static_cast<std::size_t>(got));
+    ::close(fd);
+    profile.source = "musl, system path from " + path_file;
+  } else if (errno == ENOENT) {
+    system_path = "/lib:/usr/local/lib:/usr/lib";
+    profile.source = "musl, built-in system path (no " + path_file + ")";
+  } else {
+    profile.source = "musl, no system path (" + path_file + " unreadable)";
+  }
+  // Split on ':' and newlines; empty elements are skipped, nothing else is changed.
+  std::size_t start = 0;
+  while (start < system_path.size()) {
+    const std::size_t end = std::min(system_path.find_first_of(":\n", start), system_path.size());
+    if (end > start) profile.default_dirs.push_back(system_path.substr(start, end - start));
+    start = end + 1;
+  }
+  return profile;
+}
+
 LoaderProfile loader_profile_for(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options) {
   LoaderProfile profile;
+  if (is_musl_linker(interpreter)) {
+    profile = musl_profile_for(program, interpreter, options.sysroot);
+    profile.library_path = options.library_path;
+    return profile;
+  }
   std::optional<std::map<std::string, std::string>> diagnostics;
   if (options.run_linker && !interpreter.empty()) diagnostics = run_list_diagnostics(in_root(options.sysroot, interpreter));
   if (diagnostics) {

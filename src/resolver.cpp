@@ -148,6 +148,7 @@ class ClosureWalk {
   ClosureWalk(Resolver& resolver) : r_(resolver), p_(resolver.profile_) {}
 
   Closure run(const std::string& program, const std::string& run_by) {
+    closure_.family = p_.family;
     add_program(program);
     // LD_LIBRARY_PATH: ':' and ';' separate, tokens expand against the program (elf/dl-load.c
     // _dl_init_paths); an empty value means none.
@@ -159,7 +160,13 @@ class ClosureWalk {
     }
     for (std::size_t i = 0; i < closure_.objects.size(); ++i) {
       const std::vector<std::string> needed = closure_.objects[i].elf.needed;
-      for (const auto& name : needed) map_object(name, i);
+      for (const auto& name : needed) {
+        if (p_.family == LoaderFamily::kMusl) {
+          map_object_musl(name, i);
+        } else {
+          map_object(name, i);
+        }
+      }
     }
     return std::move(closure_);
   }
@@ -398,6 +405,121 @@ class ClosureWalk {
     if (auto i = same_file(*s.found)) return note_name(*i, needed);
     LoadedObject object = make_object(*s.found, rule, loader);
     object.names.push_back(needed);
+    if (!s.searched.empty()) object.found_in = s.searched.back();
+    add_object(std::move(object));
+  }
+
+  // musl ldso/dynlink.c fixup_rpath: $ORIGIN and ${ORIGIN} only (matched as prefixes, as musl
+  // does); any other '$' voids the whole run path. The origin is the directory of the name the
+  // object was opened by (of /proc/self/exe for the program).
+  std::optional<std::string> musl_run_path(std::size_t index) const {
+    const auto& elf = closure_.objects[index].elf;
+    const std::optional<std::string>& original = elf.runpath ? elf.runpath : elf.rpath;
+    if (!original) return std::nullopt;
+    std::string origin;
+    if (index == 0) {
+      origin = origin_of_main_;
+    } else {
+      const std::string& name = closure_.objects[index].path;
+      const auto slash = name.rfind('/');
+      origin = slash == std::string::npos ? "." : name.substr(0, slash);
+    }
+    std::string out;
+    for (std::size_t i = 0; i < original->size(); ++i) {
+      if ((*original)[i] != '$') {
+        out += (*original)[i];
+        continue;
+      }
+      const std::string_view rest = std::string_view(*original).substr(i);
+      if (!rest.starts_with("$ORIGIN") && !rest.starts_with("${ORIGIN}")) return std::nullopt;
+      out += origin;
+      i += rest.starts_with("${") ? 8 : 6;
+    }
+    return out;
+  }
+
+  // musl ldso/dynlink.c path_open: split on ':' and newlines, empty elements skipped, each
+  // candidate dir + "/" + name; the first that opens is taken (no class or machine check); an
+  // error other than ENOENT/ENOTDIR/EACCES/ENAMETOOLONG ends the search.
+  bool search_musl(const std::string& list, const std::string& name, Search& search) const {
+    std::size_t start = 0;
+    while (start < list.size()) {
+      const std::size_t end = std::min(list.find_first_of(":\n", start), list.size());
+      if (end > start && try_musl_candidate(list.substr(start, end - start) + "/" + name, search)) return true;
+      start = end + 1;
+    }
+    return false;
+  }
+
+  bool try_musl_candidate(const std::string& candidate, Search& search) const {
+    const int fd = ::open(in_root(p_.root, candidate).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == ENAMETOOLONG) return false;
+      search.bad_reason = std::strerror(errno);
+      search.bad_path = candidate;
+      return true;
+    }
+    ::close(fd);
+    // It opened, so musl maps it; a file it cannot map fails the load.
+    std::string reason;
+    if (probe(candidate, reason) == Probe::kUsable) {
+      search.found = candidate;
+    } else {
+      search.bad_reason = reason.empty() ? "not a loadable object of this class and machine" : reason;
+      search.bad_path = candidate;
+    }
+    return true;
+  }
+
+  // musl ldso/dynlink.c load_library.
+  void map_object_musl(const std::string& needed, std::size_t loader) {
+    // The C library's names, and the linker's own name, are the linker itself.
+    static constexpr std::string_view kReserved[] = {"c.", "pthread.", "rt.", "m.", "dl.", "util.", "xnet."};
+    bool self = closure_.interpreter && needed == closure_.objects[*closure_.interpreter].path;
+    if (needed.starts_with("lib")) {
+      for (const auto r : kReserved) self = self || std::string_view(needed).substr(3).starts_with(r);
+    }
+    if (self && closure_.interpreter) return note_name(*closure_.interpreter, needed);
+    Search s;
+    FoundBy rule = FoundBy::kPathName;
+    if (needed.find('/') != std::string::npos) {
+      try_musl_candidate(needed, s);
+    } else {
+      for (std::size_t i = 1; i < closure_.objects.size(); ++i) {
+        if (closure_.objects[i].shortname == needed) return note_name(i, needed);
+      }
+      if (p_.library_path && !p_.library_path->empty()) {
+        s.searched.push_back("library path: " + *p_.library_path);
+        if (search_musl(*p_.library_path, needed, s)) rule = FoundBy::kLibraryPath;
+      }
+      // The run path (DT_RUNPATH, else DT_RPATH) of the loader, its loader, and so on: inherited.
+      for (std::optional<std::size_t> i = loader; !s.found && s.bad_path.empty() && i; i = closure_.objects[*i].loader) {
+        const auto dirs = musl_run_path(*i);
+        if (!dirs) continue;
+        const auto& o = closure_.objects[*i];
+        s.searched.push_back(std::string(o.elf.runpath ? "RUNPATH" : "RPATH") + " of " + o.path + ": " + *dirs);
+        if (search_musl(*dirs, needed, s)) rule = o.elf.runpath ? FoundBy::kRunpath : FoundBy::kRpath;
+      }
+      if (!s.found && s.bad_path.empty()) {
+        std::string system;
+        for (const auto& d : p_.default_dirs) system += (system.empty() ? "" : ":") + d;
+        s.searched.push_back("system path: " + system);
+        if (search_musl(system, needed, s)) rule = FoundBy::kDefaultDirs;
+      }
+    }
+    if (!s.found) {
+      closure_.missing.push_back({needed, loader, s.bad_path.empty() ? "not found" : s.bad_reason, s.bad_path, s.searched});
+      return;
+    }
+    const bool searched = needed.find('/') == std::string::npos;
+    if (auto i = same_file(*s.found)) {
+      auto& o = closure_.objects[*i];
+      if (o.shortname.empty() && searched) o.shortname = base_name(*s.found);
+      return note_name(*i, needed);
+    }
+    LoadedObject object = make_object(*s.found, rule, loader);
+    object.names.push_back(needed);
+    if (searched) object.shortname = base_name(*s.found);
     if (!s.searched.empty()) object.found_in = s.searched.back();
     add_object(std::move(object));
   }

@@ -14,10 +14,14 @@
 
 namespace elfpack {
 
+// Whose rules: glibc's ld.so (elf/dl-load.c) or musl's (ldso/dynlink.c).
+enum class LoaderFamily { kGlibc, kMusl };
+
 struct LoaderProfile {
+  LoaderFamily family = LoaderFamily::kGlibc;
   std::string root = "/";                // file-system root the target sees as `/`
   ElfIdent want;                         // class, byte order and machine of acceptable objects
-  std::vector<std::string> default_dirs; // built into ld.so, searched last
+  std::vector<std::string> default_dirs; // built into ld.so, searched last (musl: its system path)
   std::string lib_token;                 // value of $LIB
   std::string platform_token;            // value of $PLATFORM
   // Subdirectories tried in every search directory before the directory itself, best first:
@@ -46,6 +50,13 @@ struct ResolveOptions {
 // none) for objects like `program`: read from the linker itself with --list-diagnostics when it
 // runs here (glibc >= 2.33, an architecture this machine executes), else from glibc_profile_for.
 LoaderProfile loader_profile_for(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options);
+
+// musl's profile for the linker `interpreter` (e.g. /lib/ld-musl-x86_64.so.1): its system path
+// from <prefix>/etc/ld-musl-<arch>.path (prefix: the linker's path minus two components), the
+// built-in "/lib:/usr/local/lib:/usr/lib" when that file does not exist, none when it cannot be
+// read.
+LoaderProfile musl_profile_for(const ElfIdent& program, const std::string& interpreter, const std::string& root);
+bool is_musl_linker(const std::string& interpreter);
 
 // The table: Debian's multiarch layout when the root has it, the lib64 layout otherwise; no
 // hardware-capability subdirectories. Not read from the host's environment.

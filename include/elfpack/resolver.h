@@ -32,6 +32,7 @@ struct LoadedObject {
   std::optional<std::size_t> loader;  // the object whose DT_NEEDED first asked for it
   FoundBy found_by = FoundBy::kProgram;
   std::string found_in;  // the search list that had it: "RUNPATH of /x: $ORIGIN/../lib", "cache /etc/ld.so.cache"
+  std::string shortname;  // musl: the basename a search found it by (its key for reuse)
   dev_t dev = 0;
   ino_t ino = 0;
 };
@@ -45,6 +46,7 @@ struct MissingLibrary {
 };
 
 struct Closure {
+  LoaderFamily family = LoaderFamily::kGlibc;
   std::vector<LoadedObject> objects;  // [0] is the program; then in load order (breadth-first)
   std::optional<std::size_t> interpreter;
   std::vector<MissingLibrary> missing;

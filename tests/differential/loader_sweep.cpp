@@ -9,7 +9,7 @@
 // Prints how many files were compared and every difference; exits 1 if there is any.
 //
 // Differences that are expected, and so not counted:
-//  - linux-vdso.so.1 is provided by the kernel, not a file: ld.so prints it, elfpack has nothing
+//  - linux-vdso.so.1 (linux-gate.so.1 for i386) is provided by the kernel, not a file: ld.so prints it, elfpack has nothing
 //    to bundle.
 //  - The linker running the file prints itself under the name it was invoked by; it is compared
 //    as "the interpreter", not by path.
@@ -78,6 +78,7 @@ struct Real {
   std::string error_name;    // "error while loading shared libraries: NAME: REASON"
   std::string error_reason;
   bool statically_linked = false;
+  bool failed_loads = false;  // musl reported libraries it could not load
   bool refused = false;  // exited non-zero without a library error
   std::string output;
 };
@@ -92,6 +93,23 @@ Real list_with_real_loader(const std::string& loader, const std::string& file) {
     const auto start = line.find_first_not_of(" \t");
     if (start == std::string::npos) continue;
     if (line.find("statically linked") != std::string::npos) real.statically_linked = true;
+    // musl goes on after a library it cannot load: "Error loading shared library NAME: REASON
+    // (needed by X)"; a missing one is its "not found".
+    const std::string musl_marker = "Error loading shared library ";
+    if (line.starts_with(musl_marker)) {
+      const std::string rest = line.substr(musl_marker.size());
+      const auto colon = rest.find(": ");
+      const std::string name = rest.substr(0, colon);
+      if (rest.find(": No such file or directory", colon) == colon) {
+        real.listing[name] = "not found";
+      } else if (real.error_name.empty()) {
+        real.error_name = name;
+        real.error_reason = rest.substr(colon + 2);
+      }
+      real.failed_loads = true;
+      continue;
+    }
+    if (line.starts_with("Error relocating ")) continue;  // musl: symbols of a library it could not load
     const std::string marker = "error while loading shared libraries: ";
     if (const auto e = line.find(marker); e != std::string::npos) {
       const std::string rest = line.substr(e + marker.size());
@@ -101,12 +119,22 @@ Real list_with_real_loader(const std::string& loader, const std::string& file) {
       continue;
     }
     const auto arrow = line.find(" => ");
-    if (arrow == std::string::npos) continue;
+    if (arrow == std::string::npos) {
+      // "libfoo.so (0x...)": found by a relative name (an empty path element: the current
+      // directory). Absolute ones are the linker; linux-vdso.so.1 is the kernel's.
+      const auto paren = line.find(" (");
+      const std::string name = paren == std::string::npos ? "" : line.substr(start, paren - start);
+      if (!name.empty() && !name.starts_with('/') && !name.starts_with("linux-vdso.so") && !name.starts_with("linux-gate.so") && name.find(' ') == std::string::npos) {
+        real.listing[name] = name;
+      }
+      continue;
+    }
     std::string path = line.substr(arrow + 4);
     path = path.substr(0, path.rfind(" ("));
     real.listing[line.substr(start, arrow - start)] = path;
   }
-  if (!WIFEXITED(r.status) || (WEXITSTATUS(r.status) != 0 && real.error_name.empty())) real.refused = true;
+  const bool explained = !real.error_name.empty() || real.failed_loads;
+  if (!WIFEXITED(r.status) || (WEXITSTATUS(r.status) != 0 && !explained)) real.refused = true;
   return real;
 }
 
@@ -183,7 +211,7 @@ int main(int argc, char** argv) {
       continue;
     }
     if (elf.is_static_executable()) {
-      ++skipped["static executable (no dynamic section)"];
+      ++skipped["nothing to load (no interpreter, no DT_NEEDED)"];
       continue;
     }
     const std::string loader = loader_for(elf);
@@ -216,20 +244,30 @@ int main(int argc, char** argv) {
     Listing ours;
     for (std::size_t i = 1; i < closure.objects.size(); ++i) {
       const auto& o = closure.objects[i];
-      if (closure.interpreter && i == *closure.interpreter) continue;
-      for (const auto& name : o.names) ours[name] = o.path;
+      // glibc prints the linker only under its own path; musl also prints the C library's names
+      // ("libc.so => /lib/ld-musl-x86_64.so.1") it maps to itself.
+      const bool linker = closure.interpreter && i == *closure.interpreter;
+      if (linker && closure.family != elfpack::LoaderFamily::kMusl) continue;
+      // The loader prints an object once, by the first name it was loaded by (musl's C library
+      // names each once).
+      for (const auto& name : o.names) {
+        if (name != loader) ours[name] = o.path;
+        if (!linker) break;
+      }
     }
     std::string error_name, error_reason;
     for (const auto& m : closure.missing) {
       if (m.reason == "not found") {
         ours[m.name] = "not found";
       } else if (error_name.empty()) {
-        error_name = m.name;
+        // glibc names a bad candidate by its path, musl by the needed name.
+        error_name = closure.family == elfpack::LoaderFamily::kMusl ? m.name : m.where;
         error_reason = m.reason;
       }
     }
     Listing theirs = real.listing;
     theirs.erase("linux-vdso.so.1");
+    theirs.erase("linux-gate.so.1");
     // The running linker is printed as "PT_INTERP => invoked name" or under its own name.
     theirs.erase(loader);
     bool same = ours == theirs && error_name.empty() && real.error_name.empty();
@@ -268,6 +306,6 @@ int main(int argc, char** argv) {
             << " libraries without an interpreter; every " << sample << (sample == 1 ? "st" : "th") << " of "
             << candidates << " ELF files): " << differences << " differences\n";
   for (const auto& [why, n] : skipped) std::cout << "  not compared: " << n << " x " << why << "\n";
-  std::cout << "  set aside: linux-vdso.so.1 in every listing (the kernel's, not a file)\n";
+  std::cout << "  set aside: linux-vdso.so.1 / linux-gate.so.1 in every listing (the kernel's vDSO, not a file)\n";
   return differences == 0 && compared > 0 ? 0 : 1;
 }

@@ -16,9 +16,10 @@ struct LoaderListing {
   int status = 0;
 };
 
-inline LoaderListing list_with_real_loader(const std::string& file) {
+inline LoaderListing list_with_real_loader(const std::string& file,
+                                          const std::string& loader = "/lib64/ld-linux-x86-64.so.2") {
   LoaderListing listing;
-  const std::string command = "env -i /lib64/ld-linux-x86-64.so.2 --list '" + file + "' 2>&1";
+  const std::string command = "env -i " + loader + " --list '" + file + "' 2>&1";
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
   char buffer[4096];
   while (pipe && std::fgets(buffer, sizeof buffer, pipe.get()) != nullptr) listing.output += buffer;
@@ -34,7 +35,9 @@ inline LoaderListing list_with_real_loader(const std::string& file) {
       const auto paren = line.find(" (");
       if (start == std::string::npos || paren == std::string::npos) continue;
       const std::string name = line.substr(start, paren - start);
-      if (!name.starts_with('/') && !name.starts_with("linux-vdso.so")) listing.found[name] = name;
+      if (!name.starts_with('/') && !name.starts_with("linux-vdso.so") && !name.starts_with("linux-gate.so") && name.find(' ') == std::string::npos) {
+        listing.found[name] = name;
+      }
       continue;
     }
     std::string path = line.substr(arrow + 4);
