@@ -43,12 +43,15 @@ class Bytes {
   }
 
   // A NUL-terminated string starting at `off`.
-  std::string string_at(std::size_t off, const char* field) const {
+  std::string string_at(std::size_t off, const char* field) const { return std::string(view_at(off, field)); }
+
+  // The same, without a copy.
+  std::string_view view_at(std::size_t off, const char* field) const {
     if (off >= data_.size()) fail(std::string(field) + " string offset " + std::to_string(off) + " is past the end");
     const void* nul = std::memchr(data_.data() + off, 0, data_.size() - off);
     if (nul == nullptr) fail(std::string(field) + " string at offset " + std::to_string(off) + " is not NUL-terminated");
-    return std::string(reinterpret_cast<const char*>(data_.data() + off),
-                       static_cast<const unsigned char*>(nul) - (data_.data() + off));
+    return std::string_view(reinterpret_cast<const char*>(data_.data() + off),
+                            static_cast<const unsigned char*>(nul) - (data_.data() + off));
   }
 
   bool starts_with(std::size_t off, std::string_view magic) const {
@@ -96,109 +99,188 @@ std::vector<std::string> read_hwcaps_strings(const Bytes& bytes, std::size_t bas
   return strings;
 }
 
-std::vector<LdCache::Entry> read_new_format(const Bytes& bytes, std::size_t base) {
-  if (!bytes.fits(base, kNewHeaderSize)) bytes.fail("truncated header");
-  const uint8_t endian = bytes.get<uint8_t>(base + 28, "flags");
-  const bool native_little = std::endian::native == std::endian::little;
-  if ((endian == kEndianLittle && !native_little) || (endian == kEndianBig && native_little) ||
-      (endian != 0 && endian != kEndianLittle && endian != kEndianBig)) {
-    bytes.fail("byte order flag " + std::to_string(endian) + " is not this machine's");
-  }
-  const uint32_t nlibs = bytes.get<uint32_t>(base + 20, "nlibs");
-  check_count(bytes, base + kNewHeaderSize, nlibs, kNewEntrySize, "entry");
-  const auto hwcaps = read_hwcaps_strings(bytes, base, bytes.get<uint32_t>(base + 32, "extension_offset"));
-  std::vector<LdCache::Entry> entries;
-  entries.reserve(nlibs);
-  for (uint32_t i = 0; i < nlibs; ++i) {
-    const std::size_t at = base + kNewHeaderSize + std::size_t{i} * kNewEntrySize;
-    LdCache::Entry e;
-    e.flags = bytes.get<int32_t>(at, "flags");
-    e.key = bytes.string_at(base + bytes.get<uint32_t>(at + 4, "key"), "key");
-    e.value = bytes.string_at(base + bytes.get<uint32_t>(at + 8, "value"), "value");
-    e.osversion = bytes.get<uint32_t>(at + 12, "osversion");
-    e.hwcap = bytes.get<uint64_t>(at + 16, "hwcap");
-    if ((e.hwcap & kHwcapExtensionBit) != 0) {
-      const uint32_t index = static_cast<uint32_t>(e.hwcap);
-      if (index >= hwcaps.size()) bytes.fail("glibc-hwcaps index " + std::to_string(index) + " out of range");
-      e.hwcaps_subdir = hwcaps[index];
-    }
-    entries.push_back(std::move(e));
-  }
-  return entries;
-}
-
-std::vector<LdCache::Entry> read_old_format(const Bytes& bytes, std::size_t& end_of_entries) {
-  const uint32_t nlibs = bytes.get<uint32_t>(12, "nlibs");
-  check_count(bytes, kOldHeaderSize, nlibs, kOldEntrySize, "entry");
-  end_of_entries = kOldHeaderSize + std::size_t{nlibs} * kOldEntrySize;
-  std::vector<LdCache::Entry> entries;
-  entries.reserve(nlibs);
-  for (uint32_t i = 0; i < nlibs; ++i) {
-    const std::size_t at = kOldHeaderSize + std::size_t{i} * kOldEntrySize;
-    LdCache::Entry e;
-    e.flags = bytes.get<int32_t>(at, "flags");
-    // Old-format string offsets count from the string table after the entries.
-    e.key = bytes.string_at(end_of_entries + bytes.get<uint32_t>(at + 4, "key"), "key");
-    e.value = bytes.string_at(end_of_entries + bytes.get<uint32_t>(at + 8, "value"), "value");
-    entries.push_back(std::move(e));
-  }
-  return entries;
-}
+// glibc elf/dl-cache.c dl_cache_hwcap_extension: the entry names a glibc-hwcaps subdirectory.
+bool is_hwcaps_entry(uint64_t hwcap) { return (hwcap >> 32) == (kHwcapExtensionBit >> 32); }
 
 }  // namespace
 
-LdCache LdCache::parse(std::span<const unsigned char> data, const std::string& origin) {
-  const Bytes bytes(data, origin);
-  LdCache cache;
-  if (bytes.starts_with(0, kNewMagic)) {
-    cache.entries_ = read_new_format(bytes, 0);
-  } else if (bytes.starts_with(0, kOldMagic)) {
+int cache_name_compare(std::string_view a, std::string_view b) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t i = 0, j = 0;
+  while (i < a.size()) {
+    const char ca = a[i];
+    const char cb = j < b.size() ? b[j] : '\0';
+    if (digit(ca)) {
+      if (!digit(cb)) return 1;
+      long long va = 0, vb = 0;  // glibc accumulates in int; names with longer runs do not occur
+      while (i < a.size() && digit(a[i])) va = va * 10 + (a[i++] - '0');
+      while (j < b.size() && digit(b[j])) vb = vb * 10 + (b[j++] - '0');
+      if (va != vb) return va < vb ? -1 : 1;
+    } else if (digit(cb)) {
+      return -1;
+    } else if (ca != cb) {
+      return static_cast<unsigned char>(ca) - static_cast<unsigned char>(cb);
+    } else {
+      ++i;
+      ++j;
+    }
+  }
+  return j < b.size() ? -static_cast<unsigned char>(b[j]) : 0;
+}
+
+LdCache::LdCache(LdCache&&) noexcept = default;
+LdCache& LdCache::operator=(LdCache&&) noexcept = default;
+LdCache::~LdCache() = default;
+
+void LdCache::index(const std::string& origin) {
+  const Bytes bytes(data_, origin);
+  std::size_t base = 0;
+  if (bytes.starts_with(0, kOldMagic)) {
     if (!bytes.fits(0, kOldHeaderSize)) bytes.fail("truncated header");
-    std::size_t end = 0;
-    auto old_entries = read_old_format(bytes, end);
+    const uint32_t nlibs = bytes.get<uint32_t>(12, "nlibs");
+    check_count(bytes, kOldHeaderSize, nlibs, kOldEntrySize, "entry");
+    const std::size_t end = kOldHeaderSize + std::size_t{nlibs} * kOldEntrySize;
     // glibc elf/dl-cache.c: the new format follows the old entries, aligned like its header.
     const std::size_t aligned = (end + alignof(uint64_t) - 1) & ~(alignof(uint64_t) - 1);
-    if (bytes.starts_with(aligned, kNewMagic)) {
-      cache.entries_ = read_new_format(bytes, aligned);
+    if (!bytes.starts_with(aligned, kNewMagic)) {
+      // The old format alone: string offsets count from the string table after the entries.
+      strings_ = end;
+      first_ = kOldHeaderSize;
+      stride_ = kOldEntrySize;
+      count_ = nlibs;
     } else {
-      cache.entries_ = std::move(old_entries);
+      base = aligned;
     }
-  } else {
+  } else if (!bytes.starts_with(0, kNewMagic)) {
     bytes.fail("bad magic");
   }
-  for (std::size_t i = 0; i < cache.entries_.size(); ++i) cache.by_key_[cache.entries_[i].key].push_back(i);
+  if (stride_ == 0) {
+    if (!bytes.fits(base, kNewHeaderSize)) bytes.fail("truncated header");
+    const uint8_t endian = bytes.get<uint8_t>(base + 28, "flags");
+    const bool native_little = std::endian::native == std::endian::little;
+    if ((endian == kEndianLittle && !native_little) || (endian == kEndianBig && native_little) ||
+        (endian != 0 && endian != kEndianLittle && endian != kEndianBig)) {
+      bytes.fail("byte order flag " + std::to_string(endian) + " is not this machine's");
+    }
+    const uint32_t nlibs = bytes.get<uint32_t>(base + 20, "nlibs");
+    check_count(bytes, base + kNewHeaderSize, nlibs, kNewEntrySize, "entry");
+    hwcaps_ = read_hwcaps_strings(bytes, base, bytes.get<uint32_t>(base + 32, "extension_offset"));
+    strings_ = base;
+    first_ = base + kNewHeaderSize;
+    stride_ = kNewEntrySize;
+    count_ = nlibs;
+  }
+  // Every string and hwcaps index is checked once here, so lookups need no checks.
+  for (std::size_t i = 0; i < count_; ++i) {
+    const std::size_t at = first_ + i * stride_;
+    (void)bytes.view_at(strings_ + bytes.get<uint32_t>(at + 4, "key"), "key");
+    (void)bytes.view_at(strings_ + bytes.get<uint32_t>(at + 8, "value"), "value");
+    if (stride_ == kNewEntrySize) {
+      const uint64_t hwcap = bytes.get<uint64_t>(at + 16, "hwcap");
+      if (is_hwcaps_entry(hwcap) && static_cast<uint32_t>(hwcap) >= hwcaps_.size()) {
+        bytes.fail("glibc-hwcaps index " + std::to_string(static_cast<uint32_t>(hwcap)) + " out of range");
+      }
+    }
+  }
+}
+
+template <typename T>
+T LdCache::field(std::size_t index, std::size_t offset) const {
+  T value;
+  std::memcpy(&value, data_.data() + first_ + index * stride_ + offset, sizeof(T));
+  return value;
+}
+
+std::string_view LdCache::string_at(uint32_t offset) const {
+  return std::string_view(reinterpret_cast<const char*>(data_.data() + strings_ + offset));  // checked in index()
+}
+
+LdCache::Entry LdCache::entry(std::size_t index) const {
+  Entry e;
+  e.flags = field<int32_t>(index, 0);
+  e.key = string_at(field<uint32_t>(index, 4));
+  e.value = string_at(field<uint32_t>(index, 8));
+  if (stride_ == kNewEntrySize) {
+    e.osversion = field<uint32_t>(index, 12);
+    e.hwcap = field<uint64_t>(index, 16);
+    if (is_hwcaps_entry(e.hwcap)) e.hwcaps_subdir = hwcaps_[static_cast<uint32_t>(e.hwcap)];
+  }
+  return e;
+}
+
+std::vector<LdCache::Entry> LdCache::entries() const {
+  std::vector<Entry> all;
+  all.reserve(count_);
+  for (std::size_t i = 0; i < count_; ++i) all.push_back(entry(i));
+  return all;
+}
+
+LdCache LdCache::parse(std::span<const unsigned char> data, const std::string& origin) {
+  LdCache cache;
+  cache.owned_.assign(data.begin(), data.end());
+  cache.data_ = cache.owned_;
+  cache.index(origin);
   return cache;
 }
 
 std::optional<LdCache> LdCache::load(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) return std::nullopt;
-  const MappedFile file(path);
-  return parse(file.bytes(), path);
+  LdCache cache;
+  cache.mapped_ = std::make_unique<MappedFile>(path);
+  cache.data_ = cache.mapped_->bytes();
+  cache.index(path);
+  return cache;
 }
 
-std::optional<std::string> LdCache::lookup(std::string_view name, int32_t required_flags,
+std::optional<std::string> LdCache::lookup(std::string_view name, int32_t default_flags,
                                            std::span<const std::string> active_hwcaps) const {
-  const auto it = by_key_.find(std::string(name));
-  if (it == by_key_.end()) return std::nullopt;
-  const Entry* best = nullptr;
-  std::size_t best_priority = active_hwcaps.size();  // plain entries rank after every hwcaps level
-  for (const std::size_t i : it->second) {
-    const Entry& e = entries_[i];
-    if (e.flags != required_flags) continue;
-    std::size_t priority = active_hwcaps.size();
-    if (!e.hwcaps_subdir.empty()) {
-      const auto level = std::find(active_hwcaps.begin(), active_hwcaps.end(), e.hwcaps_subdir);
-      if (level == active_hwcaps.end()) continue;
-      priority = static_cast<std::size_t>(level - active_hwcaps.begin());
+  // sysdeps/generic/dl-cache.h: where the default id is 3 (32-bit), entries marked 1 are
+  // accepted too; elsewhere only the default id.
+  auto accepted = [default_flags](int32_t flags) { return flags == default_flags || (default_flags == 3 && flags == 1); };
+  auto key = [this](long i) { return string_at(field<uint32_t>(static_cast<std::size_t>(i), 4)); };
+  long left = 0;
+  long right = static_cast<long>(count_) - 1;
+  std::optional<std::string_view> best;
+  std::size_t best_priority = 0;
+  while (left <= right) {
+    long middle = (left + right) / 2;
+    const int cmp = cache_name_compare(name, key(middle));
+    if (cmp == 0) {
+      left = middle;
+      while (middle > 0 && cache_name_compare(name, key(middle - 1)) == 0) --middle;
+      do {
+        if (middle > left && cache_name_compare(name, key(middle)) != 0) break;
+        const int32_t flags = field<int32_t>(static_cast<std::size_t>(middle), 0);
+        if (!accepted(flags)) continue;
+        bool named = false;
+        if (stride_ == kNewEntrySize) {
+          const uint64_t hwcap = field<uint64_t>(static_cast<std::size_t>(middle), 16);
+          named = is_hwcaps_entry(hwcap);
+          // Entries of glibc-hwcaps subdirectories come first; after them a found one is final.
+          if (!named && best) break;
+          if (named) {
+            const std::string& subdir = hwcaps_[static_cast<uint32_t>(hwcap)];
+            const auto level = std::find(active_hwcaps.begin(), active_hwcaps.end(), subdir);
+            if (level == active_hwcaps.end()) continue;  // not usable on this CPU
+            const auto priority = static_cast<std::size_t>(level - active_hwcaps.begin());
+            if (best && priority >= best_priority) continue;
+            best_priority = priority;
+          }
+        }
+        best = string_at(field<uint32_t>(static_cast<std::size_t>(middle), 8));
+        if (!named && flags == default_flags) break;
+      } while (++middle <= right);
+      break;
     }
-    if (best == nullptr || priority < best_priority) {
-      best = &e;
-      best_priority = priority;
+    if (cmp < 0) {
+      left = middle + 1;
+    } else {
+      right = middle - 1;
     }
   }
-  if (best == nullptr) return std::nullopt;
-  return best->value;
+  if (!best) return std::nullopt;
+  return std::string(*best);
 }
 
 // sysdeps/generic/ldconfig.h FLAG_* values, as sysdeps/*/dl-cache.h pick them per architecture.

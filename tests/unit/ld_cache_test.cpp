@@ -58,6 +58,28 @@ class BuiltCache : public ::testing::Test {
   fs::path root_;
 };
 
+TEST(LdCache, NamesCompareWithNumbersAsNumbers) {
+  EXPECT_GT(cache_name_compare("libfoo.so.10", "libfoo.so.9"), 0);
+  EXPECT_LT(cache_name_compare("libfoo.so.9", "libfoo.so.10"), 0);
+  EXPECT_EQ(cache_name_compare("libfoo.so.01", "libfoo.so.1"), 0);
+  EXPECT_LT(cache_name_compare("libfoo.so", "libfoo.so.1"), 0);
+  EXPECT_GT(cache_name_compare("libfoo.so.1", "libfoo.so"), 0);
+  EXPECT_GT(cache_name_compare("lib2", "libz"), 0);  // a digit sorts after any other character
+  EXPECT_EQ(cache_name_compare("", ""), 0);
+}
+
+TEST(LdCache, LookupIsNumericAwareAndPerArchitecture) {
+  const auto cache = LdCache::load("/etc/ld.so.cache");
+  ASSERT_TRUE(cache.has_value());
+  // glibc's binary search compares digit runs as numbers: "libc.so.06" finds libc.so.6.
+  EXPECT_EQ(cache->lookup("libc.so.06", kX8664), "/lib/x86_64-linux-gnu/libc.so.6");
+  // 32-bit x86 (flags 3, "libc6") is a different entry of the same name, when installed.
+  if (std::ifstream("/lib32/libc.so.6")) {
+    EXPECT_EQ(cache->lookup("libc.so.6", 0x0003), "/lib32/libc.so.6");
+  }
+  EXPECT_EQ(cache->lookup("libc.so.6", 0x0a03), std::nullopt);  // no aarch64 entries here
+}
+
 TEST(LdCache, ReadsTheMachineCacheLikeLdconfig) {
   const auto cache = LdCache::load("/etc/ld.so.cache");
   ASSERT_TRUE(cache.has_value());
