@@ -289,6 +289,11 @@ ElfFacts read_elf(const std::string& path) {
   return parse_elf(file.bytes(), path);
 }
 
+ElfFacts read_elf(int fd, const struct stat& status, const std::string& path) {
+  const MappedFile file(fd, status, path);
+  return parse_elf(file.bytes(), path);
+}
+
 // Mirrors glibc elf/dl-load.c open_verify: the order of the checks decides which problems skip a
 // candidate (class, machine) and which end the search (everything else).
 CandidateCheck check_candidate(std::span<const unsigned char> header, const ElfIdent& want) {

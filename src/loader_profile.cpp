@@ -220,7 +220,7 @@ std::optional<std::map<std::string, std::string>> run_list_diagnostics(const std
   ::close(pipe_fds[1]);
   std::string output;
   if (spawned == 0) {
-    char buffer[4096];
+    char buffer[8192];
     ssize_t got;
     while ((got = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0 || (got < 0 && errno == EINTR)) {
       if (got > 0) output.append(buffer, static_cast<std::size_t>(got));
@@ -360,15 +360,9 @@ LoaderProfile musl_profile_for(const ElfIdent& program, const std::string& inter
   return profile;
 }
 
-LoaderProfile loader_profile_for(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options) {
+LoaderProfile glibc_profile_from(const std::optional<std::map<std::string, std::string>>& diagnostics,
+                                 const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options) {
   LoaderProfile profile;
-  if (is_musl_linker(interpreter)) {
-    profile = musl_profile_for(program, interpreter, options.sysroot);
-    profile.library_path = options.library_path;
-    return profile;
-  }
-  std::optional<std::map<std::string, std::string>> diagnostics;
-  if (options.run_linker && !interpreter.empty()) diagnostics = run_list_diagnostics(in_root(options.sysroot, interpreter));
   if (diagnostics) {
     profile = profile_from_diagnostics(*diagnostics, program, options.sysroot);
     profile.source = interpreter + " (" + profile.source + ")";
@@ -381,6 +375,17 @@ LoaderProfile loader_profile_for(const ElfIdent& program, const std::string& int
   }
   profile.library_path = options.library_path;
   return profile;
+}
+
+LoaderProfile loader_profile_for(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options) {
+  if (is_musl_linker(interpreter)) {
+    LoaderProfile profile = musl_profile_for(program, interpreter, options.sysroot);
+    profile.library_path = options.library_path;
+    return profile;
+  }
+  std::optional<std::map<std::string, std::string>> diagnostics;
+  if (options.run_linker && !interpreter.empty()) diagnostics = run_list_diagnostics(in_root(options.sysroot, interpreter));
+  return glibc_profile_from(diagnostics, program, interpreter, options);
 }
 
 }  // namespace elfpack

@@ -21,28 +21,29 @@ std::string describe_errno(const std::string& path, const char* what) {
 }  // namespace
 
 MappedFile::MappedFile(const std::string& path) : path_(path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) throw Error(describe_errno(path, "cannot open"));
-  if (::fstat(fd, &status_) != 0) {
-    std::string message = describe_errno(path, "cannot stat");
+  try {
+    if (::fstat(fd, &status_) != 0) throw Error(describe_errno(path, "cannot stat"));
+    map(fd);
+  } catch (...) {
     ::close(fd);
-    throw Error(message);
-  }
-  if (!S_ISREG(status_.st_mode)) {
-    ::close(fd);
-    throw Error(path + ": not a regular file");
-  }
-  size_ = static_cast<std::size_t>(status_.st_size);
-  if (size_ > 0) {
-    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (p == MAP_FAILED) {
-      std::string message = describe_errno(path, "cannot map");
-      ::close(fd);
-      throw Error(message);
-    }
-    data_ = static_cast<const unsigned char*>(p);
+    throw;
   }
   ::close(fd);
+}
+
+MappedFile::MappedFile(int fd, const struct stat& status, const std::string& path) : path_(path), status_(status) {
+  map(fd);
+}
+
+void MappedFile::map(int fd) {
+  if (!S_ISREG(status_.st_mode)) throw Error(path_ + ": not a regular file");
+  size_ = static_cast<std::size_t>(status_.st_size);
+  if (size_ == 0) return;
+  void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (p == MAP_FAILED) throw Error(describe_errno(path_, "cannot map"));
+  data_ = static_cast<const unsigned char*>(p);
 }
 
 MappedFile::~MappedFile() {

@@ -93,11 +93,11 @@ std::vector<Closure> resolve_programs(const std::vector<Program>& programs, cons
     const std::string interp = program.elf.interp.value_or("");
     auto key = std::make_tuple(id.elf_class, id.little_endian, id.machine, interp);
     auto it = resolvers.find(key);
-    if (it == resolvers.end()) {
-      it = resolvers.try_emplace(key, loader_profile_for(id, interp, options)).first;
+    if (it == resolvers.end()) it = resolvers.try_emplace(key, id, interp, options).first;
+    closures.push_back(it->second.resolve(program.path));
+    if (spdlog::should_log(spdlog::level::debug)) {
       spdlog::debug("loader for {}: {}", program.path, it->second.profile().source);
     }
-    closures.push_back(it->second.resolve(program.path));
     for (const auto& line : closures.back().describe_missing()) {
       if (!reported.insert(line).second) continue;
       if (allow_missing) {

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <utility>
 
 #include "elfpack/error.h"
 #include "elfpack/paths.h"
@@ -68,6 +69,26 @@ std::string absolute(const std::string& path) {
 std::string absolute_in_root(const std::string& path) {
   return path.starts_with('/') ? path : "/" + path;
 }
+
+// A file kept open from the check of a candidate to the reading of its facts, so each library
+// is opened once (glibc likewise maps the file it verified).
+struct OpenFile {
+  int fd = -1;
+  struct stat st {};
+  OpenFile() = default;
+  OpenFile(OpenFile&& other) noexcept : fd(std::exchange(other.fd, -1)), st(other.st) {}
+  OpenFile& operator=(OpenFile&& other) noexcept {
+    if (this != &other) {
+      if (fd >= 0) ::close(fd);
+      fd = std::exchange(other.fd, -1);
+      st = other.st;
+    }
+    return *this;
+  }
+  ~OpenFile() {
+    if (fd >= 0) ::close(fd);
+  }
+};
 
 std::string join_list(const std::vector<std::string>& dirs) {
   std::string out;
@@ -152,7 +173,7 @@ class ClosureWalk {
     add_program(program);
     // LD_LIBRARY_PATH: ':' and ';' separate, tokens expand against the program (elf/dl-load.c
     // _dl_init_paths); an empty value means none.
-    if (p_.library_path && !p_.library_path->empty()) library_path_ = split_search_path(*p_.library_path, ":;", tokens_for(0));
+    if (p_.library_path && !p_.library_path->empty()) library_path_ = split_search_path(*p_.library_path, ":;", tokens_for(0, *p_.library_path));
     if (closure_.objects[0].elf.interp) {
       add_interpreter(*closure_.objects[0].elf.interp);
     } else if (!run_by.empty()) {
@@ -175,31 +196,47 @@ class ClosureWalk {
   enum class Probe { kAbsent, kSkipped, kUsable, kBad };
   struct Search {
     std::optional<std::string> found;
+    OpenFile file;  // the found file, open
     std::string bad_reason, bad_path;
     std::vector<std::string> searched;
   };
 
-  const ElfFacts& facts_for(const std::string& file, const struct stat& st) {
+  // Parsed once per file per run, however many programs load it.
+  const ElfFacts& facts_for(const std::string& file, const struct stat& st, int fd) {
     const auto key = std::make_pair(st.st_dev, st.st_ino);
     auto it = r_.facts_.find(key);
-    if (it == r_.facts_.end()) it = r_.facts_.emplace(key, read_elf(file)).first;
+    if (it == r_.facts_.end()) it = r_.facts_.emplace(key, fd >= 0 ? read_elf(fd, st, file) : read_elf(file)).first;
     return it->second;
   }
 
+  // Every name an object answers to (elf/dl-misc.c _dl_name_match_p: the name it was opened by,
+  // the names it was asked for, its DT_SONAME) and its file, for reuse; the first object wins.
+  void remember_name(const std::string& name, std::size_t index) { loaded_names_.try_emplace(name, index); }
+
   std::size_t add_object(LoadedObject object) {
+    const std::size_t index = closure_.objects.size();
+    if (index != 0) remember_name(object.path, index);
+    if (object.elf.soname) remember_name(*object.elf.soname, index);
+    for (const auto& n : object.names) remember_name(n, index);
+    loaded_files_.try_emplace(std::make_pair(object.dev, object.ino), index);
     closure_.objects.push_back(std::move(object));
-    return closure_.objects.size() - 1;
+    return index;
   }
 
-  LoadedObject make_object(const std::string& path, FoundBy rule, std::optional<std::size_t> loader) {
+  LoadedObject make_object(const std::string& path, FoundBy rule, std::optional<std::size_t> loader,
+                           const OpenFile* open = nullptr) {
     LoadedObject object;
     object.path = path;
     object.file = in_root(p_.root, path);
     struct stat st;
-    if (::stat(object.file.c_str(), &st) != 0) throw Error(object.file + ": " + std::strerror(errno));
+    if (open != nullptr) {
+      st = open->st;
+    } else if (::stat(object.file.c_str(), &st) != 0) {
+      throw Error(object.file + ": " + std::strerror(errno));
+    }
     object.dev = st.st_dev;
     object.ino = st.st_ino;
-    object.elf = facts_for(object.file, st);
+    object.elf = facts_for(object.file, st, open != nullptr ? open->fd : -1);
     object.found_by = rule;
     object.loader = loader;
     return object;
@@ -229,48 +266,46 @@ class ClosureWalk {
     closure_.interpreter = add_object(make_object(interp, FoundBy::kInterpreter, std::nullopt));
   }
 
-  TokenValues tokens_for(std::size_t index) const {
+  // The token values for expanding `text` in object `index`; $LIB and $PLATFORM are looked up
+  // only when `text` uses them (they may need the linker's own values).
+  TokenValues tokens_for(std::size_t index, const std::string& text) const {
+    const bool mentions_lib_or_platform = text.find("LIB") != std::string::npos || text.find("PLATFORM") != std::string::npos;
     TokenValues t;
     t.origin = index == 0 ? origin_of_main_ : directory_of(absolute(closure_.objects[index].path));
-    t.lib = p_.lib_token;
-    t.platform = p_.platform_token;
+    if (mentions_lib_or_platform) {
+      t.lib = r_.profile().lib_token;
+      t.platform = r_.profile().platform_token;
+    }
     return t;
   }
 
   // glibc elf/dl-misc.c _dl_name_match_p, with the DT_SONAME comparison of _dl_map_object.
   std::optional<std::size_t> already_loaded(const std::string& name) const {
-    for (std::size_t i = 0; i < closure_.objects.size(); ++i) {
-      const auto& o = closure_.objects[i];
-      if ((i != 0 && o.path == name) || (o.elf.soname && *o.elf.soname == name) ||
-          std::find(o.names.begin(), o.names.end(), name) != o.names.end()) {
-        return i;
-      }
-    }
-    return std::nullopt;
+    const auto it = loaded_names_.find(name);
+    if (it == loaded_names_.end()) return std::nullopt;
+    return it->second;
   }
 
-  std::optional<std::size_t> same_file(const std::string& path) const {
-    struct stat st;
-    if (::stat(in_root(p_.root, path).c_str(), &st) != 0) return std::nullopt;
-    for (std::size_t i = 0; i < closure_.objects.size(); ++i) {
-      if (closure_.objects[i].dev == st.st_dev && closure_.objects[i].ino == st.st_ino) return i;
-    }
-    return std::nullopt;
+  // glibc _dl_map_object_from_fd: a file already loaded under another name is that object.
+  std::optional<std::size_t> same_file(const OpenFile& file) const {
+    const auto it = loaded_files_.find(std::make_pair(file.st.st_dev, file.st.st_ino));
+    if (it == loaded_files_.end()) return std::nullopt;
+    return it->second;
   }
 
-  // glibc elf/dl-load.c open_verify, on one candidate path.
-  Probe probe(const std::string& path, std::string& reason) const {
+  // glibc elf/dl-load.c open_verify, on one candidate path. A usable file is kept open in `keep`.
+  Probe probe(const std::string& path, std::string& reason, OpenFile* keep = nullptr) const {
     const std::string file = in_root(p_.root, path);
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    OpenFile open;
+    open.fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (open.fd < 0) {
       if (errno == ENOENT || errno == ENOTDIR || errno == EACCES) return Probe::kAbsent;
       reason = std::strerror(errno);
       return Probe::kBad;
     }
     std::array<unsigned char, 64> header{};
-    const ssize_t got = ::pread(fd, header.data(), header.size(), 0);
+    const ssize_t got = ::pread(open.fd, header.data(), header.size(), 0);
     const int read_errno = errno;
-    ::close(fd);
     if (got < 0) {
       // Reading a directory fails with EISDIR: glibc's read fails likewise and ends the search.
       reason = std::strerror(read_errno);
@@ -281,6 +316,13 @@ class ClosureWalk {
     if (check.verdict == CandidateVerdict::kHardError) {
       reason = check.reason;
       return Probe::kBad;
+    }
+    if (keep != nullptr) {
+      if (::fstat(open.fd, &open.st) != 0) {
+        reason = std::strerror(errno);
+        return Probe::kBad;
+      }
+      *keep = std::move(open);
     }
     return Probe::kUsable;
   }
@@ -297,7 +339,7 @@ class ClosureWalk {
 
   // One candidate; true when the search is over (found, or a bad file that ends it).
   bool try_candidate(const std::string& candidate, Search& search) const {
-    switch (probe(candidate, search.bad_reason)) {
+    switch (probe(candidate, search.bad_reason, &search.file)) {
       case Probe::kUsable: search.found = candidate; return true;
       case Probe::kBad: search.bad_path = candidate; return true;
       case Probe::kAbsent:
@@ -311,11 +353,11 @@ class ClosureWalk {
   bool search_dirs(const std::vector<std::string>& dirs, const std::string& name, Search& search) const {
     for (const auto& dir : dirs) {
       if (!directory_exists(dir)) continue;
-      for (const auto& level : p_.hwcaps_levels) {
+      for (const auto& level : r_.profile().hwcaps_levels) {
         const std::string sub = join_path(dir.empty() ? "." : dir, "glibc-hwcaps/" + level);
         if (directory_exists(sub) && try_candidate(join_path(dir, "glibc-hwcaps/" + level + "/" + name), search)) return true;
       }
-      for (const auto& legacy : p_.legacy_subdirs) {
+      for (const auto& legacy : r_.profile().legacy_subdirs) {
         const std::string sub = join_path(dir.empty() ? "." : dir, legacy);
         if (directory_exists(sub) && try_candidate(join_path(dir, legacy + "/" + name), search)) return true;
       }
@@ -334,7 +376,7 @@ class ClosureWalk {
       for (std::optional<std::size_t> i = loader; i; i = closure_.objects[*i].loader) {
         const auto& o = closure_.objects[*i];
         if (!o.elf.rpath || o.elf.runpath || o.elf.rpath->empty()) continue;
-        const auto dirs = split_search_path(*o.elf.rpath, ":", tokens_for(*i));
+        const auto dirs = split_search_path(*o.elf.rpath, ":", tokens_for(*i, *o.elf.rpath));
         s.searched.push_back("RPATH of " + o.path + ": " + join_list(dirs));
         if (search_dirs(dirs, name, s)) { rule = FoundBy::kRpath; return s; }
       }
@@ -344,23 +386,24 @@ class ClosureWalk {
       if (search_dirs(library_path_, name, s)) { rule = FoundBy::kLibraryPath; return s; }
     }
     if (l.runpath && !l.runpath->empty()) {
-      const auto dirs = split_search_path(*l.runpath, ":", tokens_for(loader));
+      const auto dirs = split_search_path(*l.runpath, ":", tokens_for(loader, *l.runpath));
       s.searched.push_back("RUNPATH of " + closure_.objects[loader].path + ": " + join_list(dirs));
       if (search_dirs(dirs, name, s)) { rule = FoundBy::kRunpath; return s; }
     }
     const bool nodeflib = (l.flags_1 & kDf1Nodeflib) != 0;
     if (r_.cache_ && p_.cache_flags) {
       s.searched.push_back("cache " + p_.cache_path);
-      auto hit = r_.cache_->lookup(name, *p_.cache_flags, p_.hwcaps_levels);
+      auto hit = r_.cache_->has_hwcaps() ? r_.cache_->lookup(name, *p_.cache_flags, r_.profile().hwcaps_levels)
+                                          : r_.cache_->lookup(name, *p_.cache_flags);
       // With DF_1_NODEFLIB a cache hit inside a default directory is not used.
       if (hit && nodeflib) {
-        for (const auto& d : p_.default_dirs) {
+        for (const auto& d : r_.profile().default_dirs) {
           if (hit->starts_with(d + "/")) hit.reset();
           if (!hit) break;
         }
       }
       if (hit) {
-        switch (probe(*hit, s.bad_reason)) {
+        switch (probe(*hit, s.bad_reason, &s.file)) {
           case Probe::kUsable: s.found = *hit; rule = FoundBy::kCache; return s;
           case Probe::kBad: s.bad_path = *hit; rule = FoundBy::kCache; return s;
           default: break;
@@ -373,8 +416,9 @@ class ClosureWalk {
       if (search_dirs(r_.conf_dirs_, name, s)) { rule = FoundBy::kLdSoConf; return s; }
     }
     if (!nodeflib) {
-      s.searched.push_back("default dirs: " + join_list(p_.default_dirs));
-      if (search_dirs(p_.default_dirs, name, s)) { rule = FoundBy::kDefaultDirs; return s; }
+      const auto& defaults = r_.profile().default_dirs;
+      s.searched.push_back("default dirs: " + join_list(defaults));
+      if (search_dirs(defaults, name, s)) { rule = FoundBy::kDefaultDirs; return s; }
     }
     return s;
   }
@@ -385,9 +429,9 @@ class ClosureWalk {
     FoundBy rule = FoundBy::kPathName;
     if (needed.find('/') != std::string::npos) {
       // A name with a slash is opened as given, after token expansion; no search.
-      const auto path = expand_tokens(needed, tokens_for(loader));
+      const auto path = expand_tokens(needed, tokens_for(loader, needed));
       if (path) {
-        switch (probe(*path, s.bad_reason)) {
+        switch (probe(*path, s.bad_reason, &s.file)) {
           case Probe::kUsable: s.found = *path; break;
           case Probe::kBad: s.bad_path = *path; break;
           default: break;
@@ -402,8 +446,8 @@ class ClosureWalk {
       return;
     }
     // A file already loaded under another name is reused (glibc _dl_map_object_from_fd).
-    if (auto i = same_file(*s.found)) return note_name(*i, needed);
-    LoadedObject object = make_object(*s.found, rule, loader);
+    if (auto i = same_file(s.file)) return note_name(*i, needed);
+    LoadedObject object = make_object(*s.found, rule, loader, &s.file);
     object.names.push_back(needed);
     if (!s.searched.empty()) object.found_in = s.searched.back();
     add_object(std::move(object));
@@ -452,22 +496,16 @@ class ClosureWalk {
   }
 
   bool try_musl_candidate(const std::string& candidate, Search& search) const {
-    const int fd = ::open(in_root(p_.root, candidate).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      if (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == ENAMETOOLONG) return false;
-      search.bad_reason = std::strerror(errno);
-      search.bad_path = candidate;
-      return true;
-    }
-    ::close(fd);
-    // It opened, so musl maps it; a file it cannot map fails the load.
     std::string reason;
-    if (probe(candidate, reason) == Probe::kUsable) {
-      search.found = candidate;
-    } else {
-      search.bad_reason = reason.empty() ? "not a loadable object of this class and machine" : reason;
-      search.bad_path = candidate;
+    switch (probe(candidate, reason, &search.file)) {
+      case Probe::kAbsent: return false;
+      case Probe::kUsable: search.found = candidate; return true;
+      // It opened, so musl maps it; a file it cannot map fails the load.
+      case Probe::kSkipped: reason = "not a loadable object of this class and machine"; break;
+      case Probe::kBad: break;
     }
+    search.bad_reason = reason;
+    search.bad_path = candidate;
     return true;
   }
 
@@ -512,12 +550,12 @@ class ClosureWalk {
       return;
     }
     const bool searched = needed.find('/') == std::string::npos;
-    if (auto i = same_file(*s.found)) {
+    if (auto i = same_file(s.file)) {
       auto& o = closure_.objects[*i];
       if (o.shortname.empty() && searched) o.shortname = base_name(*s.found);
       return note_name(*i, needed);
     }
-    LoadedObject object = make_object(*s.found, rule, loader);
+    LoadedObject object = make_object(*s.found, rule, loader, &s.file);
     object.names.push_back(needed);
     if (searched) object.shortname = base_name(*s.found);
     if (!s.searched.empty()) object.found_in = s.searched.back();
@@ -527,6 +565,7 @@ class ClosureWalk {
   void note_name(std::size_t index, const std::string& name) {
     auto& names = closure_.objects[index].names;
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    remember_name(name, index);
   }
 
   Resolver& r_;
@@ -534,9 +573,35 @@ class ClosureWalk {
   Closure closure_;
   std::string origin_of_main_;
   std::vector<std::string> library_path_;
+  std::unordered_map<std::string, std::size_t> loaded_names_;
+  std::map<std::pair<dev_t, ino_t>, std::size_t> loaded_files_;
 };
 
-Resolver::Resolver(LoaderProfile profile) : profile_(std::move(profile)) {
+Resolver::Resolver(LoaderProfile profile) : profile_(std::move(profile)) { load_cache(); }
+
+Resolver::Resolver(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options)
+    : program_(program), interpreter_(interpreter), options_(options) {
+  if (is_musl_linker(interpreter) || !options.run_linker || interpreter.empty()) {
+    profile_ = loader_profile_for(program, interpreter, options);  // nothing to run
+  } else {
+    // The fields every search needs and the table gets right: root, class, cache.
+    profile_ = glibc_profile_for(program, options.sysroot);
+    profile_.library_path = options.library_path;
+    pending_ = true;
+  }
+  load_cache();
+}
+
+const LoaderProfile& Resolver::profile() const {
+  if (pending_) {
+    profile_ = glibc_profile_from(run_list_diagnostics(in_root(options_.sysroot, interpreter_)), program_, interpreter_,
+                                  options_);
+    pending_ = false;
+  }
+  return profile_;
+}
+
+void Resolver::load_cache() {
   if (!profile_.cache_path.empty()) {
     if (auto cache = LdCache::load(in_root(profile_.root, profile_.cache_path))) {
       cache_ = std::make_unique<LdCache>(std::move(*cache));

@@ -1,8 +1,6 @@
 // The zip writer (libarchive). Deterministic: entries come sorted from the plan, every entry gets
 // the same timestamp, uid/gid 0 and a normalised mode, and links are stored as links (Info-ZIP's
 // Unix extra fields), so `unzip` restores execute bits and symlinks as AWS Lambda needs them.
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +11,7 @@
 #include <ctime>
 
 #include "elfpack/error.h"
+#include "elfpack/libarchive_api.h"
 #include "elfpack/paths.h"
 #include "elfpack/output.h"
 
@@ -22,7 +21,8 @@ namespace {
 
 class ZipWriter : public BundleWriter {
  public:
-  explicit ZipWriter(const std::string& output) : output_(output), mtime_(archive_timestamp()) {
+  explicit ZipWriter(const std::string& output)
+      : la_(libarchive()), output_(output), mtime_(archive_timestamp()) {
     // A zip stores MS-DOS times in local time: fix the zone so that the bytes do not depend on
     // the machine's TZ.
     ::setenv("TZ", "UTC0", 1);
@@ -31,59 +31,59 @@ class ZipWriter : public BundleWriter {
     fd_ = ::mkstemp(pattern.data());
     if (fd_ < 0) throw Error(output_ + ": cannot create a file in " + directory_of(output_) + ": " + std::strerror(errno));
     temp_ = pattern;
-    archive_ = archive_write_new();
-    if (archive_write_set_format_zip(archive_) != ARCHIVE_OK ||
-        archive_write_set_options(archive_, "zip:compression=deflate") != ARCHIVE_OK ||
-        archive_write_set_bytes_in_last_block(archive_, 1) != ARCHIVE_OK ||
-        archive_write_open_fd(archive_, fd_) != ARCHIVE_OK) {
+    archive_ = la_.archive_write_new();
+    if (la_.archive_write_set_format_zip(archive_) != ARCHIVE_OK ||
+        la_.archive_write_set_options(archive_, "zip:compression=deflate") != ARCHIVE_OK ||
+        la_.archive_write_set_bytes_in_last_block(archive_, 1) != ARCHIVE_OK ||
+        la_.archive_write_open_fd(archive_, fd_) != ARCHIVE_OK) {
       fail("cannot start the zip");
     }
   }
 
   ~ZipWriter() override {
-    if (archive_ != nullptr) archive_write_free(archive_);
+    if (archive_ != nullptr) la_.archive_write_free(archive_);
     if (fd_ >= 0) ::close(fd_);
     if (!temp_.empty()) ::unlink(temp_.c_str());
   }
 
   void add(const BundleEntry& entry, std::span<const unsigned char> content) override {
-    archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, entry.path.c_str());
-    archive_entry_set_mtime(e, static_cast<time_t>(mtime_), 0);
-    archive_entry_set_uid(e, 0);
-    archive_entry_set_gid(e, 0);
+    archive_entry* e = la_.archive_entry_new();
+    la_.archive_entry_set_pathname(e, entry.path.c_str());
+    la_.archive_entry_set_mtime(e, static_cast<time_t>(mtime_), 0);
+    la_.archive_entry_set_uid(e, 0);
+    la_.archive_entry_set_gid(e, 0);
     switch (entry.kind) {
       case BundleEntry::Kind::kDirectory:
-        archive_entry_set_filetype(e, AE_IFDIR);
-        archive_entry_set_perm(e, entry.mode);
+        la_.archive_entry_set_filetype(e, AE_IFDIR);
+        la_.archive_entry_set_perm(e, entry.mode);
         break;
       case BundleEntry::Kind::kSymlink:
-        archive_entry_set_filetype(e, AE_IFLNK);
-        archive_entry_set_perm(e, 0777);
-        archive_entry_set_symlink(e, entry.bytes.c_str());
+        la_.archive_entry_set_filetype(e, AE_IFLNK);
+        la_.archive_entry_set_perm(e, 0777);
+        la_.archive_entry_set_symlink(e, entry.bytes.c_str());
         break;
       case BundleEntry::Kind::kFile:
       case BundleEntry::Kind::kBytes:
-        archive_entry_set_filetype(e, AE_IFREG);
-        archive_entry_set_perm(e, entry.mode);
-        archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
+        la_.archive_entry_set_filetype(e, AE_IFREG);
+        la_.archive_entry_set_perm(e, entry.mode);
+        la_.archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
         break;
     }
-    const int status = archive_write_header(archive_, e);
-    archive_entry_free(e);
+    const int status = la_.archive_write_header(archive_, e);
+    la_.archive_entry_free(e);
     if (status != ARCHIVE_OK) fail(("cannot add " + entry.path).c_str());
     if (entry.kind == BundleEntry::Kind::kFile || entry.kind == BundleEntry::Kind::kBytes) {
       constexpr std::size_t kChunk = 1 << 20;
       for (std::size_t off = 0; off < content.size(); off += kChunk) {
         const std::size_t n = std::min(kChunk, content.size() - off);
-        if (archive_write_data(archive_, content.data() + off, n) < 0) fail(("cannot write " + entry.path).c_str());
+        if (la_.archive_write_data(archive_, content.data() + off, n) < 0) fail(("cannot write " + entry.path).c_str());
       }
     }
   }
 
   void commit() override {
-    if (archive_write_close(archive_) != ARCHIVE_OK) fail("cannot finish the zip");
-    archive_write_free(archive_);
+    if (la_.archive_write_close(archive_) != ARCHIVE_OK) fail("cannot finish the zip");
+    la_.archive_write_free(archive_);
     archive_ = nullptr;
     const mode_t mask = ::umask(0);
     ::umask(mask);
@@ -98,10 +98,11 @@ class ZipWriter : public BundleWriter {
 
  private:
   [[noreturn]] void fail(const char* what) {
-    const char* reason = archive_ != nullptr ? archive_error_string(archive_) : nullptr;
+    const char* reason = archive_ != nullptr ? la_.archive_error_string(archive_) : nullptr;
     throw Error(output_ + ": " + what + ": " + (reason != nullptr ? reason : "unknown libarchive error"));
   }
 
+  const LibArchive& la_;
   std::string output_, temp_;
   long long mtime_;
   int fd_ = -1;

@@ -3,6 +3,8 @@
 // use (in subtraction form), and fields are read with memcpy (see src/elf_file.cpp).
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -51,6 +53,8 @@ ElfFacts parse_elf(std::span<const unsigned char> data, const std::string& name)
 
 // Maps and parses the file at `path`. Throws Error naming the path.
 ElfFacts read_elf(const std::string& path);
+// The same for a file already open (the descriptor stays the caller's).
+ElfFacts read_elf(int fd, const struct stat& status, const std::string& path);
 
 // True if `data` starts with the ELF magic.
 bool has_elf_magic(std::span<const unsigned char> data);

@@ -46,6 +46,7 @@ class LdCache {
   // Every entry, decoded (for listings and tests; lookups do not need this).
   std::vector<Entry> entries() const;
   std::size_t size() const { return count_; }
+  bool has_hwcaps() const { return !hwcaps_.empty(); }  // any glibc-hwcaps entries
 
  private:
   LdCache() = default;

@@ -66,6 +66,11 @@ LoaderProfile glibc_profile_for(const ElfIdent& program, const std::string& root
 // (e.g. "path.system_dirs[0x0]" -> "/lib/x86_64-linux-gnu/"). nullopt if it did not run or
 // printed no glibc version.
 std::optional<std::map<std::string, std::string>> run_list_diagnostics(const std::string& ld_so);
+
+// The glibc profile from the linker's diagnostics, or from the table when there are none, with
+// the options applied.
+LoaderProfile glibc_profile_from(const std::optional<std::map<std::string, std::string>>& diagnostics,
+                                 const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options);
 std::map<std::string, std::string> parse_list_diagnostics(const std::string& text);
 
 // The profile described by parsed diagnostics (for objects like `program`, in `root`).

@@ -14,6 +14,8 @@ class MappedFile {
  public:
   // Maps `path`, which must be a regular file. Throws Error naming the path on failure.
   explicit MappedFile(const std::string& path);
+  // Maps an open file whose status the caller has; the descriptor stays the caller's.
+  MappedFile(int fd, const struct stat& status, const std::string& path);
   ~MappedFile();
   MappedFile(MappedFile&& other) noexcept;
   MappedFile& operator=(MappedFile&& other) noexcept;
@@ -25,6 +27,8 @@ class MappedFile {
   const std::string& path() const { return path_; }
 
  private:
+  void map(int fd);
+
   std::string path_;
   const unsigned char* data_ = nullptr;
   std::size_t size_ = 0;

@@ -59,18 +59,31 @@ struct Closure {
 // a library shared by several programs is read once.
 class Resolver {
  public:
+  // With a complete profile.
   explicit Resolver(LoaderProfile profile);
+  // For objects like `program` run by `interpreter`: the profile of loader_profile_for, but
+  // the linker is asked (--list-diagnostics, a process) only when a value that needs it is
+  // used: default directories, hwcaps subdirectories, $LIB and $PLATFORM. Most closures come
+  // from the cache and never need them.
+  Resolver(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options);
   ~Resolver();
 
   // `program` is a path on this machine (inside the profile's root when one is set). `run_by`:
   // the linker that runs it when it has no PT_INTERP (`ld.so --list libfoo.so`), loaded first.
   Closure resolve(const std::string& program, const std::string& run_by = "");
 
-  const LoaderProfile& profile() const { return profile_; }
+  // The whole profile (asking the linker now if that was put off).
+  const LoaderProfile& profile() const;
 
  private:
   friend class ClosureWalk;
-  LoaderProfile profile_;
+  void load_cache();
+
+  mutable LoaderProfile profile_;
+  mutable bool pending_ = false;  // profile_ holds only the fields that need no linker yet
+  ElfIdent program_;
+  std::string interpreter_;
+  ResolveOptions options_;
   std::unique_ptr<LdCache> cache_;
   std::vector<std::string> conf_dirs_;  // from ld.so.conf, where there is no cache
   std::map<std::pair<dev_t, ino_t>, ElfFacts> facts_;

@@ -227,8 +227,10 @@ int main(int argc, char** argv) {
     }
     auto& resolver = resolvers[loader];
     if (!resolver) {
-      elfpack::ResolveOptions options;  // as on this machine: its CPU's hwcaps levels
-      resolver = std::make_unique<elfpack::Resolver>(elfpack::loader_profile_for(elf.ident, loader, options));
+      // As on this machine (its CPU's hwcaps levels), and as elfpack itself resolves: the linker
+      // is asked for its parameters only when a search needs them.
+      elfpack::ResolveOptions options;
+      resolver = std::make_unique<elfpack::Resolver>(elf.ident, loader, options);
     }
     elfpack::Closure closure;
     try {

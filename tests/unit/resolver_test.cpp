@@ -190,6 +190,21 @@ TEST(Resolver, BundlesIgnoreHwcapsSubdirectories) {
   EXPECT_EQ(find_by_name(c, "libleg.so")->path, kFixtures + "/hwcaps/lib/libleg.so");
 }
 
+TEST(Resolver, TheLinkerIsAskedOnlyWhenNeeded) {
+  // The lazy resolver (as elfpack uses it) gets the same answers where the linker's values
+  // matter: hwcaps subdirectories and the default directories.
+  const std::string path = kFixtures + "/hwcaps/hwcaps_prog";
+  const ElfFacts elf = read_elf(path);
+  Resolver lazy(elf.ident, *elf.interp, ResolveOptions{});
+  const Closure c = lazy.resolve(path);
+  expect_path(c, "libhw.so", kFixtures + "/hwcaps/lib/glibc-hwcaps/x86-64-v2/libhw.so");
+  EXPECT_NE(lazy.profile().source.find("--list-diagnostics"), std::string::npos);
+  Resolver lazy_rig(elf.ident, *elf.interp, ResolveOptions{});
+  const Closure missing = lazy_rig.resolve(kFixtures + "/missing/missing_prog");
+  ASSERT_EQ(missing.missing.size(), 1u);
+  EXPECT_NE(missing.describe_missing()[0].find("default dirs: /lib/x86_64-linux-gnu:"), std::string::npos);
+}
+
 TEST(Resolver, RpathIgnoredBesideRunpath) {
   const Closure c = resolve("mixed/mixed_prog");
   EXPECT_TRUE(c.objects[0].elf.rpath.has_value());
