@@ -120,13 +120,13 @@ Real list_with_real_loader(const std::string& loader, const std::string& file) {
     }
     const auto arrow = line.find(" => ");
     if (arrow == std::string::npos) {
-      // "libfoo.so (0x...)": found by a relative name (an empty path element: the current
-      // directory). Absolute ones are the linker; linux-vdso.so.1 is the kernel's.
+      // "NAME (0x...)": an object whose name is its path: opened by a DT_NEEDED with a '/', or
+      // found by a relative name (an empty path element: the current directory), or the linker
+      // itself (removed below). linux-vdso.so.1 and linux-gate.so.1 are the kernel's.
       const auto paren = line.find(" (");
       const std::string name = paren == std::string::npos ? "" : line.substr(start, paren - start);
-      if (!name.empty() && !name.starts_with('/') && !name.starts_with("linux-vdso.so") && !name.starts_with("linux-gate.so") && name.find(' ') == std::string::npos) {
-        real.listing[name] = name;
-      }
+      const bool vdso = name.starts_with("linux-vdso.so") || name.starts_with("linux-gate.so");
+      if (!name.empty() && !vdso && name.find(' ') == std::string::npos) real.listing[name] = name;
       continue;
     }
     std::string path = line.substr(arrow + 4);
@@ -253,7 +253,8 @@ int main(int argc, char** argv) {
       // The loader prints an object once, by the first name it was loaded by (musl's C library
       // names each once).
       for (const auto& name : o.names) {
-        if (name != loader) ours[name] = o.path;
+        // glibc shows an object opened by a path by that path (the expanded name) alone.
+        if (name != loader) ours[o.found_by == elfpack::FoundBy::kPathName ? o.path : name] = o.path;
         if (!linker) break;
       }
     }

@@ -48,8 +48,9 @@ inline LoaderListing list_with_real_loader(const std::string& file,
 }
 
 // The real loader run with these arguments and an empty environment; stdout and stderr.
-inline std::string run_real_loader(const std::vector<std::string>& args) {
-  std::string command = "env -i /lib64/ld-linux-x86-64.so.2";
+inline std::string run_real_loader(const std::vector<std::string>& args,
+                                   const std::string& loader = "/lib64/ld-linux-x86-64.so.2") {
+  std::string command = "env -i " + loader;
   for (const auto& a : args) command += " '" + a + "'";
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen((command + " 2>&1").c_str(), "r"), ::pclose);
   std::string output;

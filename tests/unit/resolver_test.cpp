@@ -205,6 +205,37 @@ TEST(Resolver, TheLinkerIsAskedOnlyWhenNeeded) {
   EXPECT_NE(missing.describe_missing()[0].find("default dirs: /lib/x86_64-linux-gnu:"), std::string::npos);
 }
 
+TEST(Resolver, NeededNamesWithASlashOrATokenAreOpenedAsGiven) {
+  const std::string slash = kFixtures + "/slashname/lib/libslash.so";
+  const Closure c = resolve("slashname/slash_prog");
+  const LoadedObject* o = expect_path(c, slash, slash);
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->found_by, FoundBy::kPathName);
+  const Closure t = resolve("tokname/tok_prog");
+  const LoadedObject* tok = expect_path(t, "$ORIGIN/lib/libtok.so", kFixtures + "/tokname/lib/libtok.so");
+  ASSERT_NE(tok, nullptr);
+  EXPECT_EQ(tok->found_by, FoundBy::kPathName);
+  // The real loader prints such objects by their path alone.
+  EXPECT_NE(testing::run_real_loader({"--list", kFixtures + "/tokname/tok_prog"}).find(kFixtures + "/tokname/lib/libtok.so ("),
+            std::string::npos);
+}
+
+TEST(Resolver, ThirtyTwoBitProgramsUseThirtyTwoBitLibraries) {
+  if (::access((kFixtures + "/i386/i386_prog").c_str(), F_OK) != 0) {
+    GTEST_SKIP() << "no 32-bit compiler support (apt-get install gcc-multilib), so no i386 fixture";
+  }
+  const Closure c = resolve("i386/i386_prog");
+  ASSERT_TRUE(c.interpreter.has_value());
+  EXPECT_EQ(c.objects[*c.interpreter].path, "/lib/ld-linux.so.2");
+  const LoadedObject* libc = find_by_name(c, "libc.so.6");
+  ASSERT_NE(libc, nullptr);
+  EXPECT_EQ(libc->elf.ident.elf_class, kElfClass32);
+  EXPECT_EQ(libc->found_by, FoundBy::kCache);
+  const auto real = testing::run_real_loader({"--list", kFixtures + "/i386/i386_prog"}, "/lib/ld-linux.so.2");
+  EXPECT_NE(real.find("libc.so.6 => " + libc->path + " ("), std::string::npos) << real;
+  EXPECT_NE(real.find("libi386.so => " + kFixtures + "/i386/lib/libi386.so ("), std::string::npos) << real;
+}
+
 TEST(Resolver, RpathIgnoredBesideRunpath) {
   const Closure c = resolve("mixed/mixed_prog");
   EXPECT_TRUE(c.objects[0].elf.rpath.has_value());
