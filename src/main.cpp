@@ -24,9 +24,12 @@ constexpr const char* kFooter = R"(Examples:
   elfpack rig -o rig.zip           a layer for AWS Lambda: unzip it at /opt, run /opt/bin/rig
   elfpack /usr/bin/jq curl -o out/ two programs in one bundle directory, sharing libraries
   elfpack inspect --flat rig       what the loader would load for rig, and why (a safe ldd)
+  elfpack --sysroot /srv/bookworm /usr/bin/rig -o rig.zip
+                                   bundle a program of another root, with that root's libraries
 
-Nothing is executed to find the libraries: each program's closure is resolved from its ELF
-headers with the rules of glibc's dynamic linker.
+No program is run to find the libraries: each closure is resolved from the ELF headers with the
+rules of the program's own dynamic linker (glibc or musl), which is asked only for its built-in
+parameters (ld.so --list-diagnostics).
 
 Exit status:
   0  success
@@ -84,8 +87,8 @@ void add_search_options(CLI::App& app, SearchFlags& flags) {
   app.add_option("--sysroot", flags.sysroot,
                  "Resolve inside another root (a debootstrap'd tree, an exported container): programs, linker, "
                  "cache and libraries are read from DIR; PROGRAM paths are inside it")
-      ->type_name("DIR")
-      ->check(CLI::ExistingDirectory);
+      ->check(CLI::Validator(CLI::ExistingDirectory).description(""))
+      ->type_name("DIR");
 }
 
 void apply_search_flags(const SearchFlags& flags, elfpack::ResolveOptions& options) {
