@@ -1,7 +1,7 @@
 /* The launcher: bin/<program> of a bundle. A freestanding static program (no libc) that runs the
  * bundled program through the bundled dynamic linker:
  *
- *   <dir>/<interp> --library-path <dir>/<libdir>[:...] [--inhibit-cache] [--argv0 ARGV0] <dir>/<exe> ARGS...
+ *   <dir>/<interp> --library-path <dir>/<libdir>[:...] [OPTIONS...] [--argv0 ARGV0] <dir>/<exe> ARGS...
  *
  * where <dir> is the directory of the launcher's real file, found through /proc/self/exe or, when
  * /proc is not mounted, AT_EXECFN with its symlinks resolved. It passes arguments, environment and
@@ -10,8 +10,11 @@
  *
  * Configuration (the payload): elfpack appends it to the launcher's only PT_LOAD segment, which
  * the kernel then maps at `elfpack_payload` (see launcher.ld and src/launcher.cpp). Format v1:
- *   "EPK1", one flags byte (bit 0: pass --argv0, bit 1: pass --inhibit-cache), then
- *   NUL-terminated strings: interp, exe, library dirs..., and an empty string ending the list.
+ *   "EPK2", one flags byte (bit 0: pass --argv0), then NUL-terminated strings: base, interp, exe,
+ *   library dirs..., an empty string; then the linker's OPTIONS..., an empty string. An option
+ *   starting with '-' is passed as it is ("--inhibit-cache", "--preload"); any other is a path
+ *   (the library that "--preload" names). Paths are relative to <dir>/<base> unless absolute;
+ *   <base> (relative to <dir>) is written once, as the bundle's private directory.
  * Paths are relative to the launcher's directory unless they start with '/'. */
 #include "arch.h"
 
@@ -21,7 +24,6 @@
 #define PATH_SIZE 4096
 #define MAX_LINKS 40
 #define FLAG_ARGV0 1
-#define FLAG_INHIBIT_CACHE 2
 
 extern const char elfpack_payload[];
 
@@ -35,11 +37,11 @@ static void put(const char *s) { syscall3(SYS_WRITE, 2, (long)s, (long)length(s)
 
 static const char *reason(long err) {
   /* An if-chain, not a switch: a switch over these values becomes a 300-byte jump table. */
+  /* Only the errors a damaged or moved bundle gives; rarer ones (a corrupt linker, a path over
+   * 4 KiB) say "cannot run": every byte here is in every launcher. */
   if (err == 2) return "No such file or directory";
-  if (err == 8) return "Exec format error";
   if (err == 13) return "Permission denied";
   if (err == 20) return "Not a directory";
-  if (err == 36) return "File name too long";
   if (err == 40) return "Too many levels of symbolic links";
   return "cannot run";
 }
@@ -60,7 +62,7 @@ struct buffer {
 };
 
 static void add(struct buffer *b, const char *s, unsigned long n) {
-  if (PATH_SIZE - 1 - b->used < n) die(b->data, reason(36));
+  if (PATH_SIZE - 1 - b->used < n) die(b->data, "cannot run"); /* over 4 KiB */
   for (unsigned long i = 0; i < n; i++) b->data[b->used + i] = s[i];
   b->used += n;
   b->data[b->used] = '\0';
@@ -123,9 +125,10 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
   const unsigned long *auxv = (const unsigned long *)(end_of_env + 1);
 
   const char *p = elfpack_payload;
-  if (p[0] != 'E' || p[1] != 'P' || p[2] != 'K' || p[3] != '1') die(argc > 0 ? argv[0] : "launcher", "not configured by elfpack");
+  if (p[0] != 'E' || p[1] != 'P' || p[2] != 'K' || p[3] != '2') die(argc > 0 ? argv[0] : "launcher", "not configured by elfpack");
   const unsigned char flags = (unsigned char)p[4];
-  const char *interp = p + 5;
+  const char *base = p + 5;
+  const char *interp = base + length(base) + 1;
   const char *exe = interp + length(interp) + 1;
   const char *libdirs = exe + length(exe) + 1;
 
@@ -136,15 +139,18 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
   } else {
     find_self_without_proc(auxv, self);
   }
-  self[directory_length(self)] = '\0';
-  const char *dir = self[0] != '\0' ? self : "/";
+  struct buffer bs = {self, directory_length(self)};
+  add(&bs, "/", 1);
+  add_string(&bs, base);
+  const char *dir = self;
 
   char interp_path[PATH_SIZE], exe_path[PATH_SIZE], library_path[PATH_SIZE];
   struct buffer bi = {interp_path, 0}, be = {exe_path, 0}, bl = {library_path, 0};
   add_path(&bi, dir, interp);
   add_path(&be, dir, exe);
   library_path[0] = '\0';
-  for (const char *d = libdirs; *d != '\0'; d += length(d) + 1) {
+  const char *d = libdirs;
+  for (; *d != '\0'; d += length(d) + 1) {
     if (bl.used != 0) add(&bl, ":", 1);
     add_path(&bl, dir, d);
   }
@@ -152,12 +158,21 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
   long err = syscall4(SYS_FACCESSAT, AT_FDCWD, (long)exe_path, F_OK, 0);
   if (err < 0) die(exe_path, reason(-err));
 
-  char *args[argc + 8];
+  char *args[argc + 16];
   int i = 0;
   args[i++] = interp_path;
   args[i++] = "--library-path";
   args[i++] = library_path;
-  if (flags & FLAG_INHIBIT_CACHE) args[i++] = "--inhibit-cache";
+  /* Options; their paths go after the library path's NUL, in the same buffer. */
+  for (d++; *d != '\0' && i < 12; d += length(d) + 1) {
+    if (d[0] == '-') {
+      args[i++] = (char *)d;
+    } else {
+      bl.used++;
+      args[i++] = library_path + bl.used;
+      add_path(&bl, dir, d);
+    }
+  }
   if ((flags & FLAG_ARGV0) && argc > 0) {
     args[i++] = "--argv0";
     args[i++] = argv[0];

@@ -151,10 +151,10 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
     if (!program.elf.is_static_executable()) {
       const LoadedObject& interp = closures[i].objects.at(*closures[i].interpreter);
       LauncherConfig config;
-      const std::string from_bin = "../" + private_dir + "/";
-      config.interp = from_bin + base_name(interp.path);
-      config.exe = from_bin + "exe/" + program.name;
-      config.library_dirs = {from_bin + "lib"};
+      config.base = "../" + private_dir;
+      config.interp = base_name(interp.path);
+      config.exe = "exe/" + program.name;
+      config.library_dirs = {"lib"};
       config.pass_argv0 = linker_supports_argv0(interp.file);
       config.inhibit_cache = closures[i].family == LoaderFamily::kGlibc;  // musl has no cache, nor the option
       bin.kind = BundleEntry::Kind::kBytes;

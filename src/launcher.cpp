@@ -12,9 +12,8 @@ extern const std::size_t elfpack_launcher_x86_64_size;
 
 namespace {
 
-constexpr char kMagic[] = {'E', 'P', 'K', '1'};
+constexpr char kMagic[] = {'E', 'P', 'K', '2'};
 constexpr unsigned char kFlagArgv0 = 1;
-constexpr unsigned char kFlagInhibitCache = 2;
 constexpr uint32_t kPtLoad = 1;
 
 // Offsets in an ELF64 file header and program header.
@@ -36,15 +35,25 @@ void store(std::string& bytes, std::size_t off, T value) {
 
 std::string payload(const LauncherConfig& config) {
   std::string p(kMagic, sizeof kMagic);
-  p += static_cast<char>((config.pass_argv0 ? kFlagArgv0 : 0) | (config.inhibit_cache ? kFlagInhibitCache : 0));
+  p += static_cast<char>(config.pass_argv0 ? kFlagArgv0 : 0);
   auto add = [&p](const std::string& s) {
     if (s.empty() || s.find('\0') != std::string::npos) throw Error("launcher path '" + s + "' is empty or holds a NUL");
     p += s;
     p += '\0';
   };
+  if (config.base.starts_with('/')) throw Error("launcher base '" + config.base + "' must be relative");
+  add(config.base);
   add(config.interp);
   add(config.exe);
   for (const auto& dir : config.library_dirs) add(dir);
+  p += '\0';
+  // The linker's options: literal when they start with '-', else paths (launchers/launcher.c).
+  if (config.inhibit_cache) add("--inhibit-cache");
+  if (!config.preload.empty()) {
+    if (config.preload.starts_with('-')) throw Error("launcher path '" + config.preload + "' starts with '-'");
+    add("--preload");
+    add(config.preload);
+  }
   p += '\0';
   return p;
 }

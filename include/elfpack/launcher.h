@@ -10,11 +10,13 @@
 namespace elfpack {
 
 struct LauncherConfig {
-  std::string interp;                      // relative to the launcher's directory, or absolute
+  std::string base = ".";                  // relative to the launcher's directory: the paths below are relative to it
+  std::string interp;                      // relative to base, or absolute
   std::string exe;                         // likewise
   std::vector<std::string> library_dirs;  // likewise; passed joined by ':' as --library-path
   bool pass_argv0 = false;                 // the linker understands --argv0 (glibc >= 2.33)
   bool inhibit_cache = true;               // pass --inhibit-cache
+  std::string preload;                     // a library for --preload (the path shim); empty: none
 };
 
 // The embedded, unconfigured launcher for an ELF e_machine. Throws Error for a machine elfpack

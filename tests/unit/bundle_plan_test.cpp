@@ -37,9 +37,10 @@ TEST(BundlePlan, LaysOutLauncherLinkerLibrariesAndExecutable) {
   ASSERT_NE(launcher, nullptr);
   EXPECT_EQ(launcher->kind, BundleEntry::Kind::kBytes);
   EXPECT_EQ(launcher->mode, 0755u);
-  // The launcher's payload names the private directory.
-  EXPECT_NE(launcher->bytes.find("../" + priv + "/ld-linux-x86-64.so.2"), std::string::npos);
-  EXPECT_NE(launcher->bytes.find("../" + priv + "/exe/chain_prog"), std::string::npos);
+  // The launcher's payload names the private directory once, then the files in it.
+  const std::string payload = std::string("../") + priv + '\0' + "ld-linux-x86-64.so.2" + '\0' + "exe/chain_prog" + '\0' +
+                              "lib" + '\0' + '\0' + "--inhibit-cache" + '\0';
+  EXPECT_NE(launcher->bytes.find(payload), std::string::npos);
   for (const std::string name : {"libchain_a.so", "libchain_b.so", "libchain_c.so", "libc.so.6"}) {
     EXPECT_NE(entry(plan, priv + "/lib/" + name), nullptr) << name;
   }

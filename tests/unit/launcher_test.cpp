@@ -75,9 +75,10 @@ class Launcher : public ::testing::Test {
     fs::create_directories(dir_ / "fake");
     fs::copy_file(kFixtures + "/echo_args", dir_ / "fake/interp");
     write_file(dir_ / "fake/exe", "not run by the fake linker", fs::perms::owner_all);
-    config_.interp = "../fake/interp";
-    config_.exe = "../fake/exe";
-    config_.library_dirs = {"../lib/one", "/absolute/two"};
+    config_.base = "..";
+    config_.interp = "fake/interp";
+    config_.exe = "fake/exe";
+    config_.library_dirs = {"lib/one", "/absolute/two"};
     config_.pass_argv0 = true;
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -123,6 +124,17 @@ TEST_F(Launcher, FlagsAreHonoured) {
   EXPECT_NE(r.out.find("argv[3]=" + dir_.string() + "/bin/../fake/exe\n"), std::string::npos) << r.out;
 }
 
+TEST_F(Launcher, PreloadsTheShimWhenConfigured) {
+  config_.preload = "lib/shim.so";
+  const ProcessResult r = run(install(config_), {"name"}, {});
+  EXPECT_EQ(r.status, 0) << r.err;
+  const std::string bin = dir_.string() + "/bin";
+  EXPECT_NE(r.out.find("argv[3]=--inhibit-cache\nargv[4]=--preload\nargv[5]=" + bin + "/../lib/shim.so\nargv[6]=--argv0\n"
+                       "argv[7]=name\nargv[8]=" + bin + "/../fake/exe\n"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST_F(Launcher, PathsAreRelativeToTheRealFileNotTheSymlink) {
   const std::string launcher = install(config_);
   fs::create_directories(dir_ / "elsewhere/deeper");
@@ -134,7 +146,7 @@ TEST_F(Launcher, PathsAreRelativeToTheRealFileNotTheSymlink) {
 }
 
 TEST_F(Launcher, MissingExecutableIsOneLineAndStatus127) {
-  config_.exe = "../fake/missing";
+  config_.exe = "fake/missing";
   const ProcessResult r = run(install(config_), {"x"}, {});
   EXPECT_EQ(r.status, 127);
   EXPECT_EQ(r.out, "");
@@ -142,7 +154,7 @@ TEST_F(Launcher, MissingExecutableIsOneLineAndStatus127) {
 }
 
 TEST_F(Launcher, MissingLinkerIsOneLineAndStatus127) {
-  config_.interp = "../fake/no-linker";
+  config_.interp = "fake/no-linker";
   const ProcessResult r = run(install(config_), {"x"}, {});
   EXPECT_EQ(r.status, 127);
   EXPECT_EQ(r.err, "elfpack launcher: " + dir_.string() + "/bin/../fake/no-linker: No such file or directory\n");
@@ -158,9 +170,11 @@ TEST_F(Launcher, UnconfiguredTemplateRefusesToRun) {
 
 TEST_F(Launcher, IsSmallAndDropsSectionHeaders) {
   LauncherConfig typical;
-  typical.interp = "../lib/elfpack/0123456789abcdef/ld-linux-x86-64.so.2";
-  typical.exe = "../lib/elfpack/0123456789abcdef/exe/program";
-  typical.library_dirs = {"../lib/elfpack/0123456789abcdef/lib"};
+  typical.base = "../lib/elfpack/0123456789abcdef";
+  typical.interp = "ld-linux-x86-64.so.2";
+  typical.exe = "exe/program";
+  typical.library_dirs = {"lib"};
+  typical.preload = "shim.so";
   typical.pass_argv0 = true;
   const std::string bytes = make_launcher(kEmX86_64, typical);
   RecordProperty("configured_launcher_bytes", static_cast<int>(bytes.size()));
