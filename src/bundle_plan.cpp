@@ -13,6 +13,7 @@
 #include "elfpack/paths.h"
 #include "elfpack/launcher.h"
 #include "elfpack/mapped_file.h"
+#include "elfpack/runtime_files.h"
 
 namespace elfpack {
 
@@ -30,17 +31,21 @@ mode_t normalised_mode(const std::string& file) {
 class PrivateFiles {
  public:
   void add_file(const std::string& path, const std::string& source, mode_t mode, const std::string& why) {
-    auto [it, inserted] = files_.emplace(path, Item{source, mode, why, {}});
+    auto [it, inserted] = files_.emplace(path, Item{source, mode, why, {}, {}, false});
     if (!inserted && !same_file(it->second.source, source)) {
       throw Error(path + ": two different files want this place in the bundle: " + it->second.source + " (" +
                   it->second.why + ") and " + source + " (" + why + ")");
     }
   }
+  void add_bytes(const std::string& path, std::string bytes, mode_t mode, const std::string& why) {
+    auto [it, inserted] = files_.emplace(path, Item{{}, mode, why, {}, std::move(bytes), true});
+    if (!inserted) throw Error(path + ": wanted twice in the bundle: " + it->second.why + " and " + why);
+  }
   void add_symlink(const std::string& path, const std::string& target) {
     if (files_.contains(path) && files_[path].link != target) {
       throw Error(path + ": wanted both as a file and as a link to " + target);
     }
-    files_[path] = Item{{}, 0777, "another name", target};
+    files_[path] = Item{{}, 0777, "another name", target, {}, false};
   }
 
   // A digest of every path, mode and content: the name of the private directory.
@@ -53,6 +58,11 @@ class PrivateFiles {
       XXH3_64bits_update(state, &mode, sizeof mode);
       if (!item.link.empty()) {
         XXH3_64bits_update(state, item.link.data(), item.link.size() + 1);
+        continue;
+      }
+      if (item.is_bytes) {
+        const XXH64_hash_t content = XXH3_64bits(item.bytes.data(), item.bytes.size());
+        XXH3_64bits_update(state, &content, sizeof content);
         continue;
       }
       const MappedFile file(item.source);
@@ -70,10 +80,12 @@ class PrivateFiles {
     for (const auto& [path, item] : files_) {
       BundleEntry e;
       e.path = prefix + "/" + path;
-      e.kind = item.link.empty() ? BundleEntry::Kind::kFile : BundleEntry::Kind::kSymlink;
+      e.kind = item.is_bytes        ? BundleEntry::Kind::kBytes
+               : item.link.empty() ? BundleEntry::Kind::kFile
+                                   : BundleEntry::Kind::kSymlink;
       e.mode = item.mode;
       e.source = item.source;
-      e.bytes = item.link;
+      e.bytes = item.is_bytes ? item.bytes : item.link;
       entries.push_back(std::move(e));
     }
   }
@@ -84,6 +96,8 @@ class PrivateFiles {
     mode_t mode = 0644;
     std::string why;
     std::string link;
+    std::string bytes;
+    bool is_bytes = false;
   };
   static bool same_file(const std::string& a, const std::string& b) {
     struct stat sa, sb;
@@ -93,15 +107,15 @@ class PrivateFiles {
 };
 
 // Whether a glibc ld.so understands `--argv0` (glibc >= 2.33): its option parser holds the string.
-bool linker_supports_argv0(const std::string& file) {
-  static std::map<std::string, bool> known;
-  auto it = known.find(file);
+bool linker_supports(const std::string& file, std::string_view option) {
+  static std::map<std::pair<std::string, std::string>, bool> known;
+  const auto key = std::make_pair(file, std::string(option));
+  auto it = known.find(key);
   if (it != known.end()) return it->second;
   const MappedFile linker(file);
   const auto bytes = linker.bytes();
-  static constexpr std::string_view kOption = "--argv0";
-  const bool found = std::search(bytes.begin(), bytes.end(), kOption.begin(), kOption.end()) != bytes.end();
-  return known[file] = found;
+  const bool found = std::search(bytes.begin(), bytes.end(), option.begin(), option.end()) != bytes.end();
+  return known[key] = found;
 }
 
 void add_closure(const Program& program, const Closure& closure, PrivateFiles& files) {
@@ -135,11 +149,27 @@ void add_parent_directories(std::vector<BundleEntry>& entries) {
 
 }  // namespace
 
-BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures) {
+BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures,
+                       const RuntimeFiles& runtime) {
   BundlePlan plan;
   PrivateFiles files;
   for (std::size_t i = 0; i < programs.size(); ++i) {
     if (!programs[i].elf.is_static_executable()) add_closure(programs[i], closures[i], files);
+  }
+  // Runtime files at their absolute paths under root/, the prefixes the shim serves, the shim.
+  bool shim = false;
+  for (const auto& f : runtime.files) files.add_file("root" + f.path, f.file, normalised_mode(f.file), f.why);
+  if (!runtime.files.empty()) {
+    std::string list;
+    for (const auto& p : runtime.prefixes) list += p + "\n";
+    files.add_bytes("root.list", list, 0644, "the paths the shim serves from root/");
+    for (std::size_t i = 0; i < programs.size() && !shim; ++i) {
+      if (const auto bytes = shim_template(programs[i].elf.ident.machine); bytes && !programs[i].elf.is_static_executable()) {
+        files.add_bytes("shim.so", std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size()), 0644,
+                        "the path shim");
+        shim = true;
+      }
+    }
   }
   plan.id = files.content_id();
   const std::string private_dir = std::string(kPrivateRoot) + "/" + plan.id;
@@ -155,8 +185,20 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
       config.interp = base_name(interp.path);
       config.exe = "exe/" + program.name;
       config.library_dirs = {"lib"};
-      config.pass_argv0 = linker_supports_argv0(interp.file);
+      config.pass_argv0 = linker_supports(interp.file, "--argv0");
       config.inhibit_cache = closures[i].family == LoaderFamily::kGlibc;  // musl has no cache, nor the option
+      // The shim serves the runtime files; it needs glibc's --preload (2.30) and this machine's ABI.
+      if (shim && closures[i].family == LoaderFamily::kGlibc && program.elf.ident.machine == kEmX86_64) {
+        if (linker_supports(interp.file, "--preload")) {
+          config.preload = "shim.so";
+        } else {
+          plan.warnings.push_back(program.name + ": its linker has no --preload (glibc < 2.30): its data files are "
+                                  "bundled but it will look for them at their original paths");
+        }
+      } else if (shim || !runtime.files.empty()) {
+        plan.warnings.push_back(program.name + ": no path shim for its C library or machine: its data files are "
+                                "bundled but it will look for them at their original paths");
+      }
       bin.kind = BundleEntry::Kind::kBytes;
       bin.source.clear();
       bin.bytes = make_launcher(program.elf.ident.machine, config);

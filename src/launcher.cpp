@@ -9,6 +9,8 @@ namespace elfpack {
 
 extern const unsigned char elfpack_launcher_x86_64[];
 extern const std::size_t elfpack_launcher_x86_64_size;
+extern const unsigned char elfpack_shim_x86_64[];
+extern const std::size_t elfpack_shim_x86_64_size;
 
 namespace {
 
@@ -63,6 +65,11 @@ std::string payload(const LauncherConfig& config) {
 std::span<const unsigned char> launcher_template(uint16_t e_machine) {
   if (e_machine == kEmX86_64) return {elfpack_launcher_x86_64, elfpack_launcher_x86_64_size};
   throw Error("no launcher for ELF machine " + std::to_string(e_machine) + " (elfpack has one for x86_64 (62))");
+}
+
+std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine) {
+  if (e_machine == kEmX86_64) return std::span<const unsigned char>(elfpack_shim_x86_64, elfpack_shim_x86_64_size);
+  return std::nullopt;
 }
 
 std::string make_launcher(uint16_t e_machine, const LauncherConfig& config) {

@@ -1,9 +1,7 @@
 #include "elfpack/loader_profile.h"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glob.h>
@@ -15,6 +13,7 @@
 #include <sstream>
 
 #include "elfpack/ld_cache.h"
+#include "elfpack/process.h"
 
 namespace elfpack {
 
@@ -203,36 +202,10 @@ std::map<std::string, std::string> parse_list_diagnostics(const std::string& tex
 }
 
 std::optional<std::map<std::string, std::string>> run_list_diagnostics(const std::string& ld_so) {
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return std::nullopt;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  std::string path = ld_so;
-  std::string option = "--list-diagnostics";
-  char* argv[] = {path.data(), option.data(), nullptr};
-  char* envp[] = {nullptr};  // the environment would only add noise (and LD_ variables change nothing here)
-  pid_t pid = -1;
-  const int spawned = ::posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, envp);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(pipe_fds[1]);
-  std::string output;
-  if (spawned == 0) {
-    char buffer[8192];
-    ssize_t got;
-    while ((got = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0 || (got < 0 && errno == EINTR)) {
-      if (got > 0) output.append(buffer, static_cast<std::size_t>(got));
-    }
-  }
-  ::close(pipe_fds[0]);
-  if (spawned != 0) return std::nullopt;
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
-  auto values = parse_list_diagnostics(output);
+  // An empty environment: LD_ variables would change nothing here, the rest is noise.
+  const ProcessOutput run = run_process({ld_so, "--list-diagnostics"});
+  if (run.exit_status != 0) return std::nullopt;
+  auto values = parse_list_diagnostics(run.out);
   if (!values.contains("version.version")) return std::nullopt;
   return values;
 }

@@ -114,6 +114,13 @@ int main(int argc, char** argv) {
   app.add_flag("--allow-missing", options.allow_missing,
                "Bundle even if some libraries are not found (each is reported as a warning)");
   app.add_flag("--force", options.force, "Replace an output directory that holds an earlier bundle");
+  app.add_option("--add", options.add,
+                 "Bring a data file or directory; the program finds it at its path, or at DEST "
+                 "(SRC=DEST, absolute)")
+      ->type_name("SRC[=DEST]");
+  app.add_flag("!--no-detect", options.detect,
+               "Do not bring the data files of the programs' packages (by default, files the package "
+               "manager installed with each program, except documentation, travel with it)");
   SearchFlags pack_search, inspect_search;
   add_search_options(app, pack_search);
   app.add_flag("-v,--verbose", verbose, "Say what is bundled and why");

@@ -4,6 +4,7 @@
 #include "elfpack/bundle.h"
 #include "elfpack/error.h"
 #include "elfpack/output.h"
+#include "elfpack/runtime_files.h"
 
 namespace elfpack {
 
@@ -36,10 +37,14 @@ BundlePlan pack(const PackOptions& options) {
     }
   }
 
-  // (3) collect: runtime files (data, dlopen'd libraries) are not collected yet.
+  // (3) collect: runtime files the programs read by absolute path (their packages' data).
+  const RuntimeFiles runtime = collect_runtime_files(
+      programs, {.detect = options.detect, .sysroot = options.resolve.sysroot, .add = options.add});
+  for (const auto& note : runtime.notes) spdlog::debug("{}", note);
+  for (const auto& p : runtime.prefixes) spdlog::debug("served from the bundle: {}", p);
 
   // (4) plan: every file's place in the bundle, the content id, the launchers.
-  BundlePlan plan = plan_bundle(programs, closures);
+  BundlePlan plan = plan_bundle(programs, closures, runtime);
   for (const auto& w : plan.warnings) spdlog::warn("{}", w);
 
   // (5, 6) stage and emit: write every entry into the output's temporary and rename it into place.

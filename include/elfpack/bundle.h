@@ -27,6 +27,8 @@ struct PackOptions {
   std::string output;                 // *.zip, or a directory (ends in '/' or exists)
   bool allow_missing = false;         // missing libraries are warnings, not errors
   bool force = false;                 // replace a non-empty output directory
+  bool detect = true;                 // bring the data files of the programs' packages (--no-detect: off)
+  std::vector<std::string> add;       // --add SRC[=DEST]
   ResolveOptions resolve{.sysroot = "/", .library_path = {}, .host_cpu = false};  // bundles run on any CPU
 };
 
@@ -62,7 +64,9 @@ std::vector<Closure> resolve_programs(const std::vector<Program>& programs, cons
 
 // (4) Maps every file to its place in the bundle, names the private directory by its content and
 // configures the launchers. Throws Error on two different files wanting one place.
-BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures);
+struct RuntimeFiles;
+BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures,
+                       const RuntimeFiles& runtime);
 
 // The whole job: load, resolve, plan, write. Returns the plan it wrote. Throws Error.
 BundlePlan pack(const PackOptions& options);

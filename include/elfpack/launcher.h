@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ struct LauncherConfig {
 // The embedded, unconfigured launcher for an ELF e_machine. Throws Error for a machine elfpack
 // has no launcher for.
 std::span<const unsigned char> launcher_template(uint16_t e_machine);
+
+// The path shim (launchers/shim.c) for glibc programs of an ELF machine; nullopt where elfpack has none.
+std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine);
 
 // A configured launcher: the template cut at the end of its one PT_LOAD segment, the payload
 // appended, and the segment grown over it (so the kernel maps it at `elfpack_payload`).

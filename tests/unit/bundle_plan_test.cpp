@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "elfpack/bundle.h"
+#include "elfpack/runtime_files.h"
 #include "elfpack/error.h"
 #include "elfpack/output.h"
 
@@ -19,7 +20,7 @@ BundlePlan plan_for(const std::vector<std::string>& paths) {
   std::vector<std::string> warnings;
   const auto closures = resolve_programs(programs, PackOptions().resolve, diagnostics, warnings, false);
   EXPECT_FALSE(diagnostics.has_errors());
-  return plan_bundle(programs, closures);
+  return plan_bundle(programs, closures, RuntimeFiles{});
 }
 
 const BundleEntry* entry(const BundlePlan& plan, const std::string& path) {

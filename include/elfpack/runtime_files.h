@@ -1,0 +1,45 @@
+// Step (3), collect: the files a program reads at run time that no DT_NEEDED names — its data
+// (rig's /usr/share/rig/*.idx), its configuration defaults. They go into the bundle at the
+// absolute paths the program uses, and the path shim (launchers/shim.c) sends the program there.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "elfpack/bundle.h"
+
+namespace elfpack {
+
+struct RuntimeFile {
+  std::string path;  // where the program looks for it (absolute, as on the target)
+  std::string file;  // where elfpack reads it on this machine
+  std::string why;   // "data of package rig"
+};
+
+struct RuntimeFiles {
+  std::vector<RuntimeFile> files;     // sorted by path
+  // The absolute paths the shim serves from the bundle: whole directories that hold nothing but
+  // bundled files (e.g. /usr/share/rig), else the files themselves, so that nothing of the host
+  // is hidden.
+  std::vector<std::string> prefixes;
+  std::vector<std::string> notes;     // what was added or left out, and why (for -v)
+};
+
+struct CollectOptions {
+  bool detect = true;        // ask the package manager (--no-detect: off)
+  std::string sysroot = "/";
+  // --add SRC[=DEST]: a file or directory of this machine, served at DEST (absolute; default:
+  // SRC's absolute path). A directory is served whole.
+  std::vector<std::string> add;
+};
+
+// The runtime files of every program: for each one a package owns (dpkg), that package's files
+// except documentation, manual pages, translations and ELF objects; and what --add names.
+// Throws Error for an --add that does not exist or names an ELF object (not supported yet).
+RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const CollectOptions& options);
+
+// Whether `path` (absolute) is documentation, a manual page, a translation or package metadata
+// that a program does not read at run time.
+bool is_documentation(const std::string& path);
+
+}  // namespace elfpack

@@ -1,0 +1,322 @@
+/* elfpack's path shim: a small shared library the launcher has the bundled dynamic linker load
+ * before the program (ld.so --preload, so child processes do not inherit it as they would
+ * LD_PRELOAD). A program that opens, stats, lists, reads links of or executes an absolute path
+ * under one of the prefixes its bundle carries (e.g. /usr/share/rig) gets the bundle's copy, in
+ * <dir>/root/<path>; every other path goes to the real file system untouched.
+ *
+ *   <dir>/shim.so       this library
+ *   <dir>/root.list     the prefixes, one absolute path per line ("/usr/share/rig")
+ *   <dir>/root/...      the files, at their absolute paths
+ *
+ * <dir> is found from this library's own path as the linker loaded it. The interposed functions
+ * are those of glibc's x86_64 ABI, including the __xstat-era and _FORTIFY_SOURCE (__open_2)
+ * entry points that programs built against older glibc call. The stat, open and access families
+ * are system calls (what glibc's are on Linux); fopen, freopen, opendir and execvp call the next
+ * definition (the C library's) with the mapped path. Every libc symbol is bound to its oldest
+ * version (GLIBC_2.2.5), so one shim serves any glibc a bundle carries. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* dlsym: glibc >= 2.34 has it in libc.so.6, also at its first version, GLIBC_2.2.5; older ones
+ * only in libdl.so.2, which a program may not load. So the reference is weak and pinned to that
+ * version: where dlsym is missing, fopen/opendir/execvp are done with open + fdopen/fdopendir
+ * and a PATH walk instead of calling the C library's own. */
+__asm__(".symver dlsym,dlsym@GLIBC_2.2.5");
+extern void *dlsym(void *, const char *) __attribute__((weak));
+
+#define EXPORT __attribute__((visibility("default")))
+/* <sys/stat.h> is not included: its prototypes (struct stat64 for stat64...) are not how these
+ * entry points are defined here; on x86_64 every one of them takes the kernel's struct stat. */
+#define SHIM_PATH_MAX 4096
+#define MAX_PREFIXES 64
+
+static char root[SHIM_PATH_MAX];   /* <dir>/root */
+static unsigned long root_length;
+static char list[16384];           /* root.list, its lines NUL-terminated in place */
+static const char *prefixes[MAX_PREFIXES];
+static unsigned long prefix_lengths[MAX_PREFIXES];
+static int prefix_count;
+
+static unsigned long length(const char *s) {
+  unsigned long n = 0;
+  while (s[n] != '\0') n++;
+  return n;
+}
+
+static int same_bytes(const char *a, const char *b, unsigned long n) {
+  for (unsigned long i = 0; i < n; i++)
+    if (a[i] != b[i]) return 0;
+  return 1;
+}
+
+static int find_self(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  const unsigned long self = (unsigned long)&find_self;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    const unsigned long start = info->dlpi_addr + ph->p_vaddr;
+    if (ph->p_type == PT_LOAD && self >= start && self - start < ph->p_memsz) {
+      *(const char **)data = info->dlpi_name;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+__attribute__((constructor)) static void load_prefixes(void) {
+  const char *self = 0;
+  dl_iterate_phdr(find_self, &self);
+  if (self == 0 || self[0] != '/') return;
+  unsigned long dir = 0;
+  for (unsigned long i = 0; self[i] != '\0'; i++)
+    if (self[i] == '/') dir = i;
+  if (dir + sizeof "/root.list" >= SHIM_PATH_MAX) return;
+  char path[SHIM_PATH_MAX];
+  for (unsigned long i = 0; i < dir; i++) path[i] = root[i] = self[i];
+  const char *name = "/root.list";
+  for (unsigned long i = 0; i <= length(name); i++) path[dir + i] = name[i];
+  root[dir] = '/', root[dir + 1] = 'r', root[dir + 2] = 'o', root[dir + 3] = 'o', root[dir + 4] = 't', root[dir + 5] = 0;
+  root_length = dir + 5;
+
+  const long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  long used = 0, got;
+  while (used < (long)sizeof list - 1 && (got = syscall(SYS_read, fd, list + used, sizeof list - 1 - used)) > 0) used += got;
+  syscall(SYS_close, fd);
+  list[used] = '\0';
+  char *line = list;
+  for (long i = 0; i <= used && prefix_count < MAX_PREFIXES; i++) {
+    if (list[i] != '\n' && list[i] != '\0') continue;
+    list[i] = '\0';
+    if (line[0] == '/' && line[1] != '\0') {
+      prefixes[prefix_count] = line;
+      prefix_lengths[prefix_count++] = length(line);
+    }
+    line = list + i + 1;
+  }
+}
+
+/* The bundle's path for `path` in `buffer`, or `path` itself when the bundle does not carry it. */
+static const char *map(const char *path, char *buffer) {
+  if (path == 0 || path[0] != '/' || prefix_count == 0) return path;
+  for (int p = 0; p < prefix_count; p++) {
+    const unsigned long n = prefix_lengths[p];
+    if (!same_bytes(path, prefixes[p], n) || (path[n] != '/' && path[n] != '\0')) continue;
+    const unsigned long rest = length(path);
+    if (root_length + rest >= SHIM_PATH_MAX) return path;
+    for (unsigned long i = 0; i < root_length; i++) buffer[i] = root[i];
+    for (unsigned long i = 0; i <= rest; i++) buffer[root_length + i] = path[i];
+    return buffer;
+  }
+  return path;
+}
+
+/* The C library's definition of `name`, found once. */
+static void *next(void **cache, const char *name) {
+  void *f = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
+  if (f == 0 && dlsym != 0) {
+    f = dlsym(RTLD_NEXT, name);
+    __atomic_store_n(cache, f, __ATOMIC_RELEASE);
+  }
+  return f;
+}
+
+#define NEXT(type, name) ((type)next(&next_##name, #name))
+
+static int mode_of(int flags, va_list args) {
+  return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? va_arg(args, int) : 0;
+}
+
+/* open family: system calls on the mapped path. */
+static int open_mapped(int dirfd, const char *path, int flags, int mode) {
+  char buffer[SHIM_PATH_MAX];
+  return (int)syscall(SYS_openat, dirfd, map(path, buffer), flags, mode);
+}
+
+EXPORT int open(const char *path, int flags, ...) {
+  va_list args;
+  va_start(args, flags);
+  const int mode = mode_of(flags, args);
+  va_end(args);
+  return open_mapped(AT_FDCWD, path, flags, mode);
+}
+
+EXPORT int openat(int dirfd, const char *path, int flags, ...) {
+  va_list args;
+  va_start(args, flags);
+  const int mode = mode_of(flags, args);
+  va_end(args);
+  return open_mapped(dirfd, path, flags, mode);
+}
+
+EXPORT int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+EXPORT int openat64(int dirfd, const char *path, int flags, ...) __attribute__((alias("openat")));
+EXPORT int __open_2(const char *path, int flags) { return open_mapped(AT_FDCWD, path, flags, 0); }
+EXPORT int __open64_2(const char *path, int flags) __attribute__((alias("__open_2")));
+EXPORT int __openat_2(int dirfd, const char *path, int flags) { return open_mapped(dirfd, path, flags, 0); }
+EXPORT int __openat64_2(int dirfd, const char *path, int flags) __attribute__((alias("__openat_2")));
+EXPORT int creat(const char *path, mode_t mode) { return open_mapped(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, (int)mode); }
+EXPORT int creat64(const char *path, mode_t mode) __attribute__((alias("creat")));
+
+/* stat family: newfstatat and statx, as glibc's own on x86_64 (struct stat is the kernel's). */
+static int stat_mapped(int dirfd, const char *path, void *st, int flags) {
+  char buffer[SHIM_PATH_MAX];
+  return (int)syscall(SYS_newfstatat, dirfd, map(path, buffer), st, flags);
+}
+
+EXPORT int stat(const char *path, void *st) { return stat_mapped(AT_FDCWD, path, st, 0); }
+EXPORT int stat64(const char *path, void *st) __attribute__((alias("stat")));
+EXPORT int lstat(const char *path, void *st) { return stat_mapped(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW); }
+EXPORT int lstat64(const char *path, void *st) __attribute__((alias("lstat")));
+EXPORT int fstatat(int dirfd, const char *path, void *st, int flags) { return stat_mapped(dirfd, path, st, flags); }
+EXPORT int fstatat64(int dirfd, const char *path, void *st, int flags) __attribute__((alias("fstatat")));
+EXPORT int __xstat(int version, const char *path, void *st) {
+  (void)version;
+  return stat_mapped(AT_FDCWD, path, st, 0);
+}
+EXPORT int __xstat64(int version, const char *path, void *st) __attribute__((alias("__xstat")));
+EXPORT int __lxstat(int version, const char *path, void *st) {
+  (void)version;
+  return stat_mapped(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+EXPORT int __lxstat64(int version, const char *path, void *st) __attribute__((alias("__lxstat")));
+EXPORT int __fxstatat(int version, int dirfd, const char *path, void *st, int flags) {
+  (void)version;
+  return stat_mapped(dirfd, path, st, flags);
+}
+EXPORT int __fxstatat64(int version, int dirfd, const char *path, void *st, int flags) __attribute__((alias("__fxstatat")));
+EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, void *st) {
+  char buffer[SHIM_PATH_MAX];
+  return (int)syscall(SYS_statx, dirfd, map(path, buffer), flags, mask, st);
+}
+
+/* access, readlink */
+EXPORT int faccessat(int dirfd, const char *path, int mode, int flags) {
+  char buffer[SHIM_PATH_MAX];
+  const char *mapped = map(path, buffer);
+  /* faccessat2 knows the flags; kernels before 5.8 lack it, and the plain call has none. */
+  long r = syscall(SYS_faccessat2, dirfd, mapped, mode, flags);
+  if (r < 0 && errno == ENOSYS && flags == 0) r = syscall(SYS_faccessat, dirfd, mapped, mode);
+  return (int)r;
+}
+EXPORT int access(const char *path, int mode) { return faccessat(AT_FDCWD, path, mode, 0); }
+EXPORT int euidaccess(const char *path, int mode) { return faccessat(AT_FDCWD, path, mode, AT_EACCESS); }
+EXPORT int eaccess(const char *path, int mode) __attribute__((alias("euidaccess")));
+EXPORT ssize_t readlinkat(int dirfd, const char *path, char *out, size_t size) {
+  char buffer[SHIM_PATH_MAX];
+  return syscall(SYS_readlinkat, dirfd, map(path, buffer), out, size);
+}
+EXPORT ssize_t readlink(const char *path, char *out, size_t size) { return readlinkat(AT_FDCWD, path, out, size); }
+
+/* extended attributes (ls -l asks for ACLs and security labels) */
+EXPORT ssize_t getxattr(const char *path, const char *name, void *value, size_t size) {
+  char buffer[SHIM_PATH_MAX];
+  return syscall(SYS_getxattr, map(path, buffer), name, value, size);
+}
+EXPORT ssize_t lgetxattr(const char *path, const char *name, void *value, size_t size) {
+  char buffer[SHIM_PATH_MAX];
+  return syscall(SYS_lgetxattr, map(path, buffer), name, value, size);
+}
+EXPORT ssize_t listxattr(const char *path, char *list_out, size_t size) {
+  char buffer[SHIM_PATH_MAX];
+  return syscall(SYS_listxattr, map(path, buffer), list_out, size);
+}
+EXPORT ssize_t llistxattr(const char *path, char *list_out, size_t size) {
+  char buffer[SHIM_PATH_MAX];
+  return syscall(SYS_llistxattr, map(path, buffer), list_out, size);
+}
+
+/* realpath: resolved inside the bundle, then given back as the path the program asked about. */
+static void *next_realpath;
+EXPORT char *realpath(const char *path, char *resolved) {
+  char buffer[SHIM_PATH_MAX];
+  char *(*f)(const char *, char *) = NEXT(char *(*)(const char *, char *), realpath);
+  if (f == 0) {
+    errno = ENOSYS;
+    return 0;
+  }
+  const char *mapped = map(path, buffer);
+  char *result = f(mapped, resolved);
+  if (result != 0 && mapped != path && same_bytes(result, root, root_length) && result[root_length] == '/') {
+    unsigned long i = 0;
+    for (; result[root_length + i] != '\0'; i++) result[i] = result[root_length + i];
+    result[i] = '\0';
+  }
+  return result;
+}
+
+/* stdio and directories: the C library's own, on the mapped path. */
+static void *next_fopen, *next_fopen64, *next_freopen, *next_freopen64, *next_opendir, *next_execvp;
+typedef FILE *(*fopen_fn)(const char *, const char *);
+typedef FILE *(*freopen_fn)(const char *, const char *, FILE *);
+
+/* fopen without the C library's fopen (no dlsym): its mode, as open flags. */
+static FILE *open_stream(const char *path, const char *mode) {
+  int flags = mode[0] == 'r' ? O_RDONLY : mode[0] == 'w' ? O_WRONLY | O_CREAT | O_TRUNC : O_WRONLY | O_CREAT | O_APPEND;
+  for (const char *m = mode + 1; *m != '\0' && *m != ','; m++) {
+    if (*m == '+') flags = (flags & ~O_ACCMODE) | O_RDWR;
+    if (*m == 'e') flags |= O_CLOEXEC;
+    if (*m == 'x') flags |= O_EXCL;
+  }
+  const int fd = open_mapped(AT_FDCWD, path, flags, 0666);
+  if (fd < 0) return 0;
+  FILE *f = fdopen(fd, mode);
+  if (f == 0) syscall(SYS_close, fd);
+  return f;
+}
+
+EXPORT FILE *fopen(const char *path, const char *mode) {
+  char buffer[SHIM_PATH_MAX];
+  fopen_fn f = NEXT(fopen_fn, fopen);
+  return f != 0 ? f(map(path, buffer), mode) : open_stream(path, mode);
+}
+EXPORT FILE *fopen64(const char *path, const char *mode) {
+  char buffer[SHIM_PATH_MAX];
+  fopen_fn f = NEXT(fopen_fn, fopen64);
+  return f != 0 ? f(map(path, buffer), mode) : open_stream(path, mode);
+}
+static FILE *reopen(freopen_fn f, const char *path, const char *mode, FILE *stream) {
+  char buffer[SHIM_PATH_MAX];
+  if (f == 0) {
+    errno = ENOSYS;
+    return 0;
+  }
+  return f(path == 0 ? 0 : map(path, buffer), mode, stream);
+}
+EXPORT FILE *freopen(const char *path, const char *mode, FILE *stream) {
+  return reopen(NEXT(freopen_fn, freopen), path, mode, stream);
+}
+EXPORT FILE *freopen64(const char *path, const char *mode, FILE *stream) {
+  return reopen(NEXT(freopen_fn, freopen64), path, mode, stream);
+}
+EXPORT DIR *opendir(const char *path) {
+  char buffer[SHIM_PATH_MAX];
+  DIR *(*f)(const char *) = NEXT(DIR * (*)(const char *), opendir);
+  if (f != 0) return f(map(path, buffer));
+  const int fd = open_mapped(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  DIR *d = fdopendir(fd);
+  if (d == 0) syscall(SYS_close, fd);
+  return d;
+}
+
+/* exec: a helper at an absolute path the bundle carries runs from the bundle. */
+EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
+  char buffer[SHIM_PATH_MAX];
+  return (int)syscall(SYS_execve, map(path, buffer), argv, envp);
+}
+EXPORT int execv(const char *path, char *const argv[]) { return execve(path, argv, environ); }
+EXPORT int execvp(const char *file, char *const argv[]) {
+  char buffer[SHIM_PATH_MAX];
+  int (*f)(const char *, char *const[]) = NEXT(int (*)(const char *, char *const[]), execvp);
+  if (f != 0) return f(map(file, buffer), argv);
+  return execve(file, argv, environ);  /* without the C library's execvp: a path only */
+}

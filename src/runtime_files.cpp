@@ -1,0 +1,270 @@
+// Step (3): runtime files from the package manager. dpkg is asked which package owns each
+// program (`dpkg-query -S`) and which files that package installed (`dpkg-query -L`).
+#include "elfpack/runtime_files.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "elfpack/error.h"
+#include "elfpack/loader_profile.h"
+#include "elfpack/paths.h"
+#include "elfpack/process.h"
+
+namespace elfpack {
+
+bool is_documentation(const std::string& path) {
+  static const char* const kDirs[] = {"/usr/share/doc/",  "/usr/share/man/",   "/usr/share/info/", "/usr/share/locale/",
+                                      "/usr/share/lintian/", "/usr/share/bug/", "/usr/share/doc-base/", "/usr/share/menu/",
+                                      "/usr/share/gtk-doc/", "/usr/share/help/"};
+  return std::any_of(std::begin(kDirs), std::end(kDirs), [&](const char* d) { return path.starts_with(d); });
+}
+
+namespace {
+
+class Dpkg {
+ public:
+  Dpkg(std::string tool, const std::string& sysroot) : tool_(std::move(tool)) {
+    if (sysroot != "/") admindir_ = "--admindir=" + in_root(sysroot, "/var/lib/dpkg");
+  }
+
+  // The package that installed `path`, if any.
+  std::optional<std::string> owner(const std::string& path) const {
+    const ProcessOutput run = query({"-S", path});
+    if (run.exit_status != 0) return std::nullopt;
+    std::istringstream lines(run.out);
+    std::string line;
+    while (std::getline(lines, line)) {
+      const auto colon = line.rfind(": ");
+      if (colon == std::string::npos || line.substr(colon + 2) != path || line.starts_with("diversion ")) continue;
+      std::string package = line.substr(0, colon);
+      package = package.substr(0, package.find(", "));  // a path shared by several: the first
+      return package;
+    }
+    return std::nullopt;
+  }
+
+  std::vector<std::string> files(const std::string& package) const {
+    std::vector<std::string> paths;
+    const ProcessOutput run = query({"-L", package});
+    if (run.exit_status != 0) return paths;
+    std::istringstream lines(run.out);
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.starts_with('/') && line != "/.") paths.push_back(line);
+    }
+    return paths;
+  }
+
+ private:
+  ProcessOutput query(std::vector<std::string> args) const {
+    std::vector<std::string> argv{tool_};
+    if (!admindir_.empty()) argv.push_back(admindir_);
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv, {"LC_ALL=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"});
+  }
+
+  std::string tool_;
+  std::string admindir_;
+};
+
+// The names dpkg may know a program by: as found, with its links resolved, and across the
+// merged-/usr links (/bin -> /usr/bin).
+std::vector<std::string> names_of(const Program& program, const std::string& sysroot) {
+  std::vector<std::string> names{program.path};
+  if (auto canonical = canonical_in_root(sysroot == "/" ? "" : sysroot, program.path)) names.push_back(*canonical);
+  for (std::size_t i = 0, n = names.size(); i < n; ++i) {
+    for (const auto& [a, b] : {std::pair<std::string, std::string>{"/usr/bin/", "/bin/"}, {"/usr/sbin/", "/sbin/"}}) {
+      if (names[i].starts_with(a)) names.push_back(b + names[i].substr(a.size()));
+      if (names[i].starts_with(b)) names.push_back(a + names[i].substr(b.size()));
+    }
+  }
+  std::vector<std::string> unique;
+  for (const auto& n : names) {
+    if (std::find(unique.begin(), unique.end(), n) == unique.end()) unique.push_back(n);
+  }
+  return unique;
+}
+
+bool is_elf(const std::string& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  unsigned char magic[4] = {};
+  const bool elf = ::pread(fd, magic, 4, 0) == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+  ::close(fd);
+  return elf;
+}
+
+// Directories whose every entry (recursively) is a bundled file: the shim can serve them whole.
+class Coverage {
+ public:
+  Coverage(const std::set<std::string>& kept, const std::string& sysroot) : kept_(kept), sysroot_(sysroot) {}
+
+  bool covered(const std::string& dir) {
+    if (dir == "/" || dir.empty()) return false;
+    auto it = known_.find(dir);
+    if (it != known_.end()) return it->second;
+    bool all = true;
+    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(in_root(sysroot_, dir).c_str()), ::closedir);
+    if (!d) all = false;
+    while (all) {
+      const dirent* e = ::readdir(d.get());
+      if (e == nullptr) break;
+      const std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      const std::string path = dir + "/" + name;
+      struct stat st;
+      if (::lstat(in_root(sysroot_, path).c_str(), &st) != 0) {
+        all = false;
+      } else if (S_ISDIR(st.st_mode)) {
+        all = covered(path);
+      } else {
+        all = kept_.contains(path);
+      }
+    }
+    return known_[dir] = all;
+  }
+
+ private:
+  const std::set<std::string>& kept_;
+  std::string sysroot_;
+  std::map<std::string, bool> known_;
+};
+
+}  // namespace
+
+namespace {
+
+// --add SRC[=DEST]: every regular file under SRC, at DEST.
+void add_explicit(const std::string& spec, std::map<std::string, RuntimeFile>& kept, std::set<std::string>& prefixes,
+                  std::vector<std::string>& notes) {
+  const auto equals = spec.find('=');
+  const std::string source = spec.substr(0, equals);
+  std::string dest = equals == std::string::npos ? source : spec.substr(equals + 1);
+  if (source.empty()) throw Error("--add " + spec + ": no source path");
+  if (!dest.starts_with('/')) {
+    if (equals != std::string::npos) throw Error("--add " + spec + ": the destination must be an absolute path");
+    char* cwd = ::getcwd(nullptr, 0);
+    dest = std::string(cwd != nullptr ? cwd : "") + "/" + dest;
+    std::free(cwd);
+  }
+  while (dest.size() > 1 && dest.back() == '/') dest.pop_back();
+  struct stat st;
+  if (::stat(source.c_str(), &st) != 0) throw Error(source + ": cannot add: " + std::strerror(errno));
+  std::size_t count = 0;
+  auto add_file = [&](const std::string& file, const std::string& path) {
+    if (is_elf(file)) {
+      throw Error(file + ": an ELF object; --add takes data files for now (programs and libraries that are loaded "
+                         "at run time are not bundled with their closures yet)");
+    }
+    kept.insert_or_assign(path, RuntimeFile{path, file, "--add " + spec});
+    ++count;
+  };
+  if (S_ISDIR(st.st_mode)) {
+    std::vector<std::pair<std::string, std::string>> pending{{source, dest}};
+    while (!pending.empty()) {
+      const auto [dir, at] = pending.back();
+      pending.pop_back();
+      std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
+      if (!d) throw Error(dir + ": cannot add: " + std::strerror(errno));
+      while (const dirent* e = ::readdir(d.get())) {
+        const std::string name = e->d_name;
+        if (name == "." || name == "..") continue;
+        struct stat es;
+        if (::stat((dir + "/" + name).c_str(), &es) != 0) continue;  // a dangling link
+        if (S_ISDIR(es.st_mode)) {
+          pending.emplace_back(dir + "/" + name, at + "/" + name);
+        } else if (S_ISREG(es.st_mode)) {
+          add_file(dir + "/" + name, at + "/" + name);
+        }
+      }
+    }
+  } else if (S_ISREG(st.st_mode)) {
+    add_file(source, dest);
+  } else {
+    throw Error(source + ": cannot add: not a regular file or directory");
+  }
+  prefixes.insert(dest);
+  notes.push_back("--add " + spec + ": " + std::to_string(count) + " files served at " + dest);
+}
+
+}  // namespace
+
+RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const CollectOptions& options) {
+  RuntimeFiles result;
+  std::map<std::string, RuntimeFile> kept;  // by path
+  std::set<std::string> explicit_prefixes;
+  for (const auto& spec : options.add) add_explicit(spec, kept, explicit_prefixes, result.notes);
+  const auto tool = options.detect ? find_system_tool("dpkg-query") : std::nullopt;
+  if (options.detect && !tool) {
+    result.notes.push_back("no package manager found (dpkg-query): no data files detected; add them with --add");
+  }
+  std::optional<Dpkg> dpkg;
+  if (tool) dpkg.emplace(*tool, options.sysroot);
+  const std::vector<Program> none;
+  std::set<std::string> packages_done;
+  std::set<std::string> program_paths;
+  for (const auto& program : programs) {
+    for (const auto& n : names_of(program, options.sysroot)) program_paths.insert(n);
+  }
+  for (const auto& program : dpkg ? programs : none) {
+    std::optional<std::string> package;
+    for (const auto& name : names_of(program, options.sysroot)) {
+      if ((package = dpkg->owner(name))) break;
+    }
+    if (!package) {
+      result.notes.push_back(program.name + ": not installed by a package: no data files detected");
+      continue;
+    }
+    if (!packages_done.insert(*package).second) continue;
+    std::size_t docs = 0, objects = 0, added = 0;
+    for (const auto& path : dpkg->files(*package)) {
+      const std::string file = in_root(options.sysroot, path);
+      struct stat st;
+      if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || program_paths.contains(path)) continue;
+      if (is_documentation(path)) {
+        ++docs;
+      } else if (is_elf(file)) {
+        ++objects;  // programs and libraries need closures and launchers: --add
+      } else {
+        kept.emplace(path, RuntimeFile{path, file, "data of package " + *package});
+        ++added;
+      }
+    }
+    result.notes.push_back(program.name + ": package " + *package + ": " + std::to_string(added) + " data files added; " +
+                           std::to_string(docs) + " documentation files and " + std::to_string(objects) +
+                           " ELF objects left out");
+  }
+  std::set<std::string> kept_paths;
+  for (const auto& [path, f] : kept) {
+    kept_paths.insert(path);
+    result.files.push_back(f);
+  }
+  // Each file's highest directory that holds nothing else, or the file itself.
+  Coverage coverage(kept_paths, options.sysroot);
+  std::set<std::string> prefixes = explicit_prefixes;
+  for (const auto& path : kept_paths) {
+    std::string prefix = path;
+    for (std::string dir = directory_of(path); coverage.covered(dir); dir = directory_of(dir)) prefix = dir;
+    prefixes.insert(prefix);
+  }
+  for (const auto& p : prefixes) {
+    const bool nested = std::any_of(prefixes.begin(), prefixes.end(),
+                                    [&](const std::string& q) { return q != p && p.starts_with(q + "/"); });
+    if (!nested) result.prefixes.push_back(p);
+  }
+  return result;
+}
+
+}  // namespace elfpack

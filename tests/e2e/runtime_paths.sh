@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# A program that reads data at a compiled-in absolute path finds the bundle's copy in an empty
+# root — through C stdio, a C++ stream, a directory listing and stat — while paths the bundle does
+# not carry (/proc, /tmp) still reach the real file system. The data comes with --add; the path
+# shim, preloaded by the bundled linker, does the redirection without root or namespaces.
+source "$(dirname "$0")/common.inc"
+data=/usr/share/elfpack-fixture-data
+mkdir -p "$t/data/sub"
+echo "hello from the bundle" > "$t/data/greeting.txt"
+echo "1 2 3" > "$t/data/sub/numbers.txt"
+c++ -O1 -o "$t/datafile" -DDATA="\"$data\"" "$fixtures/datafile.cpp"
+
+cd "$t"
+"$ELFPACK" -q ./datafile --add "$t/data=$data" -o app.zip
+root=$(empty_root root)
+unzip -q app.zip -d "$root/opt"
+mkdir -p "$root/tmp" && echo "the host's file" > "$root/tmp/outside.txt"
+[ ! -e "$root$data" ] || fail "the data must not be in the root itself"
+expect_output "fopen: hello from the bundle
+ifstream: 1 2 3
+listing: greeting.txt sub
+stat: 22 bytes
+proc: ok
+outside: the host's file" in_root "$root" /opt/bin/datafile /tmp/outside.txt
+
+# The shim binds only the C library's oldest symbol versions, so it loads with any glibc.
+shim=$(echo "$root"/opt/lib/elfpack/*/shim.so)
+versions=$(objdump -T "$shim" | grep -o 'GLIBC_[0-9.]*' | sort -uV)
+[ "$(tail -n1 <<<"$versions")" = "GLIBC_2.4" ] || fail "shim needs $versions"
+
+# --add refuses an ELF object (not bundled with its closure yet) and a missing path, writing nothing.
+expect_failure "datafile: an ELF object" "$ELFPACK" ./datafile --add "$t/datafile" -o bad.zip >/dev/null
+expect_failure "nothere: cannot add" "$ELFPACK" ./datafile --add "$t/nothere" -o bad.zip >/dev/null
+[ ! -e bad.zip ] || fail "bad.zip written"
