@@ -104,19 +104,26 @@ __attribute__((constructor)) static void load_prefixes(void) {
   }
 }
 
-/* The bundle's path for `path` in `buffer`, or `path` itself when the bundle does not carry it. */
-static const char *map(const char *path, char *buffer) {
-  if (path == 0 || path[0] != '/' || prefix_count == 0) return path;
+/* Whether the bundle carries `path`. */
+static int carried(const char *path) {
+  if (path == 0 || path[0] != '/') return 0;
   for (int p = 0; p < prefix_count; p++) {
     const unsigned long n = prefix_lengths[p];
-    if (!same_bytes(path, prefixes[p], n) || (path[n] != '/' && path[n] != '\0')) continue;
+    if (same_bytes(path, prefixes[p], n) && (path[n] == '/' || path[n] == '\0')) return 1;
+  }
+  return 0;
+}
+
+/* The bundle's path for `path` in `buffer`, or `path` itself when the bundle does not carry it. */
+static const char *map(const char *path, char *buffer) {
+  if (!carried(path)) return path;
+  {
     const unsigned long rest = length(path);
     if (root_length + rest >= SHIM_PATH_MAX) return path;
     for (unsigned long i = 0; i < root_length; i++) buffer[i] = root[i];
     for (unsigned long i = 0; i <= rest; i++) buffer[root_length + i] = path[i];
     return buffer;
   }
-  return path;
 }
 
 /* The C library's definition of `name`, found once. */
@@ -306,6 +313,21 @@ EXPORT DIR *opendir(const char *path) {
   DIR *d = fdopendir(fd);
   if (d == 0) syscall(SYS_close, fd);
   return d;
+}
+
+/* dlopen: a library the bundle carries at an absolute path is loaded from the bundle. Any other
+ * call goes on to the C library's dlopen as a tail call, so that it still sees the program as its
+ * caller (whose RUNPATH and $ORIGIN a dlopen by name uses). */
+static void *next_dlopen;
+typedef void *(*dlopen_fn)(const char *, int);
+__attribute__((noinline)) static void *dlopen_carried(dlopen_fn f, const char *file, int mode) {
+  char buffer[SHIM_PATH_MAX];
+  return f(map(file, buffer), mode);
+}
+EXPORT void *dlopen(const char *file, int mode) {
+  dlopen_fn f = NEXT(dlopen_fn, dlopen);
+  if (carried(file)) return dlopen_carried(f, file, mode);
+  return f(file, mode);
 }
 
 /* exec: a helper at an absolute path the bundle carries runs from the bundle. */

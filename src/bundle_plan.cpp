@@ -118,16 +118,12 @@ bool linker_supports(const std::string& file, std::string_view option) {
   return known[key] = found;
 }
 
-void add_closure(const Program& program, const Closure& closure, PrivateFiles& files) {
-  files.add_file("exe/" + program.name, program.file, 0755, "program " + program.name);
+// The libraries of a closure (not objects[0], not the interpreter) in lib/: the loader asks for
+// each DT_NEEDED name; the first name holds the file, others link to it.
+void add_libraries(const Closure& closure, const std::string& why, PrivateFiles& files) {
   for (std::size_t i = 1; i < closure.objects.size(); ++i) {
     const LoadedObject& object = closure.objects[i];
-    const std::string why = "needed by " + program.name;
-    if (closure.interpreter == i) {
-      files.add_file(base_name(object.path), object.file, 0755, "interpreter of " + program.name);
-      continue;
-    }
-    // The loader asks for each DT_NEEDED name; the first name holds the file, others link to it.
+    if (closure.interpreter == i) continue;
     const std::string first = base_name(object.names.front());
     files.add_file("lib/" + first, object.file, normalised_mode(object.file), why);
     for (std::size_t n = 1; n < object.names.size(); ++n) {
@@ -135,6 +131,29 @@ void add_closure(const Program& program, const Closure& closure, PrivateFiles& f
       if (other != first) files.add_symlink("lib/" + other, first);
     }
   }
+}
+
+void add_closure(const Program& program, const Closure& closure, PrivateFiles& files) {
+  files.add_file("exe/" + program.name, program.file, 0755, "program " + program.name);
+  if (closure.interpreter) {
+    const LoadedObject& interp = closure.objects[*closure.interpreter];
+    files.add_file(base_name(interp.path), interp.file, 0755, "interpreter of " + program.name);
+  }
+  add_libraries(closure, "needed by " + program.name, files);
+}
+
+// A library loaded at run time: by name in lib/ (a dlopen by name searches the bundle's
+// library path), and at its absolute path under root/ as a link to that (a dlopen by path, which
+// the shim sends there); its own closure in lib/ like any program's.
+void add_runtime_closure(const Closure& closure, PrivateFiles& files) {
+  const LoadedObject& lib = closure.objects[0];
+  const std::string name = base_name(lib.path);
+  files.add_file("lib/" + name, lib.file, normalised_mode(lib.file), "loaded at run time");
+  if (lib.elf.soname && *lib.elf.soname != name) files.add_symlink("lib/" + *lib.elf.soname, name);
+  std::string up;
+  for (const char c : lib.path.substr(0, lib.path.rfind('/'))) up += c == '/' ? "../" : "";
+  files.add_symlink("root" + lib.path, up + "../lib/" + name);
+  add_libraries(closure, "needed by " + lib.path, files);
 }
 
 void add_parent_directories(std::vector<BundleEntry>& entries) {
@@ -150,7 +169,7 @@ void add_parent_directories(std::vector<BundleEntry>& entries) {
 }  // namespace
 
 BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures,
-                       const RuntimeFiles& runtime) {
+                       const RuntimeFiles& runtime, const std::vector<Closure>& runtime_closures) {
   BundlePlan plan;
   PrivateFiles files;
   for (std::size_t i = 0; i < programs.size(); ++i) {
@@ -159,7 +178,8 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   // Runtime files at their absolute paths under root/, the prefixes the shim serves, the shim.
   bool shim = false;
   for (const auto& f : runtime.files) files.add_file("root" + f.path, f.file, normalised_mode(f.file), f.why);
-  if (!runtime.files.empty()) {
+  for (const auto& c : runtime_closures) add_runtime_closure(c, files);
+  if (!runtime.files.empty() || !runtime_closures.empty()) {
     std::string list;
     for (const auto& p : runtime.prefixes) list += p + "\n";
     files.add_bytes("root.list", list, 0644, "the paths the shim serves from root/");

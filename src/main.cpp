@@ -118,6 +118,10 @@ int main(int argc, char** argv) {
                  "Bring a data file or directory; the program finds it at its path, or at DEST "
                  "(SRC=DEST, absolute)")
       ->type_name("SRC[=DEST]");
+  app.add_option("--trace-log", options.trace_logs,
+                 "Bring what a traced run opened: a log of 'strace -f -e trace=file -o LOG PROGRAM ...' "
+                 "(- reads standard input); data files, and libraries it loaded with dlopen")
+      ->type_name("LOG");
   app.add_flag("!--no-detect", options.detect,
                "Do not bring the data files of the programs' packages (by default, files the package "
                "manager installed with each program, except documentation, travel with it)");

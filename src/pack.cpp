@@ -8,6 +8,22 @@
 
 namespace elfpack {
 
+namespace {
+
+// Prints the warnings of a step (once) and turns its missing libraries into the error that stops
+// the run.
+void report_missing(const Diagnostics& diagnostics, std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) spdlog::warn("{}", w);
+  warnings.clear();
+  if (!diagnostics.has_errors()) return;
+  for (const auto& e : diagnostics.errors()) spdlog::error("{}", e);
+  const auto n = diagnostics.errors().size();
+  throw Error(std::to_string(n) + (n == 1 ? " library" : " libraries") +
+              " not found; nothing written (--allow-missing bundles without them)");
+}
+
+}  // namespace
+
 BundlePlan pack(const PackOptions& options) {
   // The destination is checked and its temporary made first, so an unwritable output fails
   // before any work, and nothing is left behind if a later step fails.
@@ -20,13 +36,7 @@ BundlePlan pack(const PackOptions& options) {
   Diagnostics diagnostics;
   std::vector<std::string> warnings;
   const std::vector<Closure> closures = resolve_programs(programs, options.resolve, diagnostics, warnings, options.allow_missing);
-  for (const auto& w : warnings) spdlog::warn("{}", w);
-  if (diagnostics.has_errors()) {
-    for (const auto& e : diagnostics.errors()) spdlog::error("{}", e);
-    const auto n = diagnostics.errors().size();
-    throw Error(std::to_string(n) + (n == 1 ? " library" : " libraries") +
-                " not found; nothing written (--allow-missing bundles without them)");
-  }
+  report_missing(diagnostics, warnings);
   for (std::size_t i = 0; i < programs.size(); ++i) {
     if (programs[i].elf.is_static_executable()) {
       spdlog::debug("{}: static executable, copied as is", programs[i].path);
@@ -38,13 +48,23 @@ BundlePlan pack(const PackOptions& options) {
   }
 
   // (3) collect: runtime files the programs read by absolute path (their packages' data).
-  const RuntimeFiles runtime = collect_runtime_files(
-      programs, {.detect = options.detect, .sysroot = options.resolve.sysroot, .add = options.add});
+  CollectOptions collect;
+  collect.detect = options.detect;
+  collect.sysroot = options.resolve.sysroot;
+  collect.add = options.add;
+  collect.trace_logs = options.trace_logs;
+  collect.closures = &closures;
+  const RuntimeFiles runtime = collect_runtime_files(programs, collect);
   for (const auto& note : runtime.notes) spdlog::debug("{}", note);
   for (const auto& p : runtime.prefixes) spdlog::debug("served from the bundle: {}", p);
 
+  // (3b) libraries loaded at run time, each with its closure.
+  const std::vector<Closure> runtime_closures = resolve_runtime_libraries(
+      programs, runtime.libraries, options.resolve, diagnostics, warnings, options.allow_missing);
+  report_missing(diagnostics, warnings);
+
   // (4) plan: every file's place in the bundle, the content id, the launchers.
-  BundlePlan plan = plan_bundle(programs, closures, runtime);
+  BundlePlan plan = plan_bundle(programs, closures, runtime, runtime_closures);
   for (const auto& w : plan.warnings) spdlog::warn("{}", w);
 
   // (5, 6) stage and emit: write every entry into the output's temporary and rename it into place.

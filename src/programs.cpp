@@ -12,6 +12,7 @@
 #include "elfpack/error.h"
 #include "elfpack/paths.h"
 #include "elfpack/mapped_file.h"
+#include "elfpack/runtime_files.h"
 
 namespace elfpack {
 
@@ -100,6 +101,38 @@ std::vector<Closure> resolve_programs(const std::vector<Program>& programs, cons
     }
     for (const auto& line : closures.back().describe_missing()) {
       if (!reported.insert(line).second) continue;
+      if (allow_missing) {
+        warnings.push_back(line);
+      } else {
+        diagnostics.error(line);
+      }
+    }
+  }
+  return closures;
+}
+
+std::vector<Closure> resolve_runtime_libraries(const std::vector<Program>& programs,
+                                               const std::vector<RuntimeFile>& libraries, const ResolveOptions& options,
+                                               Diagnostics& diagnostics, std::vector<std::string>& warnings,
+                                               bool allow_missing) {
+  std::vector<Closure> closures;
+  for (const auto& lib : libraries) {
+    const ElfFacts elf = read_elf(lib.file);
+    // Loaded into a program of its own class and machine, by that program's linker.
+    const Program* host = nullptr;
+    for (const auto& p : programs) {
+      if (p.elf.interp && p.elf.ident.elf_class == elf.ident.elf_class && p.elf.ident.machine == elf.ident.machine) {
+        host = &p;
+        break;
+      }
+    }
+    if (host == nullptr) {
+      warnings.push_back(lib.path + ": loaded at run time, but no bundled program of its class and machine: left out");
+      continue;
+    }
+    Resolver resolver(host->elf.ident, *host->elf.interp, options);
+    closures.push_back(resolver.resolve(lib.path, *host->elf.interp));
+    for (const auto& line : closures.back().describe_missing()) {
       if (allow_missing) {
         warnings.push_back(line);
       } else {

@@ -15,12 +15,16 @@
 #include <optional>
 #include <memory>
 #include <set>
+#include <fstream>
+#include <iostream>
+#include <iterator>
 #include <sstream>
 
 #include "elfpack/error.h"
 #include "elfpack/loader_profile.h"
 #include "elfpack/paths.h"
 #include "elfpack/process.h"
+#include "elfpack/trace_log.h"
 
 namespace elfpack {
 
@@ -201,9 +205,62 @@ void add_explicit(const std::string& spec, std::map<std::string, RuntimeFile>& k
 
 }  // namespace
 
+namespace {
+
+std::string read_log(const std::string& name) {
+  if (name == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  std::ifstream in(name, std::ios::binary);
+  if (!in) throw Error(name + ": cannot read the trace log: " + std::strerror(errno));
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// What a trace names that belongs in the bundle: regular files outside the kernel's and the
+// temporary file systems, not the loader's own files, not what the closures load already.
+void add_traced(const std::string& log, const CollectOptions& options, const std::set<std::string>& program_paths,
+                std::map<std::string, RuntimeFile>& kept, std::map<std::string, RuntimeFile>& libraries,
+                std::vector<std::string>& notes) {
+  std::set<std::pair<dev_t, ino_t>> loaded;
+  if (options.closures != nullptr) {
+    for (const auto& c : *options.closures) {
+      for (const auto& o : c.objects) loaded.insert({o.dev, o.ino});
+    }
+  }
+  static const char* const kSkipped[] = {"/proc/", "/sys/", "/dev/", "/tmp/", "/run/", "/var/tmp/"};
+  std::size_t data = 0, libs = 0, helpers = 0, relative = 0;
+  for (const auto& traced : parse_strace_log(read_log(log), log)) {
+    const std::string& path = traced.path;
+    if (!path.starts_with('/')) {
+      ++relative;  // the program's current directory: not part of it
+      continue;
+    }
+    if (std::any_of(std::begin(kSkipped), std::end(kSkipped), [&](const char* d) { return path.starts_with(d); }) ||
+        path == "/etc/ld.so.cache" || path == "/etc/ld.so.preload" || program_paths.contains(path)) {
+      continue;
+    }
+    const std::string file = in_root(options.sysroot, path);
+    struct stat st;
+    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || loaded.contains({st.st_dev, st.st_ino})) continue;
+    const std::string why = "traced (" + traced.syscall + ")";
+    if (!is_elf(file)) {
+      if (kept.emplace(path, RuntimeFile{path, file, why}).second) ++data;
+    } else if (traced.syscall == "execve" || traced.syscall == "execveat") {
+      ++helpers;
+      notes.push_back(path + ": a helper program it runs: not bundled yet (no launcher for it)");
+    } else if (libraries.emplace(path, RuntimeFile{path, file, why}).second) {
+      ++libs;
+    }
+  }
+  notes.push_back(log + ": " + std::to_string(data) + " data files and " + std::to_string(libs) +
+                  " libraries loaded at run time added; " + std::to_string(relative) + " relative paths and " +
+                  std::to_string(helpers) + " helper programs left out");
+}
+
+}  // namespace
+
 RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const CollectOptions& options) {
   RuntimeFiles result;
   std::map<std::string, RuntimeFile> kept;  // by path
+  std::map<std::string, RuntimeFile> libraries;
   std::set<std::string> explicit_prefixes;
   for (const auto& spec : options.add) add_explicit(spec, kept, explicit_prefixes, result.notes);
   const auto tool = options.detect ? find_system_tool("dpkg-query") : std::nullopt;
@@ -218,6 +275,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   for (const auto& program : programs) {
     for (const auto& n : names_of(program, options.sysroot)) program_paths.insert(n);
   }
+  for (const auto& log : options.trace_logs) add_traced(log, options, program_paths, kept, libraries, result.notes);
   for (const auto& program : dpkg ? programs : none) {
     std::optional<std::string> package;
     for (const auto& name : names_of(program, options.sysroot)) {
@@ -246,6 +304,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
                            std::to_string(docs) + " documentation files and " + std::to_string(objects) +
                            " ELF objects left out");
   }
+  for (const auto& [path, f] : libraries) result.libraries.push_back(f);
   std::set<std::string> kept_paths;
   for (const auto& [path, f] : kept) {
     kept_paths.insert(path);
@@ -259,6 +318,8 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
     for (std::string dir = directory_of(path); coverage.covered(dir); dir = directory_of(dir)) prefix = dir;
     prefixes.insert(prefix);
   }
+  // A library loaded at run time is served at its own path, for a dlopen by path.
+  for (const auto& lib : result.libraries) prefixes.insert(lib.path);
   for (const auto& p : prefixes) {
     const bool nested = std::any_of(prefixes.begin(), prefixes.end(),
                                     [&](const std::string& q) { return q != p && p.starts_with(q + "/"); });

@@ -29,6 +29,7 @@ struct PackOptions {
   bool force = false;                 // replace a non-empty output directory
   bool detect = true;                 // bring the data files of the programs' packages (--no-detect: off)
   std::vector<std::string> add;       // --add SRC[=DEST]
+  std::vector<std::string> trace_logs;  // --trace-log FILE
   ResolveOptions resolve{.sysroot = "/", .library_path = {}, .host_cpu = false};  // bundles run on any CPU
 };
 
@@ -64,9 +65,17 @@ std::vector<Closure> resolve_programs(const std::vector<Program>& programs, cons
 
 // (4) Maps every file to its place in the bundle, names the private directory by its content and
 // configures the launchers. Throws Error on two different files wanting one place.
+// (3b) The closure of each library a program loads at run time (objects[0] is the library),
+// resolved as the first program of its class and machine would load it.
+struct RuntimeFile;
+std::vector<Closure> resolve_runtime_libraries(const std::vector<Program>& programs,
+                                               const std::vector<RuntimeFile>& libraries, const ResolveOptions& options,
+                                               Diagnostics& diagnostics, std::vector<std::string>& warnings,
+                                               bool allow_missing);
+
 struct RuntimeFiles;
 BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures,
-                       const RuntimeFiles& runtime);
+                       const RuntimeFiles& runtime, const std::vector<Closure>& runtime_closures = {});
 
 // The whole job: load, resolve, plan, write. Returns the plan it wrote. Throws Error.
 BundlePlan pack(const PackOptions& options);

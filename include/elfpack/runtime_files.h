@@ -18,6 +18,9 @@ struct RuntimeFile {
 
 struct RuntimeFiles {
   std::vector<RuntimeFile> files;     // sorted by path
+  // Shared libraries loaded at run time (dlopen), found by tracing: bundled with their closures,
+  // by name in the bundle's lib/ and at their absolute path for a dlopen by path.
+  std::vector<RuntimeFile> libraries;
   // The absolute paths the shim serves from the bundle: whole directories that hold nothing but
   // bundled files (e.g. /usr/share/rig), else the files themselves, so that nothing of the host
   // is hidden.
@@ -31,6 +34,8 @@ struct CollectOptions {
   // --add SRC[=DEST]: a file or directory of this machine, served at DEST (absolute; default:
   // SRC's absolute path). A directory is served whole.
   std::vector<std::string> add;
+  std::vector<std::string> trace_logs;  // --trace-log FILE ("-": standard input)
+  const std::vector<Closure>* closures = nullptr;  // what the programs load already (not runtime files)
 };
 
 // The runtime files of every program: for each one a package owns (dpkg), that package's files

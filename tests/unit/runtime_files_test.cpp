@@ -9,6 +9,14 @@
 namespace elfpack {
 namespace {
 
+// No package detection; these --add specifications.
+CollectOptions adding(std::vector<std::string> add) {
+  CollectOptions options;
+  options.detect = false;
+  options.add = std::move(add);
+  return options;
+}
+
 TEST(RuntimeFiles, DocumentationIsLeftOut) {
   EXPECT_TRUE(is_documentation("/usr/share/doc/rig/copyright"));
   EXPECT_TRUE(is_documentation("/usr/share/man/man6/rig.6.gz"));
@@ -32,19 +40,18 @@ TEST(RuntimeFiles, RigsPackageDataFromDpkg) {
   EXPECT_EQ(r.prefixes, std::vector<std::string>{"/usr/share/rig"});
   EXPECT_EQ(r.files[0].why, "data of package rig");
   // --no-detect: nothing.
-  EXPECT_TRUE(collect_runtime_files(programs, {.detect = false, .sysroot = "/", .add = {}}).files.empty());
+  EXPECT_TRUE(collect_runtime_files(programs, adding({})).files.empty());
 }
 
 TEST(RuntimeFiles, AddTakesFilesAndDirectoriesAndRefusesElf) {
   const auto programs = load_programs({"/bin/true"});
-  const RuntimeFiles r = collect_runtime_files(
-      programs, {.detect = false, .sysroot = "/", .add = {"/etc/hostname=/opt/conf/name", "/etc/ld.so.conf.d"}});
+  const RuntimeFiles r = collect_runtime_files(programs, adding({"/etc/hostname=/opt/conf/name", "/etc/ld.so.conf.d"}));
   ASSERT_FALSE(r.files.empty());
   EXPECT_EQ(r.files[0].path, "/etc/ld.so.conf.d/" + r.files[0].file.substr(r.files[0].file.rfind('/') + 1));
   EXPECT_EQ(r.prefixes, (std::vector<std::string>{"/etc/ld.so.conf.d", "/opt/conf/name"}));
-  EXPECT_THROW(collect_runtime_files(programs, {.detect = false, .sysroot = "/", .add = {"/bin/true"}}), Error);
-  EXPECT_THROW(collect_runtime_files(programs, {.detect = false, .sysroot = "/", .add = {"/nonexistent"}}), Error);
-  EXPECT_THROW(collect_runtime_files(programs, {.detect = false, .sysroot = "/", .add = {"/etc/hostname=relative"}}), Error);
+  EXPECT_THROW(collect_runtime_files(programs, adding({"/bin/true"})), Error);
+  EXPECT_THROW(collect_runtime_files(programs, adding({"/nonexistent"})), Error);
+  EXPECT_THROW(collect_runtime_files(programs, adding({"/etc/hostname=relative"})), Error);
 }
 
 }  // namespace

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# --trace-log: what a traced run opened comes into the bundle. A program that dlopens one plugin
+# by name (found only through LD_LIBRARY_PATH when traced) and one by absolute path runs in an
+# empty root with both, each with its own closure.
+source "$(dirname "$0")/common.inc"
+command -v strace >/dev/null || fail "strace is not installed (apt-get install strace)"
+# Files under /tmp are left out of a trace (as /proc, /sys, /dev): the plugins live elsewhere.
+home=$(mktemp -d /var/lib/elfpack-trace.XXXXXX)
+mkdir -p "$home/plugins" "$home/abs"
+cc -shared -fPIC -o "$home/plugins/libplugdep.so" -DFIX_NAME=plugdep "$fixtures/fixlib.c"
+cc -shared -fPIC -o "$home/plugins/libplug.so" -DFIX_NAME=plug -DFIX_MESSAGE='"plugin by name"' "$fixtures/fixlib.c" \
+  -Wl,--no-as-needed -L"$home/plugins" -lplugdep '-Wl,-rpath,$ORIGIN'
+cc -shared -fPIC -o "$home/abs/libabs.so" -DFIX_NAME=absplug -DFIX_MESSAGE='"plugin by path"' "$fixtures/fixlib.c"
+cc -o "$t/plugin_host" "$fixtures/plugin_host.c" -ldl
+
+cd "$t"
+LD_LIBRARY_PATH="$home/plugins" strace -f -qq -e trace=file -o trace.log \
+  ./plugin_host libplug.so "$home/abs/libabs.so" > traced.out
+grep -q "plugin by path" traced.out || fail "the traced run failed: $(cat traced.out)"
+
+"$ELFPACK" -q ./plugin_host --trace-log trace.log -o app.zip
+root=$(empty_root root)
+unzip -q app.zip -d "$root/opt"
+priv=$(echo "$root"/opt/lib/elfpack/*)
+for f in lib/libplug.so lib/libplugdep.so lib/libabs.so; do [ -e "$priv/$f" ] || fail "$f not bundled"; done
+[ -L "$priv/root$home/abs/libabs.so" ] || fail "libabs.so is not served at its path"
+expect_output "plugin by name
+plugin by path" in_root "$root" /opt/bin/plugin_host libplug.so "$home/abs/libabs.so"
+
+# The same log from standard input; a log that is not readable is an error naming it.
+"$ELFPACK" -q ./plugin_host --trace-log - -o stdin.zip < trace.log
+[ -s stdin.zip ] || fail "--trace-log - wrote nothing"
+expect_failure "nolog: cannot read the trace log" "$ELFPACK" ./plugin_host --trace-log nolog -o bad.zip >/dev/null
+[ ! -e bad.zip ] || fail "bad.zip written"
+rm -rf "$home"
