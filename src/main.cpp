@@ -102,10 +102,29 @@ void apply_search_flags(const SearchFlags& flags, elfpack::ResolveOptions& optio
 }  // namespace
 
 int main(int argc, char** argv) {
+  // "--trace -- COMMAND ARGS...": everything after the "--" is the command, not programs to
+  // bundle; taken out before the rest is parsed.
+  std::vector<std::string> trace_command;
+  std::vector<char*> args(argv, argv + argc);
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (std::string(args[i]) != "--trace") continue;
+    if (i + 2 > args.size() || std::string(args[i + 1]) != "--" || i + 2 == args.size()) {
+      std::fprintf(stderr, "elfpack: error: --trace needs '-- COMMAND [ARGS...]' last on the line\n"
+                           "Run 'elfpack --help' for usage.\n");
+      return elfpack::kExitUsage;
+    }
+    trace_command.assign(args.begin() + static_cast<long>(i) + 2, args.end());
+    args.resize(i);
+    break;
+  }
+  argc = static_cast<int>(args.size());
+  argv = args.data();
+
   CLI::App app{kDescription, "elfpack"};
   app.footer(kFooter);
   app.set_version_flag("--version", std::string("elfpack ") + ELFPACK_VERSION);
   elfpack::PackOptions options;
+  options.trace_command = trace_command;
   int verbose = 0;
   bool quiet = false;
   app.add_option("programs", options.programs, "Programs to bundle: paths, or names looked up in PATH");
@@ -118,6 +137,10 @@ int main(int argc, char** argv) {
                  "Bring a data file or directory; the program finds it at its path, or at DEST "
                  "(SRC=DEST, absolute)")
       ->type_name("SRC[=DEST]");
+  bool trace_in_help = false;  // "--trace -- ..." is taken out before parsing; this documents it
+  app.add_flag("--trace", trace_in_help,
+               "-- COMMAND ARGS... (last): run COMMAND once under ptrace and bring what it opened: data files, "
+               "and libraries it loaded with dlopen");
   app.add_option("--trace-log", options.trace_logs,
                  "Bring what a traced run opened: a log of 'strace -f -e trace=file -o LOG PROGRAM ...' "
                  "(- reads standard input); data files, and libraries it loaded with dlopen")

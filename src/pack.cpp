@@ -5,6 +5,7 @@
 #include "elfpack/error.h"
 #include "elfpack/output.h"
 #include "elfpack/runtime_files.h"
+#include "elfpack/tracer.h"
 
 namespace elfpack {
 
@@ -53,6 +54,15 @@ BundlePlan pack(const PackOptions& options) {
   collect.sysroot = options.resolve.sysroot;
   collect.add = options.add;
   collect.trace_logs = options.trace_logs;
+  if (!options.trace_command.empty()) {
+    spdlog::info("tracing: {}", options.trace_command.front());
+    TraceResult traced = trace_command(options.trace_command);
+    if (traced.exit_status != 0) {
+      spdlog::warn("the traced command exited with status {}: what it did not reach is not in the bundle",
+                   traced.exit_status);
+    }
+    collect.traced = std::move(traced.paths);
+  }
   collect.closures = &closures;
   const RuntimeFiles runtime = collect_runtime_files(programs, collect);
   for (const auto& note : runtime.notes) spdlog::debug("{}", note);

@@ -216,9 +216,9 @@ std::string read_log(const std::string& name) {
 
 // What a trace names that belongs in the bundle: regular files outside the kernel's and the
 // temporary file systems, not the loader's own files, not what the closures load already.
-void add_traced(const std::string& log, const CollectOptions& options, const std::set<std::string>& program_paths,
-                std::map<std::string, RuntimeFile>& kept, std::map<std::string, RuntimeFile>& libraries,
-                std::vector<std::string>& notes) {
+void add_traced(const std::string& label, const std::vector<TracedPath>& traced_paths, const CollectOptions& options,
+                const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept,
+                std::map<std::string, RuntimeFile>& libraries, std::vector<std::string>& notes) {
   std::set<std::pair<dev_t, ino_t>> loaded;
   if (options.closures != nullptr) {
     for (const auto& c : *options.closures) {
@@ -227,7 +227,7 @@ void add_traced(const std::string& log, const CollectOptions& options, const std
   }
   static const char* const kSkipped[] = {"/proc/", "/sys/", "/dev/", "/tmp/", "/run/", "/var/tmp/"};
   std::size_t data = 0, libs = 0, helpers = 0, relative = 0;
-  for (const auto& traced : parse_strace_log(read_log(log), log)) {
+  for (const auto& traced : traced_paths) {
     const std::string& path = traced.path;
     if (!path.starts_with('/')) {
       ++relative;  // the program's current directory: not part of it
@@ -250,7 +250,7 @@ void add_traced(const std::string& log, const CollectOptions& options, const std
       ++libs;
     }
   }
-  notes.push_back(log + ": " + std::to_string(data) + " data files and " + std::to_string(libs) +
+  notes.push_back(label + ": " + std::to_string(data) + " data files and " + std::to_string(libs) +
                   " libraries loaded at run time added; " + std::to_string(relative) + " relative paths and " +
                   std::to_string(helpers) + " helper programs left out");
 }
@@ -275,7 +275,10 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   for (const auto& program : programs) {
     for (const auto& n : names_of(program, options.sysroot)) program_paths.insert(n);
   }
-  for (const auto& log : options.trace_logs) add_traced(log, options, program_paths, kept, libraries, result.notes);
+  for (const auto& log : options.trace_logs) {
+    add_traced(log, parse_strace_log(read_log(log), log), options, program_paths, kept, libraries, result.notes);
+  }
+  if (!options.traced.empty()) add_traced("--trace", options.traced, options, program_paths, kept, libraries, result.notes);
   for (const auto& program : dpkg ? programs : none) {
     std::optional<std::string> package;
     for (const auto& name : names_of(program, options.sysroot)) {

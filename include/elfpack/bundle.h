@@ -30,6 +30,7 @@ struct PackOptions {
   bool detect = true;                 // bring the data files of the programs' packages (--no-detect: off)
   std::vector<std::string> add;       // --add SRC[=DEST]
   std::vector<std::string> trace_logs;  // --trace-log FILE
+  std::vector<std::string> trace_command;  // --trace -- COMMAND ARGS...
   ResolveOptions resolve{.sysroot = "/", .library_path = {}, .host_cpu = false};  // bundles run on any CPU
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "elfpack/bundle.h"
+#include "elfpack/trace_log.h"
 
 namespace elfpack {
 
@@ -35,6 +36,7 @@ struct CollectOptions {
   // SRC's absolute path). A directory is served whole.
   std::vector<std::string> add;
   std::vector<std::string> trace_logs;  // --trace-log FILE ("-": standard input)
+  std::vector<TracedPath> traced;       // what --trace recorded
   const std::vector<Closure>* closures = nullptr;  // what the programs load already (not runtime files)
 };
 

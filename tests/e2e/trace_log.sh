@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# --trace-log: what a traced run opened comes into the bundle. A program that dlopens one plugin
+# --trace-log and --trace: what a traced run opened comes into the bundle. A program that dlopens one plugin
 # by name (found only through LD_LIBRARY_PATH when traced) and one by absolute path runs in an
 # empty root with both, each with its own closure.
 source "$(dirname "$0")/common.inc"
@@ -32,4 +32,17 @@ plugin by path" in_root "$root" /opt/bin/plugin_host libplug.so "$home/abs/libab
 [ -s stdin.zip ] || fail "--trace-log - wrote nothing"
 expect_failure "nolog: cannot read the trace log" "$ELFPACK" ./plugin_host --trace-log nolog -o bad.zip >/dev/null
 [ ! -e bad.zip ] || fail "bad.zip written"
+# --trace records the same without strace: elfpack runs the command under ptrace itself. The
+# command's output goes to stderr, so elfpack's stdout stays empty.
+LD_LIBRARY_PATH="$home/plugins" "$ELFPACK" -q ./plugin_host -o traced.zip \
+  --trace -- ./plugin_host libplug.so "$home/abs/libabs.so" > trace.stdout 2> trace.stderr
+[ ! -s trace.stdout ] || fail "stdout of --trace: $(cat trace.stdout)"
+grep -q "plugin by name" trace.stderr || fail "the traced command's output: $(cat trace.stderr)"
+root2=$(empty_root root2)
+unzip -q traced.zip -d "$root2/opt"
+expect_output "plugin by name
+plugin by path" in_root "$root2" /opt/bin/plugin_host libplug.so "$home/abs/libabs.so"
+status=0
+"$ELFPACK" ./plugin_host -o x.zip --trace 2> usage.err || status=$?
+[ "$status" -eq 2 ] && grep -q "needs '-- COMMAND" usage.err || fail "--trace without a command: exit $status"
 rm -rf "$home"
