@@ -4,6 +4,7 @@
 // read through a pointer cast into the buffer. Both byte orders and both classes are handled.
 #include "elfpack/elf_file.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <sstream>
@@ -26,6 +27,9 @@ constexpr int64_t kDtSoname = 14;
 constexpr int64_t kDtRpath = 15;
 constexpr int64_t kDtRunpath = 29;
 constexpr int64_t kDtFlags1 = 0x6ffffffb;
+constexpr int64_t kDtHash = 4;
+constexpr int64_t kDtSymtab = 6;
+constexpr int64_t kDtGnuHash = 0x6ffffef5;
 constexpr uint8_t kElfDataLsb = 1;
 constexpr uint8_t kElfDataMsb = 2;
 constexpr uint8_t kEvCurrent = 1;
@@ -282,6 +286,57 @@ ElfFacts parse_elf(std::span<const unsigned char> data, const std::string& name)
     read_dynamic_facts(reader, headers, *dynamic, header.is64, facts);
   }
   return facts;
+}
+
+std::vector<std::string> read_imports(std::span<const unsigned char> data, const std::string& name) {
+  const ElfIdent ident = read_ident(data, name);
+  const FieldReader reader(data, ident.little_endian, name);
+  const FileHeader header = read_file_header(reader, ident);
+  const auto headers = read_program_headers(reader, header);
+  const ProgramHeader* dynamic = nullptr;
+  for (const auto& ph : headers) {
+    if (ph.type == kPtDynamic && dynamic == nullptr) dynamic = &ph;
+  }
+  std::vector<std::string> imports;
+  if (dynamic == nullptr) return imports;
+  std::optional<uint64_t> strtab, symtab, hash, gnu_hash;
+  uint64_t strsz = 0;
+  for (const auto& e : read_dynamic(reader, *dynamic, header.is64)) {
+    if (e.tag == kDtStrtab) strtab = vaddr_to_offset(headers, e.value);
+    if (e.tag == kDtStrsz) strsz = e.value;
+    if (e.tag == kDtSymtab) symtab = vaddr_to_offset(headers, e.value);
+    if (e.tag == kDtHash) hash = vaddr_to_offset(headers, e.value);
+    if (e.tag == kDtGnuHash) gnu_hash = vaddr_to_offset(headers, e.value);
+  }
+  if (!strtab || !symtab) return imports;
+  // The number of symbols: DT_HASH's nchain, or one past the last symbol DT_GNU_HASH reaches.
+  uint64_t count = 0;
+  if (hash) {
+    count = reader.get<uint32_t>(*hash + 4, "DT_HASH nchain");
+  } else if (gnu_hash) {
+    const uint32_t nbuckets = reader.get<uint32_t>(*gnu_hash, "DT_GNU_HASH nbuckets");
+    const uint32_t symoffset = reader.get<uint32_t>(*gnu_hash + 4, "DT_GNU_HASH symoffset");
+    const uint32_t bloom_size = reader.get<uint32_t>(*gnu_hash + 8, "DT_GNU_HASH bloom size");
+    const uint64_t buckets = *gnu_hash + 16 + uint64_t{bloom_size} * (header.is64 ? 8 : 4);
+    uint32_t last = 0;
+    for (uint32_t b = 0; b < nbuckets; ++b) last = std::max(last, reader.get<uint32_t>(buckets + uint64_t{b} * 4, "bucket"));
+    count = symoffset;
+    if (last >= symoffset) {
+      const uint64_t chains = buckets + uint64_t{nbuckets} * 4;
+      uint64_t i = last;
+      while ((reader.get<uint32_t>(chains + (i - symoffset) * 4, "DT_GNU_HASH chain") & 1) == 0) ++i;
+      count = i + 1;
+    }
+  }
+  const StringTable strings(reader, *strtab, strsz);
+  const uint64_t entry = header.is64 ? 24 : 16;
+  for (uint64_t i = 1; i < count; ++i) {
+    const uint64_t at = *symtab + i * entry;
+    const uint32_t name_offset = reader.get<uint32_t>(at, "st_name");
+    const uint16_t shndx = reader.get<uint16_t>(at + (header.is64 ? 6 : 14), "st_shndx");
+    if (shndx == 0 && name_offset != 0) imports.push_back(strings.at(name_offset, "symbol name"));
+  }
+  return imports;
 }
 
 ElfFacts read_elf(const std::string& path) {

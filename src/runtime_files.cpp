@@ -21,6 +21,9 @@
 #include <sstream>
 
 #include "elfpack/error.h"
+#include "elfpack/ld_cache.h"
+#include "elfpack/mapped_file.h"
+#include "elfpack/resolver.h"
 #include "elfpack/loader_profile.h"
 #include "elfpack/paths.h"
 #include "elfpack/process.h"
@@ -255,6 +258,84 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
                   std::to_string(helpers) + " helper programs left out");
 }
 
+// Where glibc's dlopen by name finds `name` for objects like `program` in the root: the cache,
+// else the default directories.
+std::optional<std::string> find_library(const std::string& name, const ElfIdent& program, const std::string& sysroot) {
+  const LoaderProfile profile = glibc_profile_for(program, sysroot);
+  if (auto cache = LdCache::load(in_root(sysroot, profile.cache_path)); cache && profile.cache_flags) {
+    if (auto hit = cache->lookup(name, *profile.cache_flags)) return hit;
+  }
+  for (const auto& dir : profile.default_dirs) {
+    if (::access(in_root(sysroot, dir + "/" + name).c_str(), F_OK) == 0) return dir + "/" + name;
+  }
+  return std::nullopt;
+}
+
+// The services /etc/nsswitch.conf names ("passwd: files systemd" -> files, systemd).
+std::set<std::string> nss_services(const std::string& sysroot) {
+  std::set<std::string> services;
+  std::ifstream in(in_root(sysroot, "/etc/nsswitch.conf"));
+  std::string line;
+  while (std::getline(in, line)) {
+    line = line.substr(0, line.find('#'));
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::istringstream words(line.substr(colon + 1));
+    std::string word;
+    while (words >> word) {
+      if (!word.starts_with('[')) services.insert(word);
+    }
+  }
+  return services;
+}
+
+// Libraries glibc loads by itself with dlopen, which no DT_NEEDED names: the NSS modules of
+// nsswitch.conf when the closure looks up users, groups, hosts or services; libgcc_s when it
+// cancels or exits threads (glibc unwinds with it).
+void add_implicit_loads(const std::vector<Program>& programs, const CollectOptions& options,
+                        std::map<std::string, RuntimeFile>& libraries, std::vector<std::string>& notes) {
+  static const std::set<std::string> kNss = {
+      "getpwnam", "getpwnam_r", "getpwuid", "getpwuid_r", "getpwent", "getgrnam", "getgrnam_r", "getgrgid",
+      "getgrgid_r", "getgrent", "getgrouplist", "initgroups", "getspnam", "getspnam_r", "getaddrinfo",
+      "gethostbyname", "gethostbyname2", "gethostbyname_r", "gethostbyname2_r", "gethostbyaddr", "gethostbyaddr_r",
+      "getnameinfo", "getservbyname", "getservbyname_r", "getservbyport", "getprotobyname", "getnetgrent", "innetgr"};
+  static const std::set<std::string> kUnwind = {"pthread_cancel", "pthread_exit"};
+  if (options.closures == nullptr) return;
+  std::map<std::string, std::vector<std::string>> imports_of;  // by file
+  for (std::size_t p = 0; p < programs.size() && p < options.closures->size(); ++p) {
+    const Closure& closure = (*options.closures)[p];
+    if (closure.objects.empty() || closure.family != LoaderFamily::kGlibc) continue;
+    bool nss = false, unwind = false, has_gcc_s = false;
+    for (const auto& o : closure.objects) {
+      has_gcc_s |= o.elf.soname == "libgcc_s.so.1";
+      auto it = imports_of.find(o.file);
+      if (it == imports_of.end()) {
+        const MappedFile file(o.file);
+        it = imports_of.emplace(o.file, read_imports(file.bytes(), o.file)).first;
+      }
+      for (const auto& sym : it->second) {
+        nss |= kNss.contains(sym);
+        unwind |= kUnwind.contains(sym);
+      }
+    }
+    std::vector<std::pair<std::string, std::string>> wanted;  // name, why
+    if (nss) {
+      for (const auto& service : nss_services(options.sysroot)) {
+        wanted.emplace_back("libnss_" + service + ".so.2", "NSS module '" + service + "' of /etc/nsswitch.conf");
+      }
+    }
+    if (unwind && !has_gcc_s) wanted.emplace_back("libgcc_s.so.1", "glibc loads it to unwind cancelled threads");
+    for (const auto& [name, why] : wanted) {
+      const auto path = find_library(name, programs[p].elf.ident, options.sysroot);
+      if (!path) continue;  // a service built into libc (files, dns) or not installed
+      const std::string file = in_root(options.sysroot, *path);
+      if (libraries.emplace(*path, RuntimeFile{*path, file, why}).second) {
+        notes.push_back(programs[p].name + ": " + *path + ": " + why);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const CollectOptions& options) {
@@ -279,6 +360,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
     add_traced(log, parse_strace_log(read_log(log), log), options, program_paths, kept, libraries, result.notes);
   }
   if (!options.traced.empty()) add_traced("--trace", options.traced, options, program_paths, kept, libraries, result.notes);
+  add_implicit_loads(programs, options, libraries, result.notes);
   for (const auto& program : dpkg ? programs : none) {
     std::optional<std::string> package;
     for (const auto& name : names_of(program, options.sysroot)) {

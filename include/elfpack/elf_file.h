@@ -51,6 +51,10 @@ struct ElfFacts {
 // Parses `data` (the whole file). `name` is used in error messages. Throws Error.
 ElfFacts parse_elf(std::span<const unsigned char> data, const std::string& name);
 
+// The names of the undefined symbols of the dynamic symbol table (what the object imports), the
+// table's size taken from DT_HASH or DT_GNU_HASH. Throws Error naming `name` for a bad file.
+std::vector<std::string> read_imports(std::span<const unsigned char> data, const std::string& name);
+
 // Maps and parses the file at `path`. Throws Error naming the path.
 ElfFacts read_elf(const std::string& path);
 // The same for a file already open (the descriptor stays the caller's).

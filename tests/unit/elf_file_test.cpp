@@ -3,6 +3,7 @@
 #include <LIEF/ELF.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -127,6 +128,33 @@ TEST(ElfFile, CandidateChecksFollowGlibc) {
   auto relocatable = lib64;
   relocatable[16] = 1;
   EXPECT_EQ(check_candidate(relocatable, want).reason, "only ET_DYN and ET_EXEC can be loaded");
+}
+
+}  // namespace
+}  // namespace elfpack
+
+namespace elfpack {
+namespace {
+
+// The imports (undefined dynamic symbols) agree with LIEF's, for GNU-hash and SysV-hash objects.
+TEST(ElfImports, SameAsLief) {
+  for (const std::string path : {"/usr/bin/rig", "/lib/x86_64-linux-gnu/libstdc++.so.6", "/lib/x86_64-linux-gnu/libc.so.6",
+                                 "/usr/lib32/libc.so.6"}) {
+    if (!std::filesystem::exists(path)) continue;
+    SCOPED_TRACE(path);
+    const auto bytes = slurp(path);
+    auto ours = read_imports(bytes, path);
+    const std::unique_ptr<LIEF::ELF::Binary> lief = LIEF::ELF::Parser::parse(path);
+    ASSERT_TRUE(lief);
+    std::vector<std::string> theirs;
+    for (const LIEF::ELF::Symbol& sym : lief->dynamic_symbols()) {
+      if (sym.shndx() == 0 && !sym.name().empty()) theirs.push_back(sym.name());
+    }
+    std::sort(ours.begin(), ours.end());
+    std::sort(theirs.begin(), theirs.end());
+    EXPECT_EQ(ours, theirs);
+    EXPECT_FALSE(ours.empty());
+  }
 }
 
 }  // namespace
