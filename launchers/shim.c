@@ -7,6 +7,9 @@
  *   <dir>/shim.so       this library
  *   <dir>/root.list     the prefixes, one absolute path per line ("/usr/share/rig")
  *   <dir>/root/...      the files, at their absolute paths
+ *   <dir>/env.list      optional: NAME=path lines (path relative to <dir>) set when NAME is unset,
+ *                       e.g. GCONV_PATH=root/usr/lib/x86_64-linux-gnu/gconv: glibc loads its
+ *                       iconv converters itself, with no call this library can see
  *
  * <dir> is found from this library's own path as the linker loaded it. The interposed functions
  * are those of glibc's x86_64 ABI, including the __xstat-era and _FORTIFY_SOURCE (__open_2)
@@ -22,6 +25,7 @@
 #include <link.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -71,7 +75,51 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *data) {
   return 0;
 }
 
-__attribute__((constructor)) static void load_prefixes(void) {
+/* env.list: NAME=relative lines; `path` holds "<dir>/root.list" and is reused. */
+static void set_environment(char *path, unsigned long dir) {
+  const char *name = "/env.list";
+  for (unsigned long i = 0; i <= length(name); i++) path[dir + i] = name[i];
+  char text[4096];
+  const long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    long used = 0, got;
+    while (used < (long)sizeof text - 1 && (got = syscall(SYS_read, fd, text + used, sizeof text - 1 - used)) > 0) used += got;
+    syscall(SYS_close, fd);
+    text[used] = '\0';
+    char *line = text;
+    for (long i = 0; i <= used; i++) {
+      if (text[i] != '\n' && text[i] != '\0') continue;
+      text[i] = '\0';
+      char *equals = line;
+      while (*equals != '\0' && *equals != '=') equals++;
+      if (*equals == '=' && equals != line) {
+        *equals = '\0';
+        char value[SHIM_PATH_MAX];
+        const unsigned long n = length(equals + 1);
+        if (getenv(line) == 0 && dir + 1 + n < sizeof value) {
+          for (unsigned long k = 0; k < dir; k++) value[k] = path[k];
+          value[dir] = '/';
+          for (unsigned long k = 0; k <= n; k++) value[dir + 1 + k] = equals[1 + k];
+          setenv(line, value, 0);
+        }
+      }
+      line = text + i + 1;
+    }
+  }
+  name = "/root.list";
+  for (unsigned long i = 0; i <= length(name); i++) path[dir + i] = name[i];
+}
+
+static void load_prefixes(void);
+
+/* The program must not see anything of this: errno as it was. */
+__attribute__((constructor)) static void initialise(void) {
+  const int saved = errno;
+  load_prefixes();
+  errno = saved;
+}
+
+static void load_prefixes(void) {
   const char *self = 0;
   dl_iterate_phdr(find_self, &self);
   if (self == 0 || self[0] != '/') return;
@@ -86,6 +134,7 @@ __attribute__((constructor)) static void load_prefixes(void) {
   root[dir] = '/', root[dir + 1] = 'r', root[dir + 2] = 'o', root[dir + 3] = 'o', root[dir + 4] = 't', root[dir + 5] = 0;
   root_length = dir + 5;
 
+  set_environment(path, dir);
   const long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
   long used = 0, got;

@@ -183,6 +183,11 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
     std::string list;
     for (const auto& p : runtime.prefixes) list += p + "\n";
     files.add_bytes("root.list", list, 0644, "the paths the shim serves from root/");
+    if (!runtime.environment.empty()) {
+      std::string env;
+      for (const auto& [name, path] : runtime.environment) env += name + "=root" + path + "\n";
+      files.add_bytes("env.list", env, 0644, "variables the shim sets to bundled directories");
+    }
     for (std::size_t i = 0; i < programs.size() && !shim; ++i) {
       if (const auto bytes = shim_template(programs[i].elf.ident.machine); bytes && !programs[i].elf.is_static_executable()) {
         files.add_bytes("shim.so", std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size()), 0644,

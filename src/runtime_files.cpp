@@ -292,8 +292,48 @@ std::set<std::string> nss_services(const std::string& sysroot) {
 // Libraries glibc loads by itself with dlopen, which no DT_NEEDED names: the NSS modules of
 // nsswitch.conf when the closure looks up users, groups, hosts or services; libgcc_s when it
 // cancels or exits threads (glibc unwinds with it).
+// The C library's gconv modules (iconv's converters), which glibc loads by itself from GCONV_PATH
+// or its built-in directory: all of them (which ones a program needs depends on its input),
+// served through GCONV_PATH.
+void add_gconv(const Closure& closure, const CollectOptions& options, std::map<std::string, RuntimeFile>& kept,
+               RuntimeFiles& result) {
+  for (const auto& o : closure.objects) {
+    if (o.elf.soname != "libc.so.6") continue;
+    const std::string dir = directory_of(o.path) + "/gconv";
+    if (result.environment.contains("GCONV_PATH")) return;
+    std::vector<std::string> pending{dir};
+    std::size_t count = 0;
+    while (!pending.empty()) {
+      const std::string d = pending.back();
+      pending.pop_back();
+      std::unique_ptr<DIR, int (*)(DIR*)> handle(::opendir(in_root(options.sysroot, d).c_str()), ::closedir);
+      while (handle) {
+        const dirent* e = ::readdir(handle.get());
+        if (e == nullptr) break;
+        const std::string name = e->d_name;
+        if (name == "." || name == "..") continue;
+        struct stat st;
+        const std::string path = d + "/" + name;
+        if (::stat(in_root(options.sysroot, path).c_str(), &st) != 0) continue;
+        if (S_ISDIR(st.st_mode)) {
+          pending.push_back(path);
+        } else if (S_ISREG(st.st_mode)) {
+          kept.emplace(path, RuntimeFile{path, in_root(options.sysroot, path), "iconv converter (gconv) of the C library"});
+          ++count;
+        }
+      }
+    }
+    if (count == 0) return;
+    result.environment["GCONV_PATH"] = dir;
+    result.notes.push_back(dir + ": " + std::to_string(count) + " gconv files added for iconv; GCONV_PATH set to them");
+    return;
+  }
+}
+
 void add_implicit_loads(const std::vector<Program>& programs, const CollectOptions& options,
-                        std::map<std::string, RuntimeFile>& libraries, std::vector<std::string>& notes) {
+                        std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& kept,
+                        RuntimeFiles& result) {
+  std::vector<std::string>& notes = result.notes;
   static const std::set<std::string> kNss = {
       "getpwnam", "getpwnam_r", "getpwuid", "getpwuid_r", "getpwent", "getgrnam", "getgrnam_r", "getgrgid",
       "getgrgid_r", "getgrent", "getgrouplist", "initgroups", "getspnam", "getspnam_r", "getaddrinfo",
@@ -305,7 +345,7 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
   for (std::size_t p = 0; p < programs.size() && p < options.closures->size(); ++p) {
     const Closure& closure = (*options.closures)[p];
     if (closure.objects.empty() || closure.family != LoaderFamily::kGlibc) continue;
-    bool nss = false, unwind = false, has_gcc_s = false;
+    bool nss = false, unwind = false, has_gcc_s = false, iconv = false;
     for (const auto& o : closure.objects) {
       has_gcc_s |= o.elf.soname == "libgcc_s.so.1";
       auto it = imports_of.find(o.file);
@@ -313,9 +353,13 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
         const MappedFile file(o.file);
         it = imports_of.emplace(o.file, read_imports(file.bytes(), o.file)).first;
       }
+      // libstdc++ imports iconv_open for its locale facets (std::codecvt_byname, std::messages),
+      // which few programs use: it alone does not bring the 8 MB of converters.
+      const bool libstdcxx = o.elf.soname == "libstdc++.so.6";
       for (const auto& sym : it->second) {
         nss |= kNss.contains(sym);
         unwind |= kUnwind.contains(sym);
+        iconv |= sym == "iconv_open" && !libstdcxx;
       }
     }
     std::vector<std::pair<std::string, std::string>> wanted;  // name, why
@@ -325,6 +369,7 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
       }
     }
     if (unwind && !has_gcc_s) wanted.emplace_back("libgcc_s.so.1", "glibc loads it to unwind cancelled threads");
+    if (iconv) add_gconv(closure, options, kept, result);
     for (const auto& [name, why] : wanted) {
       const auto path = find_library(name, programs[p].elf.ident, options.sysroot);
       if (!path) continue;  // a service built into libc (files, dns) or not installed
@@ -360,7 +405,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
     add_traced(log, parse_strace_log(read_log(log), log), options, program_paths, kept, libraries, result.notes);
   }
   if (!options.traced.empty()) add_traced("--trace", options.traced, options, program_paths, kept, libraries, result.notes);
-  add_implicit_loads(programs, options, libraries, result.notes);
+  add_implicit_loads(programs, options, libraries, kept, result);
   for (const auto& program : dpkg ? programs : none) {
     std::optional<std::string> package;
     for (const auto& name : names_of(program, options.sysroot)) {

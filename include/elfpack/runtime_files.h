@@ -3,6 +3,7 @@
 // absolute paths the program uses, and the path shim (launchers/shim.c) sends the program there.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct RuntimeFiles {
   // is hidden.
   std::vector<std::string> prefixes;
   std::vector<std::string> notes;     // what was added or left out, and why (for -v)
+  // Variables the shim sets (when unset) to a directory the bundle carries, e.g. GCONV_PATH to
+  // the C library's gconv modules: name -> absolute path as the program sees it.
+  std::map<std::string, std::string> environment;
 };
 
 struct CollectOptions {

@@ -16,7 +16,8 @@ root=$(empty_root root)
 unzip -q app.zip -d "$root/opt"
 mkdir -p "$root/tmp" && echo "the host's file" > "$root/tmp/outside.txt"
 [ ! -e "$root$data" ] || fail "the data must not be in the root itself"
-expect_output "fopen: hello from the bundle
+expect_output "errno at start: 0
+fopen: hello from the bundle
 ifstream: 1 2 3
 listing: greeting.txt sub
 stat: 22 bytes
