@@ -391,3 +391,67 @@ EXPORT int execvp(const char *file, char *const argv[]) {
   if (f != 0) return f(map(file, buffer), argv);
   return execve(file, argv, environ);  /* without the C library's execvp: a path only */
 }
+EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) {
+  char buffer[SHIM_PATH_MAX];
+  static void *next_execvpe;
+  int (*f)(const char *, char *const[], char *const[]) =
+      NEXT(int (*)(const char *, char *const[], char *const[]), execvpe);
+  if (f != 0) return f(map(file, buffer), argv, envp);
+  return execve(file, argv, envp);
+}
+
+/* execl, execle, execlp: glibc's call its internal execve, so they are rebuilt here on the
+ * interposed execve/execvp. */
+#define MAX_EXEC_ARGS 4096
+enum exec_kind { EXEC_L, EXEC_LP, EXEC_LE };
+
+static int exec_list(enum exec_kind kind, const char *path, const char *arg, va_list *args) {
+  char *list[MAX_EXEC_ARGS];
+  int count = 1;
+  list[0] = (char *)arg;
+  while (count < MAX_EXEC_ARGS - 1 && list[count - 1] != 0) list[count++] = va_arg(*args, char *);
+  list[count] = 0;
+  if (kind == EXEC_LP) return execvp(path, list);
+  char *const *envp = kind == EXEC_LE ? va_arg(*args, char *const *) : environ;
+  return execve(path, list, envp);
+}
+
+EXPORT int execl(const char *path, const char *arg, ...) {
+  va_list args;
+  va_start(args, arg);
+  const int r = exec_list(EXEC_L, path, arg, &args);
+  va_end(args);
+  return r;
+}
+EXPORT int execlp(const char *file, const char *arg, ...) {
+  va_list args;
+  va_start(args, arg);
+  const int r = exec_list(EXEC_LP, file, arg, &args);
+  va_end(args);
+  return r;
+}
+EXPORT int execle(const char *path, const char *arg, ...) {
+  va_list args;
+  va_start(args, arg);
+  const int r = exec_list(EXEC_LE, path, arg, &args);
+  va_end(args);
+  return r;
+}
+
+/* posix_spawn: the C library's, on the mapped path. */
+static void *next_posix_spawn, *next_posix_spawnp;
+typedef int (*spawn_fn)(pid_t *, const char *, const void *, const void *, char *const[], char *const[]);
+EXPORT int posix_spawn(pid_t *pid, const char *path, const void *actions, const void *attributes, char *const argv[],
+                       char *const envp[]) {
+  char buffer[SHIM_PATH_MAX];
+  spawn_fn f = NEXT(spawn_fn, posix_spawn);
+  if (f == 0) return ENOSYS;
+  return f(pid, map(path, buffer), actions, attributes, argv, envp);
+}
+EXPORT int posix_spawnp(pid_t *pid, const char *file, const void *actions, const void *attributes, char *const argv[],
+                        char *const envp[]) {
+  char buffer[SHIM_PATH_MAX];
+  spawn_fn f = NEXT(spawn_fn, posix_spawnp);
+  if (f == 0) return ENOSYS;
+  return f(pid, map(file, buffer), actions, attributes, argv, envp);
+}

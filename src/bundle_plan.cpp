@@ -168,8 +168,35 @@ void add_parent_directories(std::vector<BundleEntry>& entries) {
 
 }  // namespace
 
+// How a launcher runs `program`: the bundle's linker, library directory and options, with paths
+// relative to `base` (the private directory, relative to the launcher's own directory).
+LauncherConfig launcher_config(const Program& program, const Closure& closure, const std::string& base, bool shim,
+                               const RuntimeFiles& runtime, std::vector<std::string>& warnings) {
+  const LoadedObject& interp = closure.objects.at(*closure.interpreter);
+  LauncherConfig config;
+  config.base = base;
+  config.interp = base_name(interp.path);
+  config.exe = "exe/" + program.name;
+  config.library_dirs = {"lib"};
+  config.pass_argv0 = linker_supports(interp.file, "--argv0");
+  config.inhibit_cache = closure.family == LoaderFamily::kGlibc;  // musl has no cache, nor the option
+  // The shim serves the runtime files; it needs glibc's --preload (2.30) and this machine's ABI.
+  if (shim && closure.family == LoaderFamily::kGlibc && program.elf.ident.machine == kEmX86_64) {
+    if (linker_supports(interp.file, "--preload")) {
+      config.preload = "shim.so";
+    } else {
+      warnings.push_back(program.name + ": its linker has no --preload (glibc < 2.30): its data files are "
+                         "bundled but it will look for them at their original paths");
+    }
+  } else if (shim || !runtime.files.empty()) {
+    warnings.push_back(program.name + ": no path shim for its C library or machine: its data files are "
+                       "bundled but it will look for them at their original paths");
+  }
+  return config;
+}
+
 BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures,
-                       const RuntimeFiles& runtime, const std::vector<Closure>& runtime_closures) {
+                       const RuntimeFiles& runtime, const RuntimeObjects& extra) {
   BundlePlan plan;
   PrivateFiles files;
   for (std::size_t i = 0; i < programs.size(); ++i) {
@@ -178,8 +205,16 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   // Runtime files at their absolute paths under root/, the prefixes the shim serves, the shim.
   bool shim = false;
   for (const auto& f : runtime.files) files.add_file("root" + f.path, f.file, normalised_mode(f.file), f.why);
-  for (const auto& c : runtime_closures) add_runtime_closure(c, files);
-  if (!runtime.files.empty() || !runtime_closures.empty()) {
+  for (const auto& c : extra.libraries) add_runtime_closure(c, files);
+  for (std::size_t i = 0; i < extra.helpers.size(); ++i) {
+    const Program& helper = extra.helpers[i];
+    if (helper.elf.is_static_executable()) {
+      files.add_file("root" + helper.path, helper.file, 0755, "a helper program it runs");
+    } else {
+      add_closure(helper, extra.helper_closures[i], files);
+    }
+  }
+  if (!runtime.files.empty() || !extra.libraries.empty() || !extra.helpers.empty()) {
     std::string list;
     for (const auto& p : runtime.prefixes) list += p + "\n";
     files.add_bytes("root.list", list, 0644, "the paths the shim serves from root/");
@@ -196,6 +231,19 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
       }
     }
   }
+  // A helper's launcher sits at the helper's path under root/, where the shim sends the
+  // program's exec of that path; its base climbs back to the private directory. It names no id,
+  // so it can be part of what the id digests.
+  for (std::size_t i = 0; i < extra.helpers.size(); ++i) {
+    const Program& helper = extra.helpers[i];
+    if (helper.elf.is_static_executable()) continue;
+    std::string base = "..";
+    for (const char c : helper.path.substr(0, helper.path.rfind('/'))) base += c == '/' ? "/.." : "";
+    files.add_bytes("root" + helper.path,
+                    make_launcher(helper.elf.ident.machine,
+                                  launcher_config(helper, extra.helper_closures[i], base, shim, runtime, plan.warnings)),
+                    0755, "launcher of the helper " + helper.path);
+  }
   plan.id = files.content_id();
   const std::string private_dir = std::string(kPrivateRoot) + "/" + plan.id;
   files.emit(private_dir, plan.entries);
@@ -204,29 +252,10 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
     const Program& program = programs[i];
     BundleEntry bin{BundleEntry::Kind::kFile, "bin/" + program.name, 0755, program.file, {}};
     if (!program.elf.is_static_executable()) {
-      const LoadedObject& interp = closures[i].objects.at(*closures[i].interpreter);
-      LauncherConfig config;
-      config.base = "../" + private_dir;
-      config.interp = base_name(interp.path);
-      config.exe = "exe/" + program.name;
-      config.library_dirs = {"lib"};
-      config.pass_argv0 = linker_supports(interp.file, "--argv0");
-      config.inhibit_cache = closures[i].family == LoaderFamily::kGlibc;  // musl has no cache, nor the option
-      // The shim serves the runtime files; it needs glibc's --preload (2.30) and this machine's ABI.
-      if (shim && closures[i].family == LoaderFamily::kGlibc && program.elf.ident.machine == kEmX86_64) {
-        if (linker_supports(interp.file, "--preload")) {
-          config.preload = "shim.so";
-        } else {
-          plan.warnings.push_back(program.name + ": its linker has no --preload (glibc < 2.30): its data files are "
-                                  "bundled but it will look for them at their original paths");
-        }
-      } else if (shim || !runtime.files.empty()) {
-        plan.warnings.push_back(program.name + ": no path shim for its C library or machine: its data files are "
-                                "bundled but it will look for them at their original paths");
-      }
       bin.kind = BundleEntry::Kind::kBytes;
       bin.source.clear();
-      bin.bytes = make_launcher(program.elf.ident.machine, config);
+      bin.bytes = make_launcher(program.elf.ident.machine,
+                                launcher_config(program, closures[i], "../" + private_dir, shim, runtime, plan.warnings));
     }
     plan.entries.push_back(std::move(bin));
   }

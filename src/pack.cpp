@@ -4,6 +4,7 @@
 #include "elfpack/bundle.h"
 #include "elfpack/error.h"
 #include "elfpack/output.h"
+#include "elfpack/paths.h"
 #include "elfpack/runtime_files.h"
 #include "elfpack/tracer.h"
 
@@ -69,12 +70,15 @@ BundlePlan pack(const PackOptions& options) {
   for (const auto& p : runtime.prefixes) spdlog::debug("served from the bundle: {}", p);
 
   // (3b) libraries loaded at run time, each with its closure.
-  const std::vector<Closure> runtime_closures = resolve_runtime_libraries(
-      programs, runtime.libraries, options.resolve, diagnostics, warnings, options.allow_missing);
+  RuntimeObjects extra;
+  extra.libraries = resolve_runtime_libraries(programs, runtime.libraries, options.resolve, diagnostics, warnings,
+                                              options.allow_missing);
+  for (const auto& h : runtime.helpers) extra.helpers.push_back(Program{base_name(h.path), h.path, h.file, read_elf(h.file)});
+  extra.helper_closures = resolve_programs(extra.helpers, options.resolve, diagnostics, warnings, options.allow_missing);
   report_missing(diagnostics, warnings);
 
   // (4) plan: every file's place in the bundle, the content id, the launchers.
-  BundlePlan plan = plan_bundle(programs, closures, runtime, runtime_closures);
+  BundlePlan plan = plan_bundle(programs, closures, runtime, extra);
   for (const auto& w : plan.warnings) spdlog::warn("{}", w);
 
   // (5, 6) stage and emit: write every entry into the output's temporary and rename it into place.

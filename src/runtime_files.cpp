@@ -154,7 +154,14 @@ class Coverage {
 namespace {
 
 // --add SRC[=DEST]: every regular file under SRC, at DEST.
+// An ELF file at `path`: a program (it has an interpreter, or is a static executable) or a library.
+bool is_program(const std::string& file) {
+  const ElfFacts elf = read_elf(file);
+  return elf.interp.has_value() || elf.ident.type == kEtExec;
+}
+
 void add_explicit(const std::string& spec, std::map<std::string, RuntimeFile>& kept, std::set<std::string>& prefixes,
+                  std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& helpers,
                   std::vector<std::string>& notes) {
   const auto equals = spec.find('=');
   const std::string source = spec.substr(0, equals);
@@ -171,11 +178,14 @@ void add_explicit(const std::string& spec, std::map<std::string, RuntimeFile>& k
   if (::stat(source.c_str(), &st) != 0) throw Error(source + ": cannot add: " + std::strerror(errno));
   std::size_t count = 0;
   auto add_file = [&](const std::string& file, const std::string& path) {
-    if (is_elf(file)) {
-      throw Error(file + ": an ELF object; --add takes data files for now (programs and libraries that are loaded "
-                         "at run time are not bundled with their closures yet)");
+    const RuntimeFile added{path, file, "--add " + spec};
+    if (!is_elf(file)) {
+      kept.insert_or_assign(path, added);
+    } else if (is_program(file)) {
+      helpers.insert_or_assign(path, added);
+    } else {
+      libraries.insert_or_assign(path, added);
     }
-    kept.insert_or_assign(path, RuntimeFile{path, file, "--add " + spec});
     ++count;
   };
   if (S_ISDIR(st.st_mode)) {
@@ -202,7 +212,7 @@ void add_explicit(const std::string& spec, std::map<std::string, RuntimeFile>& k
   } else {
     throw Error(source + ": cannot add: not a regular file or directory");
   }
-  prefixes.insert(dest);
+  if (!S_ISREG(st.st_mode) || !is_elf(source)) prefixes.insert(dest);  // ELF files are served one by one
   notes.push_back("--add " + spec + ": " + std::to_string(count) + " files served at " + dest);
 }
 
@@ -221,7 +231,8 @@ std::string read_log(const std::string& name) {
 // temporary file systems, not the loader's own files, not what the closures load already.
 void add_traced(const std::string& label, const std::vector<TracedPath>& traced_paths, const CollectOptions& options,
                 const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept,
-                std::map<std::string, RuntimeFile>& libraries, std::vector<std::string>& notes) {
+                std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& helpers,
+                std::vector<std::string>& notes) {
   std::set<std::pair<dev_t, ino_t>> loaded;
   if (options.closures != nullptr) {
     for (const auto& c : *options.closures) {
@@ -229,7 +240,7 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
     }
   }
   static const char* const kSkipped[] = {"/proc/", "/sys/", "/dev/", "/tmp/", "/run/", "/var/tmp/"};
-  std::size_t data = 0, libs = 0, helpers = 0, relative = 0;
+  std::size_t data = 0, libs = 0, helper_count = 0, relative = 0;
   for (const auto& traced : traced_paths) {
     const std::string& path = traced.path;
     if (!path.starts_with('/')) {
@@ -247,15 +258,14 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
     if (!is_elf(file)) {
       if (kept.emplace(path, RuntimeFile{path, file, why}).second) ++data;
     } else if (traced.syscall == "execve" || traced.syscall == "execveat") {
-      ++helpers;
-      notes.push_back(path + ": a helper program it runs: not bundled yet (no launcher for it)");
+      if (helpers.emplace(path, RuntimeFile{path, file, why}).second) ++helper_count;
     } else if (libraries.emplace(path, RuntimeFile{path, file, why}).second) {
       ++libs;
     }
   }
-  notes.push_back(label + ": " + std::to_string(data) + " data files and " + std::to_string(libs) +
-                  " libraries loaded at run time added; " + std::to_string(relative) + " relative paths and " +
-                  std::to_string(helpers) + " helper programs left out");
+  notes.push_back(label + ": " + std::to_string(data) + " data files, " + std::to_string(libs) +
+                  " libraries loaded at run time and " + std::to_string(helper_count) + " helper programs added; " +
+                  std::to_string(relative) + " relative paths left out");
 }
 
 // Where glibc's dlopen by name finds `name` for objects like `program` in the root: the cache,
@@ -386,9 +396,9 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
 RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const CollectOptions& options) {
   RuntimeFiles result;
   std::map<std::string, RuntimeFile> kept;  // by path
-  std::map<std::string, RuntimeFile> libraries;
+  std::map<std::string, RuntimeFile> libraries, helpers;
   std::set<std::string> explicit_prefixes;
-  for (const auto& spec : options.add) add_explicit(spec, kept, explicit_prefixes, result.notes);
+  for (const auto& spec : options.add) add_explicit(spec, kept, explicit_prefixes, libraries, helpers, result.notes);
   const auto tool = options.detect ? find_system_tool("dpkg-query") : std::nullopt;
   if (options.detect && !tool) {
     result.notes.push_back("no package manager found (dpkg-query): no data files detected; add them with --add");
@@ -402,9 +412,11 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
     for (const auto& n : names_of(program, options.sysroot)) program_paths.insert(n);
   }
   for (const auto& log : options.trace_logs) {
-    add_traced(log, parse_strace_log(read_log(log), log), options, program_paths, kept, libraries, result.notes);
+    add_traced(log, parse_strace_log(read_log(log), log), options, program_paths, kept, libraries, helpers, result.notes);
   }
-  if (!options.traced.empty()) add_traced("--trace", options.traced, options, program_paths, kept, libraries, result.notes);
+  if (!options.traced.empty()) {
+    add_traced("--trace", options.traced, options, program_paths, kept, libraries, helpers, result.notes);
+  }
   add_implicit_loads(programs, options, libraries, kept, result);
   for (const auto& program : dpkg ? programs : none) {
     std::optional<std::string> package;
@@ -435,6 +447,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
                            " ELF objects left out");
   }
   for (const auto& [path, f] : libraries) result.libraries.push_back(f);
+  for (const auto& [path, f] : helpers) result.helpers.push_back(f);
   std::set<std::string> kept_paths;
   for (const auto& [path, f] : kept) {
     kept_paths.insert(path);
@@ -450,6 +463,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   }
   // A library loaded at run time is served at its own path, for a dlopen by path.
   for (const auto& lib : result.libraries) prefixes.insert(lib.path);
+  for (const auto& helper : result.helpers) prefixes.insert(helper.path);
   for (const auto& p : prefixes) {
     const bool nested = std::any_of(prefixes.begin(), prefixes.end(),
                                     [&](const std::string& q) { return q != p && p.starts_with(q + "/"); });

@@ -74,9 +74,16 @@ std::vector<Closure> resolve_runtime_libraries(const std::vector<Program>& progr
                                                Diagnostics& diagnostics, std::vector<std::string>& warnings,
                                                bool allow_missing);
 
+// What a program loads or runs at run time that has a closure of its own.
+struct RuntimeObjects {
+  std::vector<Closure> libraries;        // each library loaded with dlopen (objects[0]) and its closure
+  std::vector<Program> helpers;          // programs it executes, by their paths on the target
+  std::vector<Closure> helper_closures;  // one per helper (empty for a static one)
+};
+
 struct RuntimeFiles;
 BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures,
-                       const RuntimeFiles& runtime, const std::vector<Closure>& runtime_closures = {});
+                       const RuntimeFiles& runtime, const RuntimeObjects& extra = {});
 
 // The whole job: load, resolve, plan, write. Returns the plan it wrote. Throws Error.
 BundlePlan pack(const PackOptions& options);

@@ -23,6 +23,9 @@ struct RuntimeFiles {
   // Shared libraries loaded at run time (dlopen), found by tracing: bundled with their closures,
   // by name in the bundle's lib/ and at their absolute path for a dlopen by path.
   std::vector<RuntimeFile> libraries;
+  // Programs it executes by absolute path (seen by tracing, or --add): bundled with closures and
+  // a launcher at their path, where the shim sends the exec.
+  std::vector<RuntimeFile> helpers;
   // The absolute paths the shim serves from the bundle: whole directories that hold nothing but
   // bundled files (e.g. /usr/share/rig), else the files themselves, so that nothing of the host
   // is hidden.
@@ -46,7 +49,7 @@ struct CollectOptions {
 
 // The runtime files of every program: for each one a package owns (dpkg), that package's files
 // except documentation, manual pages, translations and ELF objects; and what --add names.
-// Throws Error for an --add that does not exist or names an ELF object (not supported yet).
+// Throws Error for an --add that does not exist.
 RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const CollectOptions& options);
 
 // Whether `path` (absolute) is documentation, a manual page, a translation or package metadata

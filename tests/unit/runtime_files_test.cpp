@@ -43,13 +43,19 @@ TEST(RuntimeFiles, RigsPackageDataFromDpkg) {
   EXPECT_TRUE(collect_runtime_files(programs, adding({})).files.empty());
 }
 
-TEST(RuntimeFiles, AddTakesFilesAndDirectoriesAndRefusesElf) {
+TEST(RuntimeFiles, AddTakesFilesDirectoriesProgramsAndLibraries) {
   const auto programs = load_programs({"/bin/true"});
   const RuntimeFiles r = collect_runtime_files(programs, adding({"/etc/hostname=/opt/conf/name", "/etc/ld.so.conf.d"}));
   ASSERT_FALSE(r.files.empty());
   EXPECT_EQ(r.files[0].path, "/etc/ld.so.conf.d/" + r.files[0].file.substr(r.files[0].file.rfind('/') + 1));
   EXPECT_EQ(r.prefixes, (std::vector<std::string>{"/etc/ld.so.conf.d", "/opt/conf/name"}));
-  EXPECT_THROW(collect_runtime_files(programs, adding({"/bin/true"})), Error);
+  // An ELF program is a helper (closure and launcher), a library a run-time library.
+  const RuntimeFiles elf = collect_runtime_files(programs, adding({"/bin/true", "/lib/x86_64-linux-gnu/libz.so.1"}));
+  ASSERT_EQ(elf.helpers.size(), 1u);
+  EXPECT_EQ(elf.helpers[0].path, "/bin/true");
+  ASSERT_EQ(elf.libraries.size(), 1u);
+  EXPECT_EQ(elf.libraries[0].path, "/lib/x86_64-linux-gnu/libz.so.1");
+  EXPECT_TRUE(elf.files.empty());
   EXPECT_THROW(collect_runtime_files(programs, adding({"/nonexistent"})), Error);
   EXPECT_THROW(collect_runtime_files(programs, adding({"/etc/hostname=relative"})), Error);
 }
