@@ -40,15 +40,39 @@ bool is_documentation(const std::string& path) {
 
 namespace {
 
-class Dpkg {
+// A package manager that can say which package installed a file, and what else it installed.
+class PackageManager {
+ public:
+  virtual ~PackageManager() = default;
+  virtual std::string name() const = 0;
+  virtual std::optional<std::string> owner(const std::string& path) const = 0;
+  virtual std::vector<std::string> files(const std::string& package) const = 0;
+
+ protected:
+  static ProcessOutput query(std::vector<std::string> argv) {
+    return run_process(argv, {"LC_ALL=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"});
+  }
+  static std::vector<std::string> absolute_lines(const std::string& text) {
+    std::vector<std::string> paths;
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.starts_with('/') && line != "/.") paths.push_back(line);
+    }
+    return paths;
+  }
+};
+
+// dpkg: `dpkg-query -S PATH` ("pkg: /path", "pkg1, pkg2: /path"), `dpkg-query -L PKG`.
+class Dpkg : public PackageManager {
  public:
   Dpkg(std::string tool, const std::string& sysroot) : tool_(std::move(tool)) {
     if (sysroot != "/") admindir_ = "--admindir=" + in_root(sysroot, "/var/lib/dpkg");
   }
+  std::string name() const override { return "dpkg"; }
 
-  // The package that installed `path`, if any.
-  std::optional<std::string> owner(const std::string& path) const {
-    const ProcessOutput run = query({"-S", path});
+  std::optional<std::string> owner(const std::string& path) const override {
+    const ProcessOutput run = dpkg({"-S", path});
     if (run.exit_status != 0) return std::nullopt;
     std::istringstream lines(run.out);
     std::string line;
@@ -62,29 +86,61 @@ class Dpkg {
     return std::nullopt;
   }
 
-  std::vector<std::string> files(const std::string& package) const {
-    std::vector<std::string> paths;
-    const ProcessOutput run = query({"-L", package});
-    if (run.exit_status != 0) return paths;
-    std::istringstream lines(run.out);
-    std::string line;
-    while (std::getline(lines, line)) {
-      if (line.starts_with('/') && line != "/.") paths.push_back(line);
-    }
-    return paths;
+  std::vector<std::string> files(const std::string& package) const override {
+    const ProcessOutput run = dpkg({"-L", package});
+    return run.exit_status == 0 ? absolute_lines(run.out) : std::vector<std::string>{};
   }
 
  private:
-  ProcessOutput query(std::vector<std::string> args) const {
+  ProcessOutput dpkg(std::vector<std::string> args) const {
     std::vector<std::string> argv{tool_};
     if (!admindir_.empty()) argv.push_back(admindir_);
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv, {"LC_ALL=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"});
+    return query(argv);
   }
 
   std::string tool_;
   std::string admindir_;
 };
+
+// rpm: `rpm -qf --qf '%{NAME}\n' PATH`, `rpm -ql PKG`; --root for a sysroot.
+class Rpm : public PackageManager {
+ public:
+  Rpm(std::string tool, const std::string& sysroot) : tool_(std::move(tool)), sysroot_(sysroot) {}
+  std::string name() const override { return "rpm"; }
+
+  std::optional<std::string> owner(const std::string& path) const override {
+    const ProcessOutput run = rpm({"-qf", "--qf", "%{NAME}\n", path});
+    if (run.exit_status != 0) return std::nullopt;
+    const std::string first = run.out.substr(0, run.out.find('\n'));
+    if (first.empty() || first.find(' ') != std::string::npos) return std::nullopt;
+    return first;
+  }
+
+  std::vector<std::string> files(const std::string& package) const override {
+    const ProcessOutput run = rpm({"-ql", package});
+    return run.exit_status == 0 ? absolute_lines(run.out) : std::vector<std::string>{};
+  }
+
+ private:
+  ProcessOutput rpm(std::vector<std::string> args) const {
+    std::vector<std::string> argv{tool_};
+    if (sysroot_ != "/") argv.insert(argv.end(), {"--root", sysroot_});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return query(argv);
+  }
+
+  std::string tool_;
+  std::string sysroot_;
+};
+
+// The package managers found on this machine, most likely first.
+std::vector<std::unique_ptr<PackageManager>> package_managers(const std::string& sysroot) {
+  std::vector<std::unique_ptr<PackageManager>> managers;
+  if (auto tool = find_system_tool("dpkg-query")) managers.push_back(std::make_unique<Dpkg>(*tool, sysroot));
+  if (auto tool = find_system_tool("rpm")) managers.push_back(std::make_unique<Rpm>(*tool, sysroot));
+  return managers;
+}
 
 // The names dpkg may know a program by: as found, with its links resolved, and across the
 // merged-/usr links (/bin -> /usr/bin).
@@ -399,12 +455,10 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   std::map<std::string, RuntimeFile> libraries, helpers;
   std::set<std::string> explicit_prefixes;
   for (const auto& spec : options.add) add_explicit(spec, kept, explicit_prefixes, libraries, helpers, result.notes);
-  const auto tool = options.detect ? find_system_tool("dpkg-query") : std::nullopt;
-  if (options.detect && !tool) {
-    result.notes.push_back("no package manager found (dpkg-query): no data files detected; add them with --add");
+  const auto managers = options.detect ? package_managers(options.sysroot) : decltype(package_managers("")){};
+  if (options.detect && managers.empty()) {
+    result.notes.push_back("no package manager found (dpkg, rpm): no data files detected; add them with --add");
   }
-  std::optional<Dpkg> dpkg;
-  if (tool) dpkg.emplace(*tool, options.sysroot);
   const std::vector<Program> none;
   std::set<std::string> packages_done;
   std::set<std::string> program_paths;
@@ -418,10 +472,17 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
     add_traced("--trace", options.traced, options, program_paths, kept, libraries, helpers, result.notes);
   }
   add_implicit_loads(programs, options, libraries, kept, result);
-  for (const auto& program : dpkg ? programs : none) {
+  for (const auto& program : managers.empty() ? none : programs) {
     std::optional<std::string> package;
-    for (const auto& name : names_of(program, options.sysroot)) {
-      if ((package = dpkg->owner(name))) break;
+    const PackageManager* manager = nullptr;
+    for (const auto& m : managers) {
+      for (const auto& name : names_of(program, options.sysroot)) {
+        if ((package = m->owner(name))) break;
+      }
+      if (package) {
+        manager = m.get();
+        break;
+      }
     }
     if (!package) {
       result.notes.push_back(program.name + ": not installed by a package: no data files detected");
@@ -429,7 +490,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
     }
     if (!packages_done.insert(*package).second) continue;
     std::size_t docs = 0, objects = 0, added = 0;
-    for (const auto& path : dpkg->files(*package)) {
+    for (const auto& path : manager->files(*package)) {
       const std::string file = in_root(options.sysroot, path);
       struct stat st;
       if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || program_paths.contains(path)) continue;
@@ -442,7 +503,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
         ++added;
       }
     }
-    result.notes.push_back(program.name + ": package " + *package + ": " + std::to_string(added) + " data files added; " +
+    result.notes.push_back(program.name + ": " + manager->name() + " package " + *package + ": " + std::to_string(added) + " data files added; " +
                            std::to_string(docs) + " documentation files and " + std::to_string(objects) +
                            " ELF objects left out");
   }

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Package detection with rpm: in a root whose programs rpm installed, the package's data (not its
+# documentation) comes into the bundle, and the program finds it in an empty root.
+source "$(dirname "$0")/common.inc"
+command -v rpmbuild >/dev/null && command -v rpm >/dev/null || fail "rpm is not installed (apt-get install rpm)"
+multiarch=$(cc -print-multiarch)
+
+# The program reads its data at a compiled-in path.
+cat > "$t/demo.c" <<'C'
+#include <stdio.h>
+int main(void) {
+  char line[128] = "";
+  FILE *f = fopen("/usr/share/elfpack-demo/data.txt", "r");
+  if (f == NULL || fgets(line, sizeof line, f) == NULL) { perror("data.txt"); return 1; }
+  printf("data: %s", line);
+  return 0;
+}
+C
+mkdir -p "$t/rpm/SOURCES" "$t/rpm/SPECS"
+cc -o "$t/rpm/SOURCES/elfpack-demo" "$t/demo.c"
+cat > "$t/rpm/SPECS/demo.spec" <<'SPEC'
+Name: elfpack-demo
+Version: 1.0
+Release: 1
+Summary: elfpack's rpm detection test
+License: MIT
+AutoReqProv: no
+%global debug_package %{nil}
+%global __os_install_post %{nil}
+%description
+A program and its data.
+%install
+mkdir -p %{buildroot}/usr/bin %{buildroot}/usr/share/elfpack-demo %{buildroot}/usr/share/doc/elfpack-demo
+cp %{_sourcedir}/elfpack-demo %{buildroot}/usr/bin/
+echo "from the rpm package" > %{buildroot}/usr/share/elfpack-demo/data.txt
+echo "documentation" > %{buildroot}/usr/share/doc/elfpack-demo/README
+%files
+/usr/bin/elfpack-demo
+/usr/share/elfpack-demo
+%doc /usr/share/doc/elfpack-demo/README
+SPEC
+rpmbuild -bb --quiet --define "_topdir $t/rpm" "$t/rpm/SPECS/demo.spec" >/dev/null 2>&1 || fail "rpmbuild failed"
+package=$(echo "$t"/rpm/RPMS/*/elfpack-demo-1.0-1.*.rpm)
+
+# A root with the C library and an rpm database holding the package.
+r=$t/root
+mkdir -p "$r/usr/lib/$multiarch" "$r/lib64" "$r/etc"
+ln -s usr/lib "$r/lib"
+for l in libc.so.6 ld-linux-x86-64.so.2; do cp -L "/lib/$multiarch/$l" "$r/usr/lib/$multiarch/"; done
+ln -s "/lib/$multiarch/ld-linux-x86-64.so.2" "$r/lib64/ld-linux-x86-64.so.2"
+ldconfig -r "$r"
+rpm --root "$r" --initdb
+rpm --root "$r" -i --nodeps --noscripts --ignorearch --ignoreos "$package" 2>/dev/null || fail "rpm -i failed"
+[ -x "$r/usr/bin/elfpack-demo" ] || fail "the package did not install"
+
+cd "$t"
+notes=$("$ELFPACK" -v --sysroot "$r" elfpack-demo -o demo.zip 2>&1)
+grep -q "rpm package elfpack-demo" <<<"$notes" || fail "rpm not asked: $notes"
+unzip -q demo.zip -d unpacked
+priv=$(echo unpacked/lib/elfpack/*)
+[ -f "$priv/root/usr/share/elfpack-demo/data.txt" ] || fail "the data is not bundled"
+[ ! -e "$priv/root/usr/share/doc" ] || fail "documentation bundled"
+run=$(empty_root run)
+unzip -q demo.zip -d "$run/opt"
+expect_output "data: from the rpm package" in_root "$run" /opt/bin/elfpack-demo
