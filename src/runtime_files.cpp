@@ -134,11 +134,53 @@ class Rpm : public PackageManager {
   std::string sysroot_;
 };
 
+// pacman: `pacman -Qoq PATH`, `pacman -Qlq PKG`. With --root it takes and prints paths with the
+// root in front.
+class Pacman : public PackageManager {
+ public:
+  Pacman(std::string tool, const std::string& sysroot) : tool_(std::move(tool)), sysroot_(sysroot) {}
+  std::string name() const override { return "pacman"; }
+
+  std::optional<std::string> owner(const std::string& path) const override {
+    const ProcessOutput run = pacman({"-Qoq", sysroot_ == "/" ? path : in_root(sysroot_, path)});
+    if (run.exit_status != 0) return std::nullopt;
+    const std::string first = run.out.substr(0, run.out.find('\n'));
+    if (first.empty() || first.find(' ') != std::string::npos) return std::nullopt;
+    return first;
+  }
+
+  std::vector<std::string> files(const std::string& package) const override {
+    const ProcessOutput run = pacman({"-Qlq", package});
+    if (run.exit_status != 0) return {};
+    std::vector<std::string> paths;
+    const std::string prefix = sysroot_ == "/" ? "" : sysroot_;
+    for (auto& line : absolute_lines(run.out)) {
+      if (!line.starts_with(prefix + "/")) continue;
+      line.erase(0, prefix.size());
+      while (line.size() > 1 && line.back() == '/') line.pop_back();
+      paths.push_back(line);
+    }
+    return paths;
+  }
+
+ private:
+  ProcessOutput pacman(std::vector<std::string> args) const {
+    std::vector<std::string> argv{tool_};
+    if (sysroot_ != "/") argv.insert(argv.end(), {"--root", sysroot_, "--dbpath", in_root(sysroot_, "/var/lib/pacman")});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return query(argv);
+  }
+
+  std::string tool_;
+  std::string sysroot_;
+};
+
 // The package managers found on this machine, most likely first.
 std::vector<std::unique_ptr<PackageManager>> package_managers(const std::string& sysroot) {
   std::vector<std::unique_ptr<PackageManager>> managers;
   if (auto tool = find_system_tool("dpkg-query")) managers.push_back(std::make_unique<Dpkg>(*tool, sysroot));
   if (auto tool = find_system_tool("rpm")) managers.push_back(std::make_unique<Rpm>(*tool, sysroot));
+  if (auto tool = find_system_tool("pacman")) managers.push_back(std::make_unique<Pacman>(*tool, sysroot));
   return managers;
 }
 
@@ -457,7 +499,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   for (const auto& spec : options.add) add_explicit(spec, kept, explicit_prefixes, libraries, helpers, result.notes);
   const auto managers = options.detect ? package_managers(options.sysroot) : decltype(package_managers("")){};
   if (options.detect && managers.empty()) {
-    result.notes.push_back("no package manager found (dpkg, rpm): no data files detected; add them with --add");
+    result.notes.push_back("no package manager found (dpkg, rpm, pacman): no data files detected; add them with --add");
   }
   const std::vector<Program> none;
   std::set<std::string> packages_done;

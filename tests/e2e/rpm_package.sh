@@ -3,21 +3,9 @@
 # documentation) comes into the bundle, and the program finds it in an empty root.
 source "$(dirname "$0")/common.inc"
 command -v rpmbuild >/dev/null && command -v rpm >/dev/null || fail "rpm is not installed (apt-get install rpm)"
-multiarch=$(cc -print-multiarch)
 
-# The program reads its data at a compiled-in path.
-cat > "$t/demo.c" <<'C'
-#include <stdio.h>
-int main(void) {
-  char line[128] = "";
-  FILE *f = fopen("/usr/share/elfpack-demo/data.txt", "r");
-  if (f == NULL || fgets(line, sizeof line, f) == NULL) { perror("data.txt"); return 1; }
-  printf("data: %s", line);
-  return 0;
-}
-C
 mkdir -p "$t/rpm/SOURCES" "$t/rpm/SPECS"
-cc -o "$t/rpm/SOURCES/elfpack-demo" "$t/demo.c"
+data_reader "$t/rpm/SOURCES/elfpack-demo" /usr/share/elfpack-demo/data.txt
 cat > "$t/rpm/SPECS/demo.spec" <<'SPEC'
 Name: elfpack-demo
 Version: 1.0
@@ -44,11 +32,7 @@ package=$(echo "$t"/rpm/RPMS/*/elfpack-demo-1.0-1.*.rpm)
 
 # A root with the C library and an rpm database holding the package.
 r=$t/root
-mkdir -p "$r/usr/lib/$multiarch" "$r/lib64" "$r/etc"
-ln -s usr/lib "$r/lib"
-for l in libc.so.6 ld-linux-x86-64.so.2; do cp -L "/lib/$multiarch/$l" "$r/usr/lib/$multiarch/"; done
-ln -s "/lib/$multiarch/ld-linux-x86-64.so.2" "$r/lib64/ld-linux-x86-64.so.2"
-ldconfig -r "$r"
+glibc_root "$r"
 rpm --root "$r" --initdb
 rpm --root "$r" -i --nodeps --noscripts --ignorearch --ignoreos "$package" 2>/dev/null || fail "rpm -i failed"
 [ -x "$r/usr/bin/elfpack-demo" ] || fail "the package did not install"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Package detection with pacman: a root whose local pacman database (in pacman's own format:
+# local/<name>-<version>/desc and files) says which package installed a program; the package's
+# data (not its documentation) comes into the bundle and is read in an empty root.
+source "$(dirname "$0")/common.inc"
+command -v pacman >/dev/null || fail "pacman is not installed (apt-get install pacman-package-manager)"
+r=$t/root
+glibc_root "$r"
+mkdir -p "$r/usr/share/elfpack-demo" "$r/usr/share/doc/elfpack-demo"
+data_reader "$r/usr/bin/elfpack-demo" /usr/share/elfpack-demo/data.txt
+rm "$r/usr/bin/elfpack-demo.c"
+echo "from the pacman package" > "$r/usr/share/elfpack-demo/data.txt"
+echo "documentation" > "$r/usr/share/doc/elfpack-demo/README"
+db=$r/var/lib/pacman/local
+mkdir -p "$db/elfpack-demo-1.0-1"
+echo 9 > "$db/ALPM_DB_VERSION"
+printf '%%NAME%%\nelfpack-demo\n\n%%VERSION%%\n1.0-1\n\n' > "$db/elfpack-demo-1.0-1/desc"
+printf '%%FILES%%\nusr/\nusr/bin/\nusr/bin/elfpack-demo\nusr/share/\nusr/share/doc/\nusr/share/doc/elfpack-demo/\n%s\n%s\n%s\n\n' \
+  usr/share/doc/elfpack-demo/README usr/share/elfpack-demo/ usr/share/elfpack-demo/data.txt > "$db/elfpack-demo-1.0-1/files"
+[ "$(pacman --root "$r" --dbpath "$r/var/lib/pacman" -Qoq "$r/usr/bin/elfpack-demo")" = elfpack-demo ] \
+  || fail "pacman does not read the test database"
+
+cd "$t"
+notes=$("$ELFPACK" -v --sysroot "$r" elfpack-demo -o demo.zip 2>&1)
+grep -q "pacman package elfpack-demo" <<<"$notes" || fail "pacman not asked: $notes"
+unzip -q demo.zip -d unpacked
+priv=$(echo unpacked/lib/elfpack/*)
+[ -f "$priv/root/usr/share/elfpack-demo/data.txt" ] || fail "the data is not bundled"
+[ ! -e "$priv/root/usr/share/doc" ] || fail "documentation bundled"
+run=$(empty_root run)
+unzip -q demo.zip -d "$run/opt"
+expect_output "data: from the pacman package" in_root "$run" /opt/bin/elfpack-demo
