@@ -20,13 +20,4 @@ printf '%%FILES%%\nusr/\nusr/bin/\nusr/bin/elfpack-demo\nusr/share/\nusr/share/d
 [ "$(pacman --root "$r" --dbpath "$r/var/lib/pacman" -Qoq "$r/usr/bin/elfpack-demo")" = elfpack-demo ] \
   || fail "pacman does not read the test database"
 
-cd "$t"
-notes=$("$ELFPACK" -v --sysroot "$r" elfpack-demo -o demo.zip 2>&1)
-grep -q "pacman package elfpack-demo" <<<"$notes" || fail "pacman not asked: $notes"
-unzip -q demo.zip -d unpacked
-priv=$(echo unpacked/lib/elfpack/*)
-[ -f "$priv/root/usr/share/elfpack-demo/data.txt" ] || fail "the data is not bundled"
-[ ! -e "$priv/root/usr/share/doc" ] || fail "documentation bundled"
-run=$(empty_root run)
-unzip -q demo.zip -d "$run/opt"
-expect_output "data: from the pacman package" in_root "$run" /opt/bin/elfpack-demo
+check_package_bundle "$r" pacman

@@ -37,13 +37,4 @@ rpm --root "$r" --initdb
 rpm --root "$r" -i --nodeps --noscripts --ignorearch --ignoreos "$package" 2>/dev/null || fail "rpm -i failed"
 [ -x "$r/usr/bin/elfpack-demo" ] || fail "the package did not install"
 
-cd "$t"
-notes=$("$ELFPACK" -v --sysroot "$r" elfpack-demo -o demo.zip 2>&1)
-grep -q "rpm package elfpack-demo" <<<"$notes" || fail "rpm not asked: $notes"
-unzip -q demo.zip -d unpacked
-priv=$(echo unpacked/lib/elfpack/*)
-[ -f "$priv/root/usr/share/elfpack-demo/data.txt" ] || fail "the data is not bundled"
-[ ! -e "$priv/root/usr/share/doc" ] || fail "documentation bundled"
-run=$(empty_root run)
-unzip -q demo.zip -d "$run/opt"
-expect_output "data: from the rpm package" in_root "$run" /opt/bin/elfpack-demo
+check_package_bundle "$r" rpm
