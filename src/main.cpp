@@ -145,6 +145,8 @@ int main(int argc, char** argv) {
                  "Bring what a traced run opened: a log of 'strace -f -e trace=file -o LOG PROGRAM ...' "
                  "(- reads standard input); data files, and libraries it loaded with dlopen")
       ->type_name("LOG");
+  app.add_flag("--include-docs", options.include_docs,
+               "Bring the packages' documentation, manual pages and translations too");
   app.add_flag("!--no-detect", options.detect,
                "Do not bring the data files of the programs' packages (by default, files the package "
                "manager installed with each program, except documentation, travel with it)");

@@ -1,4 +1,8 @@
 // The whole job, in the order of the design: load, resolve, collect, plan, stage, emit.
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include <spdlog/spdlog.h>
 
 #include "elfpack/bundle.h"
@@ -52,6 +56,7 @@ BundlePlan pack(const PackOptions& options) {
   // (3) collect: runtime files the programs read by absolute path (their packages' data).
   CollectOptions collect;
   collect.detect = options.detect;
+  collect.include_docs = options.include_docs;
   collect.sysroot = options.resolve.sysroot;
   collect.add = options.add;
   collect.trace_logs = options.trace_logs;
@@ -63,6 +68,10 @@ BundlePlan pack(const PackOptions& options) {
                    traced.exit_status);
     }
     collect.traced = std::move(traced.paths);
+    if (char* cwd = ::getcwd(nullptr, 0)) {
+      collect.traced_cwd = cwd;
+      std::free(cwd);
+    }
   }
   collect.closures = &closures;
   const RuntimeFiles runtime = collect_runtime_files(programs, collect);

@@ -327,7 +327,8 @@ std::string read_log(const std::string& name) {
 
 // What a trace names that belongs in the bundle: regular files outside the kernel's and the
 // temporary file systems, not the loader's own files, not what the closures load already.
-void add_traced(const std::string& label, const std::vector<TracedPath>& traced_paths, const CollectOptions& options,
+void add_traced(const std::string& label, const std::vector<TracedPath>& traced_paths, const std::string& cwd,
+                const CollectOptions& options,
                 const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept,
                 std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& helpers,
                 std::vector<std::string>& notes) {
@@ -341,8 +342,8 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
   std::size_t data = 0, libs = 0, helper_count = 0, relative = 0;
   for (const auto& traced : traced_paths) {
     const std::string& path = traced.path;
-    if (!path.starts_with('/')) {
-      ++relative;  // the program's current directory: not part of it
+    if (!path.starts_with('/') || (!cwd.empty() && path.starts_with(cwd + "/"))) {
+      ++relative;  // the program's current directory: its input, not part of it
       continue;
     }
     if (std::any_of(std::begin(kSkipped), std::end(kSkipped), [&](const char* d) { return path.starts_with(d); }) ||
@@ -363,7 +364,7 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
   }
   notes.push_back(label + ": " + std::to_string(data) + " data files, " + std::to_string(libs) +
                   " libraries loaded at run time and " + std::to_string(helper_count) + " helper programs added; " +
-                  std::to_string(relative) + " relative paths left out");
+                  std::to_string(relative) + " paths in the current directory left out");
 }
 
 // Where glibc's dlopen by name finds `name` for objects like `program` in the root: the cache,
@@ -508,10 +509,12 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
     for (const auto& n : names_of(program, options.sysroot)) program_paths.insert(n);
   }
   for (const auto& log : options.trace_logs) {
-    add_traced(log, parse_strace_log(read_log(log), log), options, program_paths, kept, libraries, helpers, result.notes);
+    add_traced(log, parse_strace_log(read_log(log), log), "", options, program_paths, kept, libraries, helpers,
+               result.notes);
   }
   if (!options.traced.empty()) {
-    add_traced("--trace", options.traced, options, program_paths, kept, libraries, helpers, result.notes);
+    add_traced("--trace", options.traced, options.traced_cwd, options, program_paths, kept, libraries, helpers,
+               result.notes);
   }
   add_implicit_loads(programs, options, libraries, kept, result);
   for (const auto& program : managers.empty() ? none : programs) {
@@ -536,7 +539,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
       const std::string file = in_root(options.sysroot, path);
       struct stat st;
       if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || program_paths.contains(path)) continue;
-      if (is_documentation(path)) {
+      if (is_documentation(path) && !options.include_docs) {
         ++docs;
       } else if (is_elf(file)) {
         ++objects;  // programs and libraries need closures and launchers: --add

@@ -28,6 +28,7 @@ struct PackOptions {
   bool allow_missing = false;         // missing libraries are warnings, not errors
   bool force = false;                 // replace a non-empty output directory
   bool detect = true;                 // bring the data files of the programs' packages (--no-detect: off)
+  bool include_docs = false;          // and their documentation, manual pages and translations
   std::vector<std::string> add;       // --add SRC[=DEST]
   std::vector<std::string> trace_logs;  // --trace-log FILE
   std::vector<std::string> trace_command;  // --trace -- COMMAND ARGS...

@@ -38,12 +38,14 @@ struct RuntimeFiles {
 
 struct CollectOptions {
   bool detect = true;        // ask the package manager (--no-detect: off)
+  bool include_docs = false; // --include-docs: documentation, manual pages and translations too
   std::string sysroot = "/";
   // --add SRC[=DEST]: a file or directory of this machine, served at DEST (absolute; default:
   // SRC's absolute path). A directory is served whole.
   std::vector<std::string> add;
   std::vector<std::string> trace_logs;  // --trace-log FILE ("-": standard input)
   std::vector<TracedPath> traced;       // what --trace recorded
+  std::string traced_cwd;               // the directory --trace ran in: files under it are left out
   const std::vector<Closure>* closures = nullptr;  // what the programs load already (not runtime files)
 };
 

@@ -42,6 +42,9 @@ root2=$(empty_root root2)
 unzip -q traced.zip -d "$root2/opt"
 expect_output "plugin by name
 plugin by path" in_root "$root2" /opt/bin/plugin_host libplug.so "$home/abs/libabs.so"
+# Files under the directory the trace runs in are the command's input, not part of the program.
+(cd "$home" && "$ELFPACK" -q "$t/plugin_host" -o "$t/cwd.zip" --trace -- "$t/plugin_host" "$home/abs/libabs.so" 2>/dev/null)
+[ -z "$(unzip -l cwd.zip | grep libabs.so)" ] || fail "a file under the traced command's directory was bundled"
 status=0
 "$ELFPACK" ./plugin_host -o x.zip --trace 2> usage.err || status=$?
 [ "$status" -eq 2 ] && grep -q "needs '-- COMMAND" usage.err || fail "--trace without a command: exit $status"

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "elfpack/error.h"
 
 namespace elfpack {
@@ -39,6 +41,13 @@ TEST(RuntimeFiles, RigsPackageDataFromDpkg) {
   // The directory holds nothing else, so the shim serves it whole (listings included).
   EXPECT_EQ(r.prefixes, std::vector<std::string>{"/usr/share/rig"});
   EXPECT_EQ(r.files[0].why, "data of package rig");
+  // --include-docs: the documentation too.
+  CollectOptions docs;
+  docs.include_docs = true;
+  const RuntimeFiles with_docs = collect_runtime_files(programs, docs);
+  EXPECT_TRUE(std::any_of(with_docs.files.begin(), with_docs.files.end(),
+                          [](const RuntimeFile& f) { return f.path.starts_with("/usr/share/doc/rig/"); }));
+  EXPECT_GT(with_docs.files.size(), r.files.size());
   // --no-detect: nothing.
   EXPECT_TRUE(collect_runtime_files(programs, adding({})).files.empty());
 }
