@@ -9,6 +9,7 @@
 #include <xxhash.h>
 
 #include "elfpack/bundle.h"
+#include "elfpack/closed_world.h"
 #include "elfpack/error.h"
 #include "elfpack/paths.h"
 #include "elfpack/launcher.h"
@@ -38,8 +39,10 @@ class PrivateFiles {
     }
   }
   void add_bytes(const std::string& path, std::string bytes, mode_t mode, const std::string& why) {
-    auto [it, inserted] = files_.emplace(path, Item{{}, mode, why, {}, std::move(bytes), true});
-    if (!inserted) throw Error(path + ": wanted twice in the bundle: " + it->second.why + " and " + why);
+    auto [it, inserted] = files_.emplace(path, Item{{}, mode, why, {}, bytes, true});
+    if (!inserted && !(it->second.is_bytes && it->second.bytes == bytes)) {
+      throw Error(path + ": two different contents want this place in the bundle: " + it->second.why + " and " + why);
+    }
   }
   void add_symlink(const std::string& path, const std::string& target) {
     if (files_.contains(path) && files_[path].link != target) {
@@ -106,6 +109,22 @@ class PrivateFiles {
   std::map<std::string, Item> files_;
 };
 
+// Adds an ELF object; in a closed world (`closed` set) a copy whose absolute run path entries
+// point nowhere when it has any.
+void add_object(PrivateFiles& files, const std::string& path, const std::string& file, const ElfFacts& elf, mode_t mode,
+                const std::string& why, const ClosedWorld* closed) {
+  const auto absolute = [](const std::optional<std::string>& list) {
+    return list && (list->starts_with('/') || list->find(":/") != std::string::npos);
+  };
+  const std::optional<std::string>& run_path = elf.runpath ? elf.runpath : elf.rpath;
+  if (closed == nullptr || !absolute(run_path)) return files.add_file(path, file, mode, why);
+  const MappedFile original(file);
+  std::string bytes(reinterpret_cast<const char*>(original.bytes().data()), original.bytes().size());
+  close_run_path(bytes, *run_path);
+  if (elf.rpath && elf.runpath && absolute(elf.rpath)) close_run_path(bytes, *elf.rpath);
+  files.add_bytes(path, std::move(bytes), mode, why + "; absolute run path entries closed");
+}
+
 // Whether a glibc ld.so understands `--argv0` (glibc >= 2.33): its option parser holds the string.
 bool linker_supports(const std::string& file, std::string_view option) {
   static std::map<std::pair<std::string, std::string>, bool> known;
@@ -120,12 +139,12 @@ bool linker_supports(const std::string& file, std::string_view option) {
 
 // The libraries of a closure (not objects[0], not the interpreter) in lib/: the loader asks for
 // each DT_NEEDED name; the first name holds the file, others link to it.
-void add_libraries(const Closure& closure, const std::string& why, PrivateFiles& files) {
+void add_libraries(const Closure& closure, const std::string& why, PrivateFiles& files, const ClosedWorld* closed) {
   for (std::size_t i = 1; i < closure.objects.size(); ++i) {
     const LoadedObject& object = closure.objects[i];
     if (closure.interpreter == i) continue;
     const std::string first = base_name(object.names.front());
-    files.add_file("lib/" + first, object.file, normalised_mode(object.file), why);
+    add_object(files, "lib/" + first, object.file, object.elf, normalised_mode(object.file), why, closed);
     for (std::size_t n = 1; n < object.names.size(); ++n) {
       const std::string other = base_name(object.names[n]);
       if (other != first) files.add_symlink("lib/" + other, first);
@@ -133,27 +152,45 @@ void add_libraries(const Closure& closure, const std::string& why, PrivateFiles&
   }
 }
 
-void add_closure(const Program& program, const Closure& closure, PrivateFiles& files) {
-  files.add_file("exe/" + program.name, program.file, 0755, "program " + program.name);
+void add_closure(const Program& program, const Closure& closure, PrivateFiles& files, const ClosedWorld* closed,
+                 std::vector<std::string>& warnings) {
+  add_object(files, "exe/" + program.name, program.file, program.elf, 0755, "program " + program.name, closed);
   if (closure.interpreter) {
     const LoadedObject& interp = closure.objects[*closure.interpreter];
-    files.add_file(base_name(interp.path), interp.file, 0755, "interpreter of " + program.name);
+    const std::string why = "interpreter of " + program.name;
+    const auto dirs = closed != nullptr && closure.family == LoaderFamily::kGlibc ? closed->linker_dirs.find(interp.path)
+                                                                                 : decltype(closed->linker_dirs.end()){};
+    if (closed == nullptr || closure.family != LoaderFamily::kGlibc || dirs == closed->linker_dirs.end()) {
+      files.add_file(base_name(interp.path), interp.file, 0755, why);
+    } else {
+      // Its built-in default directories and /etc/ld.so.preload made unreachable.
+      const MappedFile original(interp.file);
+      std::string bytes(reinterpret_cast<const char*>(original.bytes().data()), original.bytes().size());
+      std::string problem;
+      if (close_linker(bytes, dirs->second, problem)) {
+        files.add_bytes(base_name(interp.path), std::move(bytes), 0755, why + ", closed to the host");
+      } else {
+        warnings.push_back(interp.path + ": cannot close the linker to the host's libraries (" + problem +
+                           "): a library the bundle lacks may be taken from the host");
+        files.add_file(base_name(interp.path), interp.file, 0755, why);
+      }
+    }
   }
-  add_libraries(closure, "needed by " + program.name, files);
+  add_libraries(closure, "needed by " + program.name, files, closed);
 }
 
 // A library loaded at run time: by name in lib/ (a dlopen by name searches the bundle's
 // library path), and at its absolute path under root/ as a link to that (a dlopen by path, which
 // the shim sends there); its own closure in lib/ like any program's.
-void add_runtime_closure(const Closure& closure, PrivateFiles& files) {
+void add_runtime_closure(const Closure& closure, PrivateFiles& files, const ClosedWorld* closed) {
   const LoadedObject& lib = closure.objects[0];
   const std::string name = base_name(lib.path);
-  files.add_file("lib/" + name, lib.file, normalised_mode(lib.file), "loaded at run time");
+  add_object(files, "lib/" + name, lib.file, lib.elf, normalised_mode(lib.file), "loaded at run time", closed);
   if (lib.elf.soname && *lib.elf.soname != name) files.add_symlink("lib/" + *lib.elf.soname, name);
   std::string up;
   for (const char c : lib.path.substr(0, lib.path.rfind('/'))) up += c == '/' ? "../" : "";
   files.add_symlink("root" + lib.path, up + "../lib/" + name);
-  add_libraries(closure, "needed by " + lib.path, files);
+  add_libraries(closure, "needed by " + lib.path, files, closed);
 }
 
 void add_parent_directories(std::vector<BundleEntry>& entries) {
@@ -196,22 +233,22 @@ LauncherConfig launcher_config(const Program& program, const Closure& closure, c
 }
 
 BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures,
-                       const RuntimeFiles& runtime, const RuntimeObjects& extra) {
+                       const RuntimeFiles& runtime, const RuntimeObjects& extra, const ClosedWorld* closed) {
   BundlePlan plan;
   PrivateFiles files;
   for (std::size_t i = 0; i < programs.size(); ++i) {
-    if (!programs[i].elf.is_static_executable()) add_closure(programs[i], closures[i], files);
+    if (!programs[i].elf.is_static_executable()) add_closure(programs[i], closures[i], files, closed, plan.warnings);
   }
   // Runtime files at their absolute paths under root/, the prefixes the shim serves, the shim.
   bool shim = false;
   for (const auto& f : runtime.files) files.add_file("root" + f.path, f.file, normalised_mode(f.file), f.why);
-  for (const auto& c : extra.libraries) add_runtime_closure(c, files);
+  for (const auto& c : extra.libraries) add_runtime_closure(c, files, closed);
   for (std::size_t i = 0; i < extra.helpers.size(); ++i) {
     const Program& helper = extra.helpers[i];
     if (helper.elf.is_static_executable()) {
       files.add_file("root" + helper.path, helper.file, 0755, "a helper program it runs");
     } else {
-      add_closure(helper, extra.helper_closures[i], files);
+      add_closure(helper, extra.helper_closures[i], files, closed, plan.warnings);
     }
   }
   if (!runtime.files.empty() || !extra.libraries.empty() || !extra.helpers.empty()) {

@@ -145,6 +145,10 @@ int main(int argc, char** argv) {
                  "Bring what a traced run opened: a log of 'strace -f -e trace=file -o LOG PROGRAM ...' "
                  "(- reads standard input); data files, and libraries it loaded with dlopen")
       ->type_name("LOG");
+  app.add_flag("--allow-host-libs", options.allow_host_libs,
+               "Let bundled programs load libraries the bundle lacks from the machine they run on (e.g. GPU "
+               "drivers). Without it a bundle is closed: its linker's default directories, /etc/ld.so.preload "
+               "and absolute run paths point nowhere");
   app.add_flag("--include-docs", options.include_docs,
                "Bring the packages' documentation, manual pages and translations too");
   app.add_flag("!--no-detect", options.detect,

@@ -87,7 +87,19 @@ BundlePlan pack(const PackOptions& options) {
   report_missing(diagnostics, warnings);
 
   // (4) plan: every file's place in the bundle, the content id, the launchers.
-  BundlePlan plan = plan_bundle(programs, closures, runtime, extra);
+  // The linkers' default directories, to close them to the host (--allow-host-libs: open).
+  ClosedWorld closed;
+  if (!options.allow_host_libs) {
+    auto learn = [&](const std::vector<Program>& ps) {
+      for (const auto& p : ps) {
+        if (!p.elf.interp || closed.linker_dirs.contains(*p.elf.interp) || is_musl_linker(*p.elf.interp)) continue;
+        closed.linker_dirs[*p.elf.interp] = loader_profile_for(p.elf.ident, *p.elf.interp, options.resolve).default_dirs;
+      }
+    };
+    learn(programs);
+    learn(extra.helpers);
+  }
+  BundlePlan plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed);
   for (const auto& w : plan.warnings) spdlog::warn("{}", w);
 
   // (5, 6) stage and emit: write every entry into the output's temporary and rename it into place.

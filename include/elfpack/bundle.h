@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct PackOptions {
   std::string output;                 // *.zip, or a directory (ends in '/' or exists)
   bool allow_missing = false;         // missing libraries are warnings, not errors
   bool force = false;                 // replace a non-empty output directory
+  bool allow_host_libs = false;       // let the bundled linker fall back to the host's libraries
   bool detect = true;                 // bring the data files of the programs' packages (--no-detect: off)
   bool include_docs = false;          // and their documentation, manual pages and translations
   std::vector<std::string> add;       // --add SRC[=DEST]
@@ -82,9 +84,17 @@ struct RuntimeObjects {
   std::vector<Closure> helper_closures;  // one per helper (empty for a static one)
 };
 
+// A closed world (see closed_world.h): for each bundled glibc linker (by its path on the target),
+// its built-in default directories.
+struct ClosedWorld {
+  std::map<std::string, std::vector<std::string>> linker_dirs;
+};
+
 struct RuntimeFiles;
+// `closed`: null with --allow-host-libs.
 BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures,
-                       const RuntimeFiles& runtime, const RuntimeObjects& extra = {});
+                       const RuntimeFiles& runtime, const RuntimeObjects& extra = {},
+                       const ClosedWorld* closed = nullptr);
 
 // The whole job: load, resolve, plan, write. Returns the plan it wrote. Throws Error.
 BundlePlan pack(const PackOptions& options);
