@@ -43,6 +43,11 @@ extern void *dlsym(void *, const char *) __attribute__((weak));
 #define MAX_PREFIXES 64
 
 static char root[SHIM_PATH_MAX];   /* <dir>/root */
+/* The variables this library set (env.list), "NAME=value" as in the environment: a child gets
+ * them only if the program set them itself, so they are taken out of an exec's environment
+ * while they still hold the value set here. */
+static char set_variables[4][SHIM_PATH_MAX + 64];
+static int set_variable_count;
 static unsigned long root_length;
 static char list[16384];           /* root.list, its lines NUL-terminated in place */
 static const char *prefixes[MAX_PREFIXES];
@@ -100,7 +105,14 @@ static void set_environment(char *path, unsigned long dir) {
           for (unsigned long k = 0; k < dir; k++) value[k] = path[k];
           value[dir] = '/';
           for (unsigned long k = 0; k <= n; k++) value[dir + 1 + k] = equals[1 + k];
-          setenv(line, value, 0);
+          if (setenv(line, value, 0) == 0 && set_variable_count < 4) {
+            char *entry = set_variables[set_variable_count++];
+            unsigned long at = 0;
+            for (unsigned long k = 0; line[k] != '\0' && at < sizeof set_variables[0] - 2; k++) entry[at++] = line[k];
+            entry[at++] = '=';
+            for (unsigned long k = 0; value[k] != '\0' && at < sizeof set_variables[0] - 1; k++) entry[at++] = value[k];
+            entry[at] = '\0';
+          }
         }
       }
       line = text + i + 1;
@@ -151,6 +163,12 @@ static void load_prefixes(void) {
     }
     line = list + i + 1;
   }
+}
+
+static int contains_slash(const char *s) {
+  for (; *s != '\0'; s++)
+    if (*s == '/') return 1;
+  return 0;
 }
 
 /* Whether the bundle carries `path`. */
@@ -379,14 +397,66 @@ EXPORT void *dlopen(const char *file, int mode) {
   return f(file, mode);
 }
 
-/* exec: a helper at an absolute path the bundle carries runs from the bundle. */
+/* exec: a helper at an absolute path the bundle carries runs from the bundle (a bundled program
+ * at the path it had on the build machine, too), with an environment free of what this library
+ * set. */
+#define MAX_ENVIRONMENT 4096
 EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
   char buffer[SHIM_PATH_MAX];
+  char *clean[MAX_ENVIRONMENT];
+  if (set_variable_count > 0 && envp != 0) {
+    int n = 0, dropped = 0;
+    for (int i = 0; envp[i] != 0; i++) {
+      int ours = 0;
+      for (int v = 0; v < set_variable_count; v++) {
+        const unsigned long len = length(set_variables[v]);
+        ours |= same_bytes(envp[i], set_variables[v], len + 1);
+      }
+      if (ours) {
+        dropped = 1;
+      } else if (n < MAX_ENVIRONMENT - 1) {
+        clean[n++] = envp[i];
+      }
+    }
+    clean[n] = 0;
+    if (dropped) envp = clean;
+  }
   return (int)syscall(SYS_execve, map(path, buffer), argv, envp);
 }
 EXPORT int execv(const char *path, char *const argv[]) { return execve(path, argv, environ); }
+
+/* execvp of a name: the PATH walk, so that a bundled program found on the PATH of the build
+ * machine (say /usr/bin/rig) runs from the bundle; the first candidate that exists on this
+ * machine otherwise, through the C library. */
+static int exec_path(const char *file, char *const argv[], char *const envp[]) {
+  const char *path = getenv("PATH");
+  if (path == 0) path = "/bin:/usr/bin";
+  char candidate[SHIM_PATH_MAX];
+  const unsigned long name = length(file);
+  for (const char *p = path;; p++) {
+    const char *end = p;
+    while (*end != '\0' && *end != ':') end++;
+    const unsigned long dir = (unsigned long)(end - p);
+    if (dir > 0 && dir + 1 + name < sizeof candidate) {
+      for (unsigned long i = 0; i < dir; i++) candidate[i] = p[i];
+      candidate[dir] = '/';
+      for (unsigned long i = 0; i <= name; i++) candidate[dir + 1 + i] = file[i];
+      if (carried(candidate)) return execve(candidate, argv, envp);
+      if (syscall(SYS_faccessat, AT_FDCWD, candidate, X_OK) == 0) break;  /* the host's comes first */
+    }
+    if (*end == '\0') break;
+    p = end;
+  }
+  return -1;
+}
+
 EXPORT int execvp(const char *file, char *const argv[]) {
   char buffer[SHIM_PATH_MAX];
+  if (file[0] != '\0' && !contains_slash(file) && prefix_count > 0) {
+    const int saved = errno;
+    exec_path(file, argv, environ);
+    errno = saved;
+  }
   int (*f)(const char *, char *const[]) = NEXT(int (*)(const char *, char *const[]), execvp);
   if (f != 0) return f(map(file, buffer), argv);
   return execve(file, argv, environ);  /* without the C library's execvp: a path only */
@@ -394,6 +464,11 @@ EXPORT int execvp(const char *file, char *const argv[]) {
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) {
   char buffer[SHIM_PATH_MAX];
   static void *next_execvpe;
+  if (file[0] != '\0' && !contains_slash(file) && prefix_count > 0) {
+    const int saved = errno;
+    exec_path(file, argv, envp);
+    errno = saved;
+  }
   int (*f)(const char *, char *const[], char *const[]) =
       NEXT(int (*)(const char *, char *const[], char *const[]), execvpe);
   if (f != 0) return f(map(file, buffer), argv, envp);

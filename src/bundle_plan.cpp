@@ -208,7 +208,7 @@ void add_parent_directories(std::vector<BundleEntry>& entries) {
 // How a launcher runs `program`: the bundle's linker, library directory and options, with paths
 // relative to `base` (the private directory, relative to the launcher's own directory).
 LauncherConfig launcher_config(const Program& program, const Closure& closure, const std::string& base, bool shim,
-                               const RuntimeFiles& runtime, std::vector<std::string>& warnings) {
+                               bool has_runtime, std::vector<std::string>& warnings) {
   const LoadedObject& interp = closure.objects.at(*closure.interpreter);
   LauncherConfig config;
   config.base = base;
@@ -222,10 +222,12 @@ LauncherConfig launcher_config(const Program& program, const Closure& closure, c
     if (linker_supports(interp.file, "--preload")) {
       config.preload = "shim.so";
     } else {
-      warnings.push_back(program.name + ": its linker has no --preload (glibc < 2.30): its data files are "
-                         "bundled but it will look for them at their original paths");
+      if (has_runtime) {
+        warnings.push_back(program.name + ": its linker has no --preload (glibc < 2.30): its data files are "
+                           "bundled but it will look for them at their original paths");
+      }
     }
-  } else if (shim || !runtime.files.empty()) {
+  } else if (has_runtime) {
     warnings.push_back(program.name + ": no path shim for its C library or machine: its data files are "
                        "bundled but it will look for them at their original paths");
   }
@@ -251,9 +253,29 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
       add_closure(helper, extra.helper_closures[i], files, closed, plan.warnings);
     }
   }
-  if (!runtime.files.empty() || !extra.libraries.empty() || !extra.helpers.empty()) {
+  // Each program is also served at the absolute path it had here (a launcher, or the static
+  // program), so a bundled program that runs another by that path, or finds it on PATH, gets
+  // the bundled one.
+  // Only programs of the system's directories: a path in a build tree would make the bundle
+  // depend on where it was built, and nothing runs a program by such a path elsewhere. And only
+  // when some program of the bundle loads the shim that serves them.
+  const bool can_serve = std::any_of(programs.begin(), programs.end(), [](const Program& p) {
+    return !p.elf.is_static_executable() && p.elf.interp && !is_musl_linker(*p.elf.interp) &&
+           shim_template(p.elf.ident.machine).has_value();
+  });
+  std::vector<std::string> program_paths;
+  for (const auto& program : programs) {
+    const bool system = program.path.starts_with("/usr/") || program.path.starts_with("/bin/") ||
+                        program.path.starts_with("/sbin/");
+    if (!can_serve || !system) continue;
+    program_paths.push_back(program.path);
+    if (program.elf.is_static_executable()) files.add_file("root" + program.path, program.file, 0755, "program at its path");
+  }
+  const bool has_runtime = !runtime.files.empty() || !extra.libraries.empty() || !extra.helpers.empty();
+  if (has_runtime || !program_paths.empty()) {
     std::string list;
     for (const auto& p : runtime.prefixes) list += p + "\n";
+    for (const auto& p : program_paths) list += p + "\n";
     files.add_bytes("root.list", list, 0644, "the paths the shim serves from root/");
     if (!runtime.environment.empty()) {
       std::string env;
@@ -271,16 +293,20 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   // A helper's launcher sits at the helper's path under root/, where the shim sends the
   // program's exec of that path; its base climbs back to the private directory. It names no id,
   // so it can be part of what the id digests.
-  for (std::size_t i = 0; i < extra.helpers.size(); ++i) {
-    const Program& helper = extra.helpers[i];
-    if (helper.elf.is_static_executable()) continue;
+  auto launcher_at_path = [&](const Program& p, const Closure& closure) {
+    if (p.elf.is_static_executable() || !p.path.starts_with('/')) return;
+    if (std::find(program_paths.begin(), program_paths.end(), p.path) == program_paths.end() &&
+        std::none_of(extra.helpers.begin(), extra.helpers.end(), [&](const Program& h) { return &h == &p; })) {
+      return;  // a bundled program not served at its path
+    }
     std::string base = "..";
-    for (const char c : helper.path.substr(0, helper.path.rfind('/'))) base += c == '/' ? "/.." : "";
-    files.add_bytes("root" + helper.path,
-                    make_launcher(helper.elf.ident.machine,
-                                  launcher_config(helper, extra.helper_closures[i], base, shim, runtime, plan.warnings)),
-                    0755, "launcher of the helper " + helper.path);
-  }
+    for (const char c : p.path.substr(0, p.path.rfind('/'))) base += c == '/' ? "/.." : "";
+    files.add_bytes("root" + p.path,
+                    make_launcher(p.elf.ident.machine, launcher_config(p, closure, base, shim, has_runtime, plan.warnings)),
+                    0755, "launcher of " + p.path + " at its path");
+  };
+  for (std::size_t i = 0; i < extra.helpers.size(); ++i) launcher_at_path(extra.helpers[i], extra.helper_closures[i]);
+  for (std::size_t i = 0; i < programs.size(); ++i) launcher_at_path(programs[i], closures[i]);
   plan.id = files.content_id();
   const std::string private_dir = std::string(kPrivateRoot) + "/" + plan.id;
   files.emit(private_dir, plan.entries);
@@ -292,7 +318,8 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
       bin.kind = BundleEntry::Kind::kBytes;
       bin.source.clear();
       bin.bytes = make_launcher(program.elf.ident.machine,
-                                launcher_config(program, closures[i], "../" + private_dir, shim, runtime, plan.warnings));
+                                launcher_config(program, closures[i], "../" + private_dir, shim, has_runtime,
+                                                plan.warnings));
     }
     plan.entries.push_back(std::move(bin));
   }
