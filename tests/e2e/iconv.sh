@@ -18,3 +18,16 @@ rm -r "$root"/opt/lib/elfpack/*/root/*/*/*/gconv 2>/dev/null || rm -r "$root"/op
 status=0
 out=$(in_root "$root" /opt/bin/iconv_test) || status=$?
 [ "$status" -ne 0 ] && grep -q "CP1252: cannot convert" <<<"$out" || fail "without gconv: $out"
+
+# GCONV_PATH is set for the bundle's programs, not passed to what they run outside the bundle: a
+# bundled runner (the bundle carries gconv, so its shim sets the variable) runs a host program
+# that prints it.
+cc -o "$t/runner" "$fixtures/runner.c"
+printf '#include <stdio.h>\n#include <stdlib.h>\nint main(void) { const char *v = getenv("GCONV_PATH"); printf("GCONV_PATH=%%s\\n", v ? v : "(unset)"); return 0; }\n' > "$t/showenv.c"
+cc -static -o "$t/showenv" "$t/showenv.c"
+"$ELFPACK" -q ./runner ./iconv_test -o both.zip
+root=$(empty_root env-root)
+unzip -q both.zip -d "$root/opt"
+cp "$t/showenv" "$root/showenv"
+out=$(in_root "$root" /opt/bin/runner /showenv)
+[ "$(grep -c '^GCONV_PATH=(unset)$' <<<"$out")" -eq 2 ] || fail "a host program inherited GCONV_PATH: $out"
