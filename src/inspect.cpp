@@ -1,9 +1,16 @@
 #include "elfpack/inspect.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+#include <utility>
 
 #include "elfpack/bundle.h"
+#include "elfpack/error.h"
 #include "elfpack/json_writer.h"
+#include "elfpack/loader_profile.h"
+#include "elfpack/mapped_file.h"
 
 namespace elfpack {
 
@@ -173,6 +180,82 @@ InspectReport inspect(const InspectOptions& options) {
     json.end_array().end_object();
     report.text = json.str();
   }
+  return report;
+}
+
+}  // namespace elfpack
+
+namespace elfpack {
+
+namespace {
+
+// Splits a run path on ':' (no token expansion: only absolute entries matter here).
+std::vector<std::string> absolute_entries(const std::optional<std::string>& list) {
+  std::vector<std::string> out;
+  if (!list) return out;
+  std::size_t start = 0;
+  while (start <= list->size()) {
+    const std::size_t end = std::min(list->find(':', start), list->size());
+    const std::string entry = list->substr(start, end - start);
+    if (entry.starts_with('/') && entry.find('\x01') == std::string::npos) out.push_back(entry);
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+InspectReport inspect_bundle(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a bundle directory (unpack a zip first)");
+  if (!fs::is_directory(fs::path(dir) / "lib/elfpack", ec)) throw Error(dir + ": no lib/elfpack: not an elfpack bundle");
+  InspectReport report;
+  std::size_t objects = 0;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec)) {
+    if (entry.is_regular_file(ec) && !entry.is_symlink(ec)) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& path : files) {
+    const std::string relative = fs::relative(path, dir, ec).string();
+    const MappedFile file(path.string());
+    if (!has_elf_magic(file.bytes())) continue;
+    ElfFacts elf;
+    try {
+      elf = parse_elf(file.bytes(), path.string());
+    } catch (const Error&) {
+      continue;  // the launchers' payload and other non-standard objects
+    }
+    ++objects;
+    for (const auto& [tag, list] : {std::pair<const char*, const std::optional<std::string>&>{"DT_RUNPATH", elf.runpath},
+                                    {"DT_RPATH", elf.rpath}}) {
+      for (const auto& e : absolute_entries(list)) {
+        report.text += relative + ": " + tag + " entry " + e + " is outside the bundle\n";
+        ++report.missing;
+      }
+    }
+    // A glibc linker: its default directories and /etc/ld.so.preload, unless closed.
+    if (elf.soname && elf.soname->starts_with("ld-linux")) {
+      const std::string_view bytes(reinterpret_cast<const char*>(file.bytes().data()), file.bytes().size());
+      if (bytes.find(std::string_view("/etc/ld.so.preload\0", 19)) != std::string_view::npos) {
+        report.text += relative + ": reads /etc/ld.so.preload of the machine it runs on\n";
+        ++report.missing;
+      }
+      if (const auto values = run_list_diagnostics(path.string())) {
+        for (const auto& [key, value] : *values) {
+          if (key.starts_with("path.system_dirs[") && value.find('\x01') == std::string::npos) {
+            report.text += relative + ": searches its default directory " + value + "\n";
+            ++report.missing;
+          }
+        }
+      }
+    }
+  }
+  report.text += std::to_string(objects) + " ELF objects checked: " +
+                 (report.missing == 0 ? std::string("nothing outside the bundle is searched")
+                                      : std::to_string(report.missing) + " paths outside the bundle") +
+                 "\n";
   return report;
 }
 

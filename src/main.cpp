@@ -162,7 +162,11 @@ int main(int argc, char** argv) {
   elfpack::InspectOptions inspect_options;
   CLI::App* inspect = app.add_subcommand(
       "inspect", "Show what the dynamic linker would load for each program, and which rule found it (a safe ldd)");
-  inspect->add_option("programs", inspect_options.programs, "Programs: paths, or names looked up in PATH")->required();
+  inspect->add_option("programs", inspect_options.programs, "Programs: paths, or names looked up in PATH");
+  inspect->add_option("--bundle", inspect_options.bundle,
+                      "Check an unpacked bundle instead: list every path outside it that its programs and "
+                      "libraries would still search (exit 1 if any)")
+      ->type_name("DIR");
   inspect->add_flag("--flat", inspect_options.flat, "One line per object in load order instead of a tree");
   inspect->add_flag("--json", inspect_options.json, "One JSON document on stdout (schema: docs/inspect-json.md)");
   add_search_options(*inspect, inspect_search);
@@ -172,6 +176,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
     if (!inspect->parsed() && options.programs.empty()) throw CLI::RequiredError("PROGRAM");
+    if (inspect->parsed() && inspect_options.programs.empty() == inspect_options.bundle.empty()) {
+      throw CLI::ValidationError("inspect", "give programs or --bundle DIR");
+    }
     if (!inspect->parsed() && options.output.empty()) throw CLI::RequiredError("-o,--output");
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
@@ -187,7 +194,9 @@ int main(int argc, char** argv) {
   set_up_logging(verbose, quiet);
   try {
     if (inspect->parsed()) {
-      const elfpack::InspectReport report = elfpack::inspect(inspect_options);
+      const elfpack::InspectReport report = inspect_options.bundle.empty()
+                                                ? elfpack::inspect(inspect_options)
+                                                : elfpack::inspect_bundle(inspect_options.bundle);
       std::fputs(report.text.c_str(), stdout);
       return report.missing == 0 ? elfpack::kExitOk : elfpack::kExitError;
     }

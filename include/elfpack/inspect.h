@@ -16,6 +16,7 @@ struct InspectOptions {
   bool flat = false;
   bool json = false;
   ResolveOptions resolve;  // as the loader would do on this machine, hwcaps levels included
+  std::string bundle;      // --bundle DIR: check an unpacked bundle instead
 };
 
 struct InspectReport {
@@ -25,5 +26,10 @@ struct InspectReport {
 
 // Throws Error for a program that cannot be read; missing libraries are part of the report.
 InspectReport inspect(const InspectOptions& options);
+
+// `elfpack inspect --bundle DIR`: every path outside an unpacked bundle that one of its ELF
+// objects would still search — absolute run path entries, a bundled glibc linker's default
+// directories and /etc/ld.so.preload — one line each (`missing` counts them).
+InspectReport inspect_bundle(const std::string& dir);
 
 }  // namespace elfpack

@@ -45,4 +45,17 @@ unzip -q open.zip -d "$root/opt"
 status=0
 out=$(in_root "$root" /opt/bin/plugin_host libplugonly.so) || status=$?
 [ "$status" -eq 99 ] && [ "$out" = "DECOY" ] || fail "--allow-host-libs: exit $status: $out"
+
+# inspect --bundle lists what an unpacked bundle would still search outside itself.
+mkdir closed-tree open-tree
+unzip -q closed.zip -d closed-tree
+unzip -q open.zip -d open-tree
+out=$("$ELFPACK" inspect --bundle closed-tree) || fail "inspect --bundle of a closed bundle: $out"
+grep -q "nothing outside the bundle is searched" <<<"$out" || fail "closed: $out"
+status=0
+out=$("$ELFPACK" inspect --bundle open-tree) || status=$?
+[ "$status" -eq 1 ] || fail "inspect --bundle of an open bundle: exit $status"
+grep -q "exe/rpath_prog: DT_RPATH entry $home is outside the bundle" <<<"$out" || fail "open: $out"
+grep -q "searches its default directory /lib/$multiarch/" <<<"$out" || fail "open: $out"
+grep -q "reads /etc/ld.so.preload" <<<"$out" || fail "open: $out"
 rm -rf "$home"
