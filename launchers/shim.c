@@ -50,6 +50,14 @@ static char set_variables[4][SHIM_PATH_MAX + 64];
 static int set_variable_count;
 static unsigned long root_length;
 static char list[16384];           /* root.list, its lines NUL-terminated in place */
+/* programs.list: "exe/NAME<TAB>ORIGINAL<TAB>LAUNCHER" per program (ORIGINAL: the path it had on
+ * the build machine, or empty; LAUNCHER: relative to <dir>). Which line is this process is found
+ * when first needed, by comparing the main program's ELF header in memory with each exe file's. */
+static char programs[8192];
+static char dir_path[SHIM_PATH_MAX];  /* <dir> */
+static unsigned long dir_length;
+static int identity_known;            /* 0: not looked for; 1: found; -1: not found */
+static char self_exe[SHIM_PATH_MAX], self_name[SHIM_PATH_MAX], self_launcher[SHIM_PATH_MAX];
 static const char *prefixes[MAX_PREFIXES];
 static unsigned long prefix_lengths[MAX_PREFIXES];
 static int prefix_count;
@@ -123,6 +131,7 @@ static void set_environment(char *path, unsigned long dir) {
 }
 
 static void load_prefixes(void);
+static void read_small_file(const char *name, char *out, unsigned long size);
 
 /* The program must not see anything of this: errno as it was. */
 __attribute__((constructor)) static void initialise(void) {
@@ -146,6 +155,10 @@ static void load_prefixes(void) {
   root[dir] = '/', root[dir + 1] = 'r', root[dir + 2] = 'o', root[dir + 3] = 'o', root[dir + 4] = 't', root[dir + 5] = 0;
   root_length = dir + 5;
 
+  for (unsigned long i = 0; i < dir; i++) dir_path[i] = self[i];
+  dir_path[dir] = '\0';
+  dir_length = dir;
+  read_small_file("/programs.list", programs, sizeof programs);
   set_environment(path, dir);
   const long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
@@ -171,6 +184,99 @@ static int contains_slash(const char *s) {
   return 0;
 }
 
+
+/* <dir>/NAME into `out` (NUL-terminated, at most size - 1 bytes); empty when it cannot be read. */
+static void read_small_file(const char *name, char *out, unsigned long size) {
+  char path[SHIM_PATH_MAX];
+  const unsigned long n = length(name);
+  out[0] = '\0';
+  if (dir_length + n + 1 > sizeof path) return;
+  for (unsigned long i = 0; i < dir_length; i++) path[i] = dir_path[i];
+  for (unsigned long i = 0; i <= n; i++) path[dir_length + i] = name[i];
+  const long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  long used = 0, got;
+  while (used < (long)size - 1 && (got = syscall(SYS_read, fd, out + used, size - 1 - used)) > 0) used += got;
+  syscall(SYS_close, fd);
+  out[used] = '\0';
+}
+
+static int main_header(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type == PT_LOAD && ph->p_offset == 0) {
+      *(const unsigned char **)data = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
+      return 1;
+    }
+  }
+  return 1;  /* only the first object: the program */
+}
+
+/* dir_path + "/" + relative into out. */
+static void in_dir(const char *relative, unsigned long n, char *out) {
+  unsigned long at = 0;
+  for (unsigned long i = 0; i < dir_length && at < SHIM_PATH_MAX - 1; i++) out[at++] = dir_path[i];
+  if (at < SHIM_PATH_MAX - 1) out[at++] = '/';
+  for (unsigned long i = 0; i < n && at < SHIM_PATH_MAX - 1; i++) out[at++] = relative[i];
+  out[at] = '\0';
+}
+
+/* Which bundled program this process is: self_exe (its file in the bundle), self_name (what
+ * /proc/self/exe says: its original path, else that file), self_launcher (what re-runs it). */
+static int find_identity(void) {
+  if (identity_known != 0) return identity_known > 0;
+  identity_known = -1;
+  const unsigned char *header = 0;
+  dl_iterate_phdr(main_header, &header);
+  if (header == 0) return 0;
+  for (char *line = programs; *line != '\0';) {
+    char *end = line;
+    while (*end != '\0' && *end != '\n') end++;
+    char *fields[3] = {line, 0, 0};
+    unsigned long lengths[3] = {0, 0, 0};
+    int f = 0;
+    for (char *c = line; c <= end && f < 3; c++) {
+      if (c == end || *c == '\t') {
+        lengths[f] = (unsigned long)(c - fields[f]);
+        if (++f < 3) fields[f] = c + 1;
+      }
+    }
+    if (f == 3) {
+      char exe[SHIM_PATH_MAX];
+      in_dir(fields[0], lengths[0], exe);
+      unsigned char bytes[64];
+      const long fd = syscall(SYS_openat, AT_FDCWD, exe, O_RDONLY | O_CLOEXEC);
+      long got = -1;
+      if (fd >= 0) {
+        got = syscall(SYS_pread64, fd, bytes, sizeof bytes, 0);
+        syscall(SYS_close, fd);
+      }
+      if (got == (long)sizeof bytes && same_bytes((const char *)bytes, (const char *)header, sizeof bytes)) {
+        for (unsigned long i = 0; i <= length(exe); i++) self_exe[i] = exe[i];
+        if (lengths[1] > 0 && lengths[1] < SHIM_PATH_MAX) {
+          for (unsigned long i = 0; i < lengths[1]; i++) self_name[i] = fields[1][i];
+          self_name[lengths[1]] = '\0';
+        } else {
+          for (unsigned long i = 0; i <= length(exe); i++) self_name[i] = exe[i];
+        }
+        in_dir(fields[2], lengths[2], self_launcher);
+        identity_known = 1;
+        return 1;
+      }
+    }
+    line = *end == '\0' ? end : end + 1;
+  }
+  return 0;
+}
+
+/* "/proc/self/exe" (or thread-self): the bundled linker, for the kernel; the program, here. */
+static int is_self_exe(const char *path) {
+  if (path == 0) return 0;
+  const char *a = "/proc/self/exe", *b = "/proc/thread-self/exe";
+  return same_bytes(path, a, length(a) + 1) || same_bytes(path, b, length(b) + 1);
+}
+
 /* Whether the bundle carries `path`. */
 static int carried(const char *path) {
   if (path == 0 || path[0] != '/') return 0;
@@ -181,9 +287,48 @@ static int carried(const char *path) {
   return 0;
 }
 
+/* `path` without "." and ".." components (lexically: the program's own view of a tree it
+ * believes it lives in) into `out`; 0 when there was nothing to remove or it is too long. */
+static int normalise(const char *path, char *out) {
+  unsigned long at = 0;
+  int changed = 0;
+  for (const char *p = path; *p != '\0';) {
+    while (*p == '/') p++;
+    const char *end = p;
+    while (*end != '\0' && *end != '/') end++;
+    const unsigned long n = (unsigned long)(end - p);
+    if (n == 1 && p[0] == '.') {
+      changed = 1;
+    } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+      changed = 1;
+      while (at > 0 && out[at - 1] != '/') at--;
+      if (at > 0) at--;
+    } else if (n > 0) {
+      if (at + 1 + n >= SHIM_PATH_MAX) return 0;
+      out[at++] = '/';
+      for (unsigned long i = 0; i < n; i++) out[at++] = p[i];
+    }
+    p = end;
+  }
+  if (at == 0) out[at++] = '/';
+  out[at] = '\0';
+  return changed;
+}
+
 /* The bundle's path for `path` in `buffer`, or `path` itself when the bundle does not carry it. */
 static const char *map(const char *path, char *buffer) {
-  if (!carried(path)) return path;
+  if (is_self_exe(path)) {
+    const int saved = errno;
+    const int found = find_identity();
+    errno = saved;
+    return found ? self_exe : path;
+  }
+  if (!carried(path)) {
+    // "/usr/bin/../share/x", as a program that found itself at /usr/bin builds it.
+    char normal[SHIM_PATH_MAX];
+    if (path == 0 || path[0] != '/' || !normalise(path, normal) || !carried(normal)) return path;
+    return map(normal, buffer) == normal ? path : buffer;
+  }
   {
     const unsigned long rest = length(path);
     if (root_length + rest >= SHIM_PATH_MAX) return path;
@@ -286,6 +431,12 @@ EXPORT int euidaccess(const char *path, int mode) { return faccessat(AT_FDCWD, p
 EXPORT int eaccess(const char *path, int mode) __attribute__((alias("euidaccess")));
 EXPORT ssize_t readlinkat(int dirfd, const char *path, char *out, size_t size) {
   char buffer[SHIM_PATH_MAX];
+  if (is_self_exe(path) && find_identity()) {
+    const unsigned long n = length(self_name);
+    const unsigned long copied = n < size ? n : size;
+    for (unsigned long i = 0; i < copied; i++) out[i] = self_name[i];
+    return (ssize_t)copied;
+  }
   return syscall(SYS_readlinkat, dirfd, map(path, buffer), out, size);
 }
 EXPORT ssize_t readlink(const char *path, char *out, size_t size) { return readlinkat(AT_FDCWD, path, out, size); }
@@ -316,6 +467,12 @@ EXPORT char *realpath(const char *path, char *resolved) {
   if (f == 0) {
     errno = ENOSYS;
     return 0;
+  }
+  if (is_self_exe(path) && find_identity()) {
+    char *out = resolved != 0 ? resolved : malloc(SHIM_PATH_MAX);
+    if (out == 0) return 0;
+    for (unsigned long i = 0; i <= length(self_name); i++) out[i] = self_name[i];
+    return out;
   }
   const char *mapped = map(path, buffer);
   char *result = f(mapped, resolved);
@@ -421,6 +578,7 @@ EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
     clean[n] = 0;
     if (dropped) envp = clean;
   }
+  if (is_self_exe(path) && find_identity()) return (int)syscall(SYS_execve, self_launcher, argv, envp);
   return (int)syscall(SYS_execve, map(path, buffer), argv, envp);
 }
 EXPORT int execv(const char *path, char *const argv[]) { return execve(path, argv, environ); }

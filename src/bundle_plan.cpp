@@ -282,6 +282,17 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
       for (const auto& [name, path] : runtime.environment) env += name + "=root" + path + "\n";
       files.add_bytes("env.list", env, 0644, "variables the shim sets to bundled directories");
     }
+    // Who each program is, for the shim's answers about /proc/self/exe.
+    std::string identities;
+    for (const auto& program : programs) {
+      if (program.elf.is_static_executable()) continue;
+      const bool served = std::find(program_paths.begin(), program_paths.end(), program.path) != program_paths.end();
+      identities += "exe/" + program.name + "\t" + (served ? program.path : "") + "\t../../../bin/" + program.name + "\n";
+    }
+    for (const auto& helper : extra.helpers) {
+      if (!helper.elf.is_static_executable()) identities += "exe/" + helper.name + "\t" + helper.path + "\troot" + helper.path + "\n";
+    }
+    files.add_bytes("programs.list", identities, 0644, "what /proc/self/exe is for each program");
     for (std::size_t i = 0; i < programs.size() && !shim; ++i) {
       if (const auto bytes = shim_template(programs[i].elf.ident.machine); bytes && !programs[i].elf.is_static_executable()) {
         files.add_bytes("shim.so", std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size()), 0644,
