@@ -334,6 +334,18 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
     }
     plan.entries.push_back(std::move(bin));
   }
+  // musl's linker reads <its path minus two components>/etc/ld-musl-<arch>.path, here
+  // lib/elfpack/etc/, for its default directories: an empty file leaves it none (closed world).
+  if (closed != nullptr) {
+    std::set<std::string> musl_paths;
+    for (std::size_t i = 0; i < programs.size(); ++i) {
+      if (closures[i].family != LoaderFamily::kMusl || !closures[i].interpreter) continue;
+      const std::string linker = base_name(closures[i].objects[*closures[i].interpreter].path);
+      const std::string arch = linker.substr(8, linker.find(".so") - 8);  // ld-musl-<arch>.so.1
+      musl_paths.insert(std::string(kPrivateRoot) + "/etc/ld-musl-" + arch + ".path");
+    }
+    for (const auto& path : musl_paths) plan.entries.push_back({BundleEntry::Kind::kBytes, path, 0644, {}, {}});
+  }
   add_parent_directories(plan.entries);
   std::sort(plan.entries.begin(), plan.entries.end(),
             [](const BundleEntry& a, const BundleEntry& b) { return a.path < b.path; });

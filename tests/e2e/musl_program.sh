@@ -18,3 +18,23 @@ unzip -q musl.zip -d "$root/opt"
 [ -z "$(find "$root" -name 'libc.so.6')" ] || fail "glibc in a musl bundle"
 expect_output "chain 1
 hello from musl" in_root "$root" /opt/bin/musl_app
+
+# Closed world for musl too: the bundle leaves musl's linker no default directories (an empty
+# lib/elfpack/etc/ld-musl-<arch>.path), so a dlopen of a name the bundle lacks does not find a
+# decoy in the root's /lib; with --allow-host-libs it does.
+musl-gcc -o "$t/musl_host" "$fixtures/plugin_host.c"
+"$ELFPACK" -q ./musl_host -o musl-closed.zip
+"$ELFPACK" -q --allow-host-libs ./musl_host -o musl-open.zip
+for kind in closed open; do
+  r=$(empty_root "musl-$kind")
+  unzip -q "musl-$kind.zip" -d "$r/opt"
+  mkdir -p "$r/lib"
+  musl-gcc -shared -fPIC -o "$r/lib/libmissing.so" -DFIX_NAME=missing "$fixtures/decoy.c"
+  status=0
+  out=$(in_root "$r" /opt/bin/musl_host libmissing.so) || status=$?
+  if [ "$kind" = closed ]; then
+    [ "$status" -eq 1 ] && grep -q "dlopen libmissing.so" <<<"$out" || fail "musl, closed: exit $status: $out"
+  else
+    [ "$status" -eq 99 ] && [ "$out" = DECOY ] || fail "musl, --allow-host-libs: exit $status: $out"
+  fi
+done
