@@ -129,7 +129,13 @@ int main(int argc, char** argv) {
   bool quiet = false;
   app.add_option("programs", options.programs, "Programs to bundle: paths, or names looked up in PATH");
   app.add_option("-o,--output", options.output,
-                 "Where to write the bundle: NAME.zip (a Lambda layer), or a directory (ends in / or exists)");
+                 "Where to write the bundle: NAME.zip (a Lambda layer), NAME.tar, .tar.gz, .tar.xz, .tar.zst, a "
+                 "directory (ends in / or exists), or - for standard output (with --format)");
+  app.add_option("--format", options.format, "The output format, whatever the name: dir, zip, tar, tar.gz, tar.xz, tar.zst")
+      ->type_name("FORMAT");
+  app.add_option("--level", options.level, "Compression level of zip, gzip, xz (0-9) or zstd (1-19)")
+      ->check(CLI::Range(0, 19))
+      ->type_name("N");
   app.add_flag("--allow-missing", options.allow_missing,
                "Bundle even if some libraries are not found (each is reported as a warning)");
   app.add_flag("--force", options.force, "Replace an output directory that holds an earlier bundle");

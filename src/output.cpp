@@ -115,24 +115,42 @@ class DirectoryWriter : public BundleWriter {
 
 }  // namespace
 
-OutputFormat output_format_for(const std::string& output) {
+OutputFormat output_format_for(const std::string& output, const std::string& format) {
+  static const std::pair<const char*, OutputFormat> kNames[] = {
+      {"dir", OutputFormat::kDirectory}, {"zip", OutputFormat::kZip},       {"tar", OutputFormat::kTar},
+      {"tar.gz", OutputFormat::kTarGz},  {"tar.xz", OutputFormat::kTarXz}, {"tar.zst", OutputFormat::kTarZst}};
   if (output.empty()) throw Error("no output given: name one with -o (a .zip file, or a directory ending in /)");
+  if (!format.empty()) {
+    for (const auto& [name, f] : kNames) {
+      if (format == name) {
+        if (output == "-" && f == OutputFormat::kDirectory) throw Error("-o -: a directory cannot go to standard output");
+        return f;
+      }
+    }
+    throw Error("--format " + format + ": not one of dir, zip, tar, tar.gz, tar.xz, tar.zst");
+  }
+  if (output == "-") throw Error("-o -: name the format of standard output with --format (zip, tar, tar.gz, ...)");
   struct stat st;
   if (output.back() == '/' || (::stat(output.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) return OutputFormat::kDirectory;
-  if (output.ends_with(".zip")) return OutputFormat::kZip;
-  throw Error(output + ": cannot tell the output format from the name: use a name ending in .zip, or end a directory name with /");
+  static const std::pair<const char*, OutputFormat> kSuffixes[] = {
+      {".zip", OutputFormat::kZip},      {".tar", OutputFormat::kTar},      {".tar.gz", OutputFormat::kTarGz},
+      {".tgz", OutputFormat::kTarGz},    {".tar.xz", OutputFormat::kTarXz}, {".txz", OutputFormat::kTarXz},
+      {".tar.zst", OutputFormat::kTarZst}, {".tzst", OutputFormat::kTarZst}};
+  for (const auto& [suffix, f] : kSuffixes) {
+    if (output.ends_with(suffix)) return f;
+  }
+  throw Error(output + ": cannot tell the output format from the name: use .zip, .tar, .tar.gz, .tar.xz, .tar.zst, "
+                       "end a directory name with /, or say --format");
 }
 
 std::unique_ptr<BundleWriter> open_directory_writer(const std::string& output, bool force) {
   return std::make_unique<DirectoryWriter>(output, force);
 }
 
-std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force) {
-  switch (output_format_for(output)) {
-    case OutputFormat::kDirectory: return open_directory_writer(output, force);
-    case OutputFormat::kZip: return open_zip_writer(output);
-  }
-  throw Error(output + ": unknown output format");
+std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force, const std::string& format, int level) {
+  const OutputFormat f = output_format_for(output, format);
+  if (f == OutputFormat::kDirectory) return open_directory_writer(output, force);
+  return open_archive_writer(output, f, level);
 }
 
 void write_bundle(const BundlePlan& plan, BundleWriter& writer) {

@@ -33,7 +33,7 @@ void report_missing(const Diagnostics& diagnostics, std::vector<std::string>& wa
 BundlePlan pack(const PackOptions& options) {
   // The destination is checked and its temporary made first, so an unwritable output fails
   // before any work, and nothing is left behind if a later step fails.
-  auto writer = open_output(options.output, options.force);
+  auto writer = open_output(options.output, options.force, options.format, options.level);
 
   // (1) load: find each program and read its ELF facts.
   const std::vector<Program> programs = load_programs(options.programs, options.resolve.sysroot);

@@ -16,7 +16,9 @@ namespace elfpack {
   X(archive_write_data) X(archive_write_close) X(archive_error_string) X(archive_entry_new)            \
   X(archive_entry_free) X(archive_entry_set_pathname) X(archive_entry_set_mtime)                      \
   X(archive_entry_set_uid) X(archive_entry_set_gid) X(archive_entry_set_filetype)                     \
-  X(archive_entry_set_perm) X(archive_entry_set_symlink) X(archive_entry_set_size)
+  X(archive_entry_set_perm) X(archive_entry_set_symlink) X(archive_entry_set_size)                   \
+  X(archive_write_set_format_pax_restricted) X(archive_write_add_filter_gzip) X(archive_write_add_filter_xz) \
+  X(archive_write_add_filter_zstd)
 
 struct LibArchive {
 #define ELFPACK_LIBARCHIVE_MEMBER(name) decltype(&::name) name = nullptr;

@@ -11,10 +11,12 @@
 
 namespace elfpack {
 
-enum class OutputFormat { kDirectory, kZip };
+enum class OutputFormat { kDirectory, kZip, kTar, kTarGz, kTarXz, kTarZst };
 
-// By the name: `*.zip` is a zip; a name ending in '/' or an existing directory is a directory.
-OutputFormat output_format_for(const std::string& output);
+// By the name: .zip, .tar, .tar.gz/.tgz, .tar.xz/.txz, .tar.zst/.tzst; a name ending in '/' or an
+// existing directory is a directory. `format`, when not empty (--format), decides instead: dir,
+// zip, tar, tar.gz, tar.xz, tar.zst. "-" (standard output) needs an archive format.
+OutputFormat output_format_for(const std::string& output, const std::string& format = "");
 
 class BundleWriter {
  public:
@@ -25,8 +27,10 @@ class BundleWriter {
 };
 
 std::unique_ptr<BundleWriter> open_directory_writer(const std::string& output, bool force);
-std::unique_ptr<BundleWriter> open_zip_writer(const std::string& output);
-std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force);
+// `level`: the compressor's level (-1: its default).
+std::unique_ptr<BundleWriter> open_archive_writer(const std::string& output, OutputFormat format, int level);
+std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force, const std::string& format = "",
+                                          int level = -1);
 
 // Feeds every entry of the plan to the writer and commits.
 void write_bundle(const BundlePlan& plan, BundleWriter& writer);

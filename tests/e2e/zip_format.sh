@@ -5,13 +5,7 @@
 source "$(dirname "$0")/common.inc"
 
 # A library needed under two names: libfoo.so.1 and libfoo-alias.so, a link to the same file.
-mkdir -p "$t/two"
-cc -shared -fPIC -o "$t/two/libfoo.so.1" -DFIX_NAME=foo "$fixtures/fixlib.c"
-ln -s libfoo.so.1 "$t/two/libfoo-alias.so"
-cc -shared -fPIC -o "$t/two/libtwo_a.so" -DFIX_NAME=two_a -DFIX_CALLS=foo "$fixtures/fixlib.c" -L"$t/two" -l:libfoo.so.1
-cc -shared -fPIC -o "$t/two/libtwo_b.so" -DFIX_NAME=two_b -DFIX_CALLS=foo "$fixtures/fixlib.c" -L"$t/two" -l:libfoo-alias.so
-cc -o "$t/two/prog" -DFIX_CALLS=two_a "$fixtures/fixprog.c" -Wl,--no-as-needed -L"$t/two" -l:libtwo_a.so -l:libtwo_b.so \
-  "-Wl,-rpath,$t/two" -Wl,--disable-new-dtags
+two_names_program "$t/two"
 
 "$ELFPACK" -q "$t/two/prog" -o "$t/first.zip"
 sleep 1

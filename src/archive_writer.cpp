@@ -1,6 +1,8 @@
-// The zip writer (libarchive). Deterministic: entries come sorted from the plan, every entry gets
-// the same timestamp, uid/gid 0 and a normalised mode, and links are stored as links (Info-ZIP's
-// Unix extra fields), so `unzip` restores execute bits and symlinks as AWS Lambda needs them.
+// The archive writers (libarchive): zip, and tar (POSIX pax, restricted to ustar where it can)
+// plain or compressed with gzip, xz or zstd. Deterministic: entries come sorted from the plan,
+// every entry gets the same timestamp, uid/gid 0 and no owner names, a normalised mode, links are
+// stored as links (in zips, Info-ZIP's Unix extra fields, so `unzip` restores execute bits and
+// symlinks as AWS Lambda needs them), and gzip headers carry no time.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,30 +21,52 @@ namespace elfpack {
 
 namespace {
 
-class ZipWriter : public BundleWriter {
+class ArchiveWriter : public BundleWriter {
  public:
-  explicit ZipWriter(const std::string& output)
+  ArchiveWriter(const std::string& output, OutputFormat format, int level)
       : la_(libarchive()), output_(output), mtime_(archive_timestamp()) {
     // A zip stores MS-DOS times in local time: fix the zone so that the bytes do not depend on
     // the machine's TZ.
     ::setenv("TZ", "UTC0", 1);
     ::tzset();
-    std::string pattern = directory_of(output_) + "/.elfpack-tmp-XXXXXX";
-    fd_ = ::mkstemp(pattern.data());
-    if (fd_ < 0) throw Error(output_ + ": cannot create a file in " + directory_of(output_) + ": " + std::strerror(errno));
-    temp_ = pattern;
+    if (output_ == "-") {
+      fd_ = STDOUT_FILENO;  // no temporary: the stream is the caller's
+    } else {
+      std::string pattern = directory_of(output_) + "/.elfpack-tmp-XXXXXX";
+      fd_ = ::mkstemp(pattern.data());
+      if (fd_ < 0) throw Error(output_ + ": cannot create a file in " + directory_of(output_) + ": " + std::strerror(errno));
+      temp_ = pattern;
+    }
     archive_ = la_.archive_write_new();
-    if (la_.archive_write_set_format_zip(archive_) != ARCHIVE_OK ||
-        la_.archive_write_set_options(archive_, "zip:compression=deflate") != ARCHIVE_OK ||
-        la_.archive_write_set_bytes_in_last_block(archive_, 1) != ARCHIVE_OK ||
+    const std::string level_option = level < 0 ? "" : std::to_string(level);
+    bool ok = true;
+    if (format == OutputFormat::kZip) {
+      ok = la_.archive_write_set_format_zip(archive_) == ARCHIVE_OK &&
+           la_.archive_write_set_options(archive_, "zip:compression=deflate") == ARCHIVE_OK &&
+           (level < 0 || la_.archive_write_set_options(archive_, ("zip:compression-level=" + level_option).c_str()) == ARCHIVE_OK);
+    } else {
+      ok = la_.archive_write_set_format_pax_restricted(archive_) == ARCHIVE_OK;
+      if (format == OutputFormat::kTarGz) {
+        ok = ok && la_.archive_write_add_filter_gzip(archive_) == ARCHIVE_OK &&
+             la_.archive_write_set_options(archive_, "gzip:!timestamp") == ARCHIVE_OK &&
+             (level < 0 || la_.archive_write_set_options(archive_, ("gzip:compression-level=" + level_option).c_str()) == ARCHIVE_OK);
+      } else if (format == OutputFormat::kTarXz) {
+        ok = ok && la_.archive_write_add_filter_xz(archive_) == ARCHIVE_OK &&
+             (level < 0 || la_.archive_write_set_options(archive_, ("xz:compression-level=" + level_option).c_str()) == ARCHIVE_OK);
+      } else if (format == OutputFormat::kTarZst) {
+        ok = ok && la_.archive_write_add_filter_zstd(archive_) == ARCHIVE_OK &&
+             (level < 0 || la_.archive_write_set_options(archive_, ("zstd:compression-level=" + level_option).c_str()) == ARCHIVE_OK);
+      }
+    }
+    if (!ok || la_.archive_write_set_bytes_in_last_block(archive_, 1) != ARCHIVE_OK ||
         la_.archive_write_open_fd(archive_, fd_) != ARCHIVE_OK) {
-      fail("cannot start the zip");
+      fail("cannot start the archive");
     }
   }
 
-  ~ZipWriter() override {
+  ~ArchiveWriter() override {
     if (archive_ != nullptr) la_.archive_write_free(archive_);
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ >= 0 && fd_ != STDOUT_FILENO) ::close(fd_);
     if (!temp_.empty()) ::unlink(temp_.c_str());
   }
 
@@ -82,9 +106,10 @@ class ZipWriter : public BundleWriter {
   }
 
   void commit() override {
-    if (la_.archive_write_close(archive_) != ARCHIVE_OK) fail("cannot finish the zip");
+    if (la_.archive_write_close(archive_) != ARCHIVE_OK) fail("cannot finish the archive");
     la_.archive_write_free(archive_);
     archive_ = nullptr;
+    if (fd_ == STDOUT_FILENO) return;
     const mode_t mask = ::umask(0);
     ::umask(mask);
     if (::fchmod(fd_, 0666 & ~mask) != 0 || ::fsync(fd_) != 0 || ::close(fd_) != 0) {
@@ -111,8 +136,8 @@ class ZipWriter : public BundleWriter {
 
 }  // namespace
 
-std::unique_ptr<BundleWriter> open_zip_writer(const std::string& output) {
-  return std::make_unique<ZipWriter>(output);
+std::unique_ptr<BundleWriter> open_archive_writer(const std::string& output, OutputFormat format, int level) {
+  return std::make_unique<ArchiveWriter>(output, format, level);
 }
 
 }  // namespace elfpack
