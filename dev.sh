@@ -10,7 +10,8 @@ cd "$(dirname "$0")"
 packages=(g++ cmake ninja-build pkg-config
           liblief-dev libcli11-dev libarchive-dev libspdlog-dev libxxhash-dev libgtest-dev
           rig unzip zip util-linux
-          musl-tools gcc-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils)  # tests
+          musl-tools gcc-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
+          busybox-static file)  # tests
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

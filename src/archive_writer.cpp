@@ -19,6 +19,8 @@
 
 namespace elfpack {
 
+std::string installer_script(const BundlePlan& plan);
+
 namespace {
 
 class ArchiveWriter : public BundleWriter {
@@ -45,6 +47,7 @@ class ArchiveWriter : public BundleWriter {
            la_.archive_write_set_options(archive_, "zip:compression=deflate") == ARCHIVE_OK &&
            (level < 0 || la_.archive_write_set_options(archive_, ("zip:compression-level=" + level_option).c_str()) == ARCHIVE_OK);
     } else {
+      // An installer carries a plain tar: a machine with only sh and tar may have no gzip.
       ok = la_.archive_write_set_format_pax_restricted(archive_) == ARCHIVE_OK;
       if (format == OutputFormat::kTarGz) {
         ok = ok && la_.archive_write_add_filter_gzip(archive_) == ARCHIVE_OK &&
@@ -58,10 +61,22 @@ class ArchiveWriter : public BundleWriter {
              (level < 0 || la_.archive_write_set_options(archive_, ("zstd:compression-level=" + level_option).c_str()) == ARCHIVE_OK);
       }
     }
-    if (!ok || la_.archive_write_set_bytes_in_last_block(archive_, 1) != ARCHIVE_OK ||
-        la_.archive_write_open_fd(archive_, fd_) != ARCHIVE_OK) {
-      fail("cannot start the archive");
+    if (!ok || la_.archive_write_set_bytes_in_last_block(archive_, 1) != ARCHIVE_OK) fail("cannot start the archive");
+    installer_ = format == OutputFormat::kInstaller;
+  }
+
+  // The installer's script goes first; the tar follows it.
+  void begin(const BundlePlan& plan) override {
+    if (installer_) {
+      const std::string script = installer_script(plan);
+      for (std::size_t done = 0; done < script.size();) {
+        const ssize_t n = ::write(fd_, script.data() + done, script.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw Error(output_ + ": cannot write: " + std::strerror(errno));
+        done += static_cast<std::size_t>(n);
+      }
     }
+    if (la_.archive_write_open_fd(archive_, fd_) != ARCHIVE_OK) fail("cannot start the archive");
   }
 
   ~ArchiveWriter() override {
@@ -128,6 +143,7 @@ class ArchiveWriter : public BundleWriter {
   }
 
   const LibArchive& la_;
+  bool installer_ = false;
   std::string output_, temp_;
   long long mtime_;
   int fd_ = -1;
@@ -135,6 +151,84 @@ class ArchiveWriter : public BundleWriter {
 };
 
 }  // namespace
+
+// A POSIX sh script (busybox is enough) that extracts the tar after it into
+// PREFIX/lib/elfpack-bundles/<id> (PREFIX: --prefix, default ~/.local), atomically (a temporary
+// then a rename), links PREFIX/bin/<program> to it, and says where; a bundle already installed is
+// left as it is. Run as a file (`sh rig.sh`) it reads the tar from itself from byte `start`;
+// piped (`elfpack rig | ssh host sh`) from its standard input, after a marker line.
+std::string installer_script(const BundlePlan& plan) {
+  std::string programs;
+  for (const auto& e : plan.entries) {
+    if (e.path.starts_with("bin/") && e.path.find('/', 4) == std::string::npos) programs += (programs.empty() ? "" : " ") + e.path.substr(4);
+  }
+  std::string script = R"SH(#!/bin/sh
+# elfpack installer @ID@
+# Installs @PROGRAMS@ (bundle @ID@) into ~/.local, or the directory given with --prefix:
+# the bundle in PREFIX/lib/elfpack-bundles/@ID@, links in PREFIX/bin.
+# Run it as a file (sh FILE [--prefix DIR]) or from a pipe (elfpack ... | ssh host sh).
+set -eu
+id=@ID@
+programs='@PROGRAMS@'
+start=@START@ # the first byte of the tar, for tail -c +start
+install_bundle() {
+  prefix=${HOME:-/root}/.local
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --prefix) [ $# -ge 2 ] || { echo "elfpack installer: --prefix needs a directory" >&2; exit 2; }
+                prefix=$2; shift 2 ;;
+      --prefix=*) prefix=${1#--prefix=}; shift ;;
+      *) echo "elfpack installer: unknown argument: $1 (use --prefix DIR)" >&2; exit 2 ;;
+    esac
+  done
+  bundles=$prefix/lib/elfpack-bundles
+  dest=$bundles/$id
+  mkdir -p "$bundles" "$prefix/bin"
+  if [ -d "$dest" ]; then
+    echo "elfpack installer: bundle $id is already installed in $dest"
+  else
+    tmp=$bundles/.$id.$$
+    rm -rf "$tmp"
+    mkdir "$tmp"
+    if [ -f "$0" ] && [ "$(sed -n 2p "$0")" = "# elfpack installer $id" ]; then
+      tail -c +"$start" "$0" | tar -xf - -C "$tmp"
+    else
+      # Standard input: skip what the shell has not read ahead of the padding, up to the marker.
+      while IFS= read -r line; do [ "$line" = "__ELFPACK_TAR__" ] && break; done
+      tar -xf - -C "$tmp"
+    fi
+    mv "$tmp" "$dest"
+    echo "elfpack installer: installed bundle $id in $dest"
+  fi
+  for p in $programs; do
+    ln -sf "../lib/elfpack-bundles/$id/bin/$p" "$prefix/bin/.$p.$$"
+    mv -f "$prefix/bin/.$p.$$" "$prefix/bin/$p"
+    echo "elfpack installer: $prefix/bin/$p"
+  done
+}
+install_bundle "$@"; exit 0
+)SH";
+  // Shells read their script ahead (busybox ash, dash: a few KiB at a time), so from a pipe the
+  // tar cannot follow the last line directly: 64 KiB of comment lines come first, then a marker
+  // line that the script's `read` loop (which reads byte by byte) stops after.
+  for (int i = 0; i < 1024; ++i) script += std::string(63, '#') + "\n";
+  script += "__ELFPACK_TAR__\n";
+  auto replace = [&script](const std::string& key, const std::string& value) {
+    for (auto at = script.find(key); at != std::string::npos; at = script.find(key, at + value.size())) {
+      script.replace(at, key.size(), value);
+    }
+  };
+  replace("@ID@", plan.id);
+  replace("@PROGRAMS@", programs);
+  // The tar starts right after the script, whose length must not depend on how the number is
+  // written: a fixed width, padded with spaces (not zeros, which sh would read as octal).
+  constexpr std::size_t kWidth = 12;
+  const std::size_t length = script.size() - std::string("@START@").size() + kWidth;
+  std::string start = std::to_string(length + 1);
+  start.append(kWidth - start.size(), ' ');
+  replace("@START@", start);
+  return script;
+}
 
 std::unique_ptr<BundleWriter> open_archive_writer(const std::string& output, OutputFormat format, int level) {
   return std::make_unique<ArchiveWriter>(output, format, level);

@@ -185,7 +185,12 @@ int main(int argc, char** argv) {
     if (inspect->parsed() && inspect_options.programs.empty() == inspect_options.bundle.empty()) {
       throw CLI::ValidationError("inspect", "give programs or --bundle DIR");
     }
-    if (!inspect->parsed() && options.output.empty()) throw CLI::RequiredError("-o,--output");
+    // No -o: a self-extracting installer on standard output, when that is not a terminal
+    // (`elfpack rig | ssh host sh`).
+    if (!inspect->parsed() && options.output.empty()) {
+      if (::isatty(STDOUT_FILENO)) throw CLI::RequiredError("-o,--output");
+      options.output = "-";
+    }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {

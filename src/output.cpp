@@ -118,7 +118,8 @@ class DirectoryWriter : public BundleWriter {
 OutputFormat output_format_for(const std::string& output, const std::string& format) {
   static const std::pair<const char*, OutputFormat> kNames[] = {
       {"dir", OutputFormat::kDirectory}, {"zip", OutputFormat::kZip},       {"tar", OutputFormat::kTar},
-      {"tar.gz", OutputFormat::kTarGz},  {"tar.xz", OutputFormat::kTarXz}, {"tar.zst", OutputFormat::kTarZst}};
+      {"tar.gz", OutputFormat::kTarGz},  {"tar.xz", OutputFormat::kTarXz}, {"tar.zst", OutputFormat::kTarZst},
+      {"sh", OutputFormat::kInstaller}};
   if (output.empty()) throw Error("no output given: name one with -o (a .zip file, or a directory ending in /)");
   if (!format.empty()) {
     for (const auto& [name, f] : kNames) {
@@ -127,15 +128,15 @@ OutputFormat output_format_for(const std::string& output, const std::string& for
         return f;
       }
     }
-    throw Error("--format " + format + ": not one of dir, zip, tar, tar.gz, tar.xz, tar.zst");
+    throw Error("--format " + format + ": not one of dir, zip, tar, tar.gz, tar.xz, tar.zst, sh");
   }
-  if (output == "-") throw Error("-o -: name the format of standard output with --format (zip, tar, tar.gz, ...)");
+  if (output == "-") return OutputFormat::kInstaller;
   struct stat st;
   if (output.back() == '/' || (::stat(output.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) return OutputFormat::kDirectory;
   static const std::pair<const char*, OutputFormat> kSuffixes[] = {
       {".zip", OutputFormat::kZip},      {".tar", OutputFormat::kTar},      {".tar.gz", OutputFormat::kTarGz},
       {".tgz", OutputFormat::kTarGz},    {".tar.xz", OutputFormat::kTarXz}, {".txz", OutputFormat::kTarXz},
-      {".tar.zst", OutputFormat::kTarZst}, {".tzst", OutputFormat::kTarZst}};
+      {".tar.zst", OutputFormat::kTarZst}, {".tzst", OutputFormat::kTarZst}, {".sh", OutputFormat::kInstaller}};
   for (const auto& [suffix, f] : kSuffixes) {
     if (output.ends_with(suffix)) return f;
   }
@@ -154,6 +155,7 @@ std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force,
 }
 
 void write_bundle(const BundlePlan& plan, BundleWriter& writer) {
+  writer.begin(plan);
   for (const auto& entry : plan.entries) {
     if (entry.kind == BundleEntry::Kind::kFile) {
       const MappedFile file(entry.source);

@@ -11,16 +11,19 @@
 
 namespace elfpack {
 
-enum class OutputFormat { kDirectory, kZip, kTar, kTarGz, kTarXz, kTarZst };
+enum class OutputFormat { kDirectory, kZip, kTar, kTarGz, kTarXz, kTarZst, kInstaller };
 
-// By the name: .zip, .tar, .tar.gz/.tgz, .tar.xz/.txz, .tar.zst/.tzst; a name ending in '/' or an
-// existing directory is a directory. `format`, when not empty (--format), decides instead: dir,
-// zip, tar, tar.gz, tar.xz, tar.zst. "-" (standard output) needs an archive format.
+// By the name: .zip, .tar, .tar.gz/.tgz, .tar.xz/.txz, .tar.zst/.tzst, .sh (a self-extracting
+// installer); a name ending in '/' or an existing directory is a directory. `format`, when not
+// empty (--format), decides instead: dir, zip, tar, tar.gz, tar.xz, tar.zst, sh. "-" (standard
+// output) is an installer unless a format is named.
 OutputFormat output_format_for(const std::string& output, const std::string& format = "");
 
 class BundleWriter {
  public:
   virtual ~BundleWriter() = default;
+  // Called once before the entries.
+  virtual void begin(const BundlePlan& plan) { (void)plan; }
   // Entries come in plan order (sorted, parents first). `content` is the file's bytes for files.
   virtual void add(const BundleEntry& entry, std::span<const unsigned char> content) = 0;
   virtual void commit() = 0;

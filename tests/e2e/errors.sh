@@ -39,8 +39,13 @@ out=$(unshare --mount sh -c "mount -t tmpfs -o ro tmpfs '$t/ro' && '$ELFPACK' ./
 # An output name of no known format, and a usage error.
 expect_failure "elfpack: error: out/a.rar: cannot tell the output format" "$ELFPACK" ./echo_args -o out/a.rar
 status=0
-"$ELFPACK" ./echo_args 2>/dev/null || status=$?
+"$ELFPACK" ./echo_args --no-such-option > /dev/null 2>&1 || status=$?
 [ "$status" -eq 2 ] || fail "usage error: exit $status, expected 2"
+# No -o on a terminal is a usage error (off a terminal it is the installer on stdout).
+status=0
+script -qec "'$ELFPACK' ./echo_args" /dev/null > tty.out 2>&1 || status=$?
+[ "$status" -eq 2 ] && grep -q "output is required" tty.out || fail "no -o on a terminal: exit $status: $(cat tty.out)"
+rm tty.out
 
 # None of the failures left an output or a temporary behind.
 [ "$(ls -A out)" = $'allowed.zip\nallowed2.zip' ] || fail "stray output: $(ls -A out)"
