@@ -133,6 +133,8 @@ int main(int argc, char** argv) {
                  "directory (ends in / or exists), or - for standard output (with --format)");
   app.add_option("--format", options.format, "The output format, whatever the name: dir, zip, tar, tar.gz, tar.xz, tar.zst")
       ->type_name("FORMAT");
+  app.add_flag("--lambda", options.lambda,
+               "Check the bundle against AWS Lambda's layer rules and describe it (always for a .zip)");
   app.add_option("--level", options.level, "Compression level of zip, gzip, xz (0-9) or zstd (1-19)")
       ->check(CLI::Range(0, 19))
       ->type_name("N");

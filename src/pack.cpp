@@ -1,4 +1,5 @@
 // The whole job, in the order of the design: load, resolve, collect, plan, stage, emit.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -7,6 +8,7 @@
 
 #include "elfpack/bundle.h"
 #include "elfpack/error.h"
+#include "elfpack/lambda.h"
 #include "elfpack/output.h"
 #include "elfpack/paths.h"
 #include "elfpack/runtime_files.h"
@@ -102,8 +104,23 @@ BundlePlan pack(const PackOptions& options) {
   BundlePlan plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed);
   for (const auto& w : plan.warnings) spdlog::warn("{}", w);
 
+  // A Lambda layer (a .zip, or --lambda): refused before anything is written if it could never
+  // deploy; described after.
+  std::optional<LambdaFacts> lambda;
+  if (options.lambda || output_format_for(options.output, options.format) == OutputFormat::kZip) {
+    lambda = check_lambda_layer(plan, programs);
+  }
+
   // (5, 6) stage and emit: write every entry into the output's temporary and rename it into place.
   write_bundle(plan, *writer);
+  if (lambda && options.output != "-") {
+    struct stat st;
+    const std::uintmax_t zipped = ::stat(options.output.c_str(), &st) == 0 ? static_cast<std::uintmax_t>(st.st_size) : 0;
+    std::vector<std::string> lambda_warnings;
+    const std::string line = describe_lambda_layer(*lambda, zipped, lambda_warnings);
+    for (const auto& w : lambda_warnings) spdlog::warn("{}", w);
+    spdlog::info("{}", line);
+  }
   return plan;
 }
 
