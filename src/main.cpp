@@ -13,6 +13,7 @@
 #include "elfpack/bundle.h"
 #include "elfpack/error.h"
 #include "elfpack/inspect.h"
+#include "elfpack/verify.h"
 
 namespace {
 
@@ -178,18 +179,29 @@ int main(int argc, char** argv) {
   inspect->add_flag("--flat", inspect_options.flat, "One line per object in load order instead of a tree");
   inspect->add_flag("--json", inspect_options.json, "One JSON document on stdout (schema: docs/inspect-json.md)");
   add_search_options(*inspect, inspect_search);
+
+  std::string verify_bundle_path;
+  std::vector<std::string> verify_command;
+  CLI::App* verify = app.add_subcommand(
+      "verify", "Unpack a bundle into an empty root and check that its programs load and start "
+                "(verify BUNDLE [-- COMMAND ARGS...]; running needs root)");
+  verify->add_option("bundle", verify_bundle_path, "A bundle: directory, .zip or tarball")->required();
+  verify->add_option("command", verify_command, "After --: a command to run in the empty root instead of "
+                                                "each program with --version");
+  verify->fallthrough();
   inspect->fallthrough();  // -v, -q given after "inspect" too
   app.require_subcommand(0, 1);
 
   try {
     app.parse(argc, argv);
-    if (!inspect->parsed() && options.programs.empty()) throw CLI::RequiredError("PROGRAM");
+    const bool subcommand = inspect->parsed() || verify->parsed();
+    if (!subcommand && options.programs.empty()) throw CLI::RequiredError("PROGRAM");
     if (inspect->parsed() && inspect_options.programs.empty() == inspect_options.bundle.empty()) {
       throw CLI::ValidationError("inspect", "give programs or --bundle DIR");
     }
     // No -o: a self-extracting installer on standard output, when that is not a terminal
     // (`elfpack rig | ssh host sh`).
-    if (!inspect->parsed() && options.output.empty()) {
+    if (!subcommand && options.output.empty()) {
       if (::isatty(STDOUT_FILENO)) throw CLI::RequiredError("-o,--output");
       options.output = "-";
     }
@@ -206,6 +218,11 @@ int main(int argc, char** argv) {
   apply_search_flags(inspect_search, inspect_options.resolve);
   set_up_logging(verbose, quiet);
   try {
+    if (verify->parsed()) {
+      const elfpack::VerifyReport report = elfpack::verify_bundle(verify_bundle_path, verify_command);
+      std::fputs(report.text.c_str(), stdout);
+      return report.passed ? elfpack::kExitOk : elfpack::kExitError;
+    }
     if (inspect->parsed()) {
       const elfpack::InspectReport report = inspect_options.bundle.empty()
                                                 ? elfpack::inspect(inspect_options)

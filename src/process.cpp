@@ -9,7 +9,8 @@
 
 namespace elfpack {
 
-ProcessOutput run_process(const std::vector<std::string>& argv, const std::vector<std::string>& environment) {
+ProcessOutput run_process(const std::vector<std::string>& argv, const std::vector<std::string>& environment,
+                          bool with_stderr) {
   ProcessOutput result;
   if (argv.empty()) return result;
   int pipe_fds[2];
@@ -17,7 +18,11 @@ ProcessOutput run_process(const std::vector<std::string>& argv, const std::vecto
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  if (with_stderr) {
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  }
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   std::vector<char*> args, env;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));

@@ -174,10 +174,12 @@ class ClosureWalk {
     // LD_LIBRARY_PATH: ':' and ';' separate, tokens expand against the program (elf/dl-load.c
     // _dl_init_paths); an empty value means none.
     if (p_.library_path && !p_.library_path->empty()) library_path_ = split_search_path(*p_.library_path, ":;", tokens_for(0, *p_.library_path));
-    if (closure_.objects[0].elf.interp) {
-      add_interpreter(*closure_.objects[0].elf.interp);
-    } else if (!run_by.empty()) {
+    // The linker that runs it: the one given (`ld.so PROGRAM` runs PROGRAM whatever its
+    // PT_INTERP says), else its PT_INTERP.
+    if (!run_by.empty()) {
       add_interpreter(run_by);
+    } else if (closure_.objects[0].elf.interp) {
+      add_interpreter(*closure_.objects[0].elf.interp);
     }
     for (std::size_t i = 0; i < closure_.objects.size(); ++i) {
       const std::vector<std::string> needed = closure_.objects[i].elf.needed;

@@ -69,7 +69,7 @@ class Resolver {
   ~Resolver();
 
   // `program` is a path on this machine (inside the profile's root when one is set). `run_by`:
-  // the linker that runs it when it has no PT_INTERP (`ld.so --list libfoo.so`), loaded first.
+  // the linker that runs it (`ld.so PROGRAM`, `ld.so --list libfoo.so`) instead of its PT_INTERP.
   Closure resolve(const std::string& program, const std::string& run_by = "");
 
   // The whole profile (asking the linker now if that was put off).

@@ -1,0 +1,23 @@
+// `elfpack verify BUNDLE [-- COMMAND ARGS...]`: proof that a bundle works before it is shipped.
+// The bundle (a directory, zip or tarball) is unpacked into a private empty root at /opt (as a
+// Lambda layer is), refusing archive entries that would land outside it; then
+//  - statically: every program's closure, resolved as its launcher has the bundled linker do it
+//    (the bundle's lib/ only), must be complete;
+//  - by running: each program with --version (or COMMAND), in the empty root (unshare + chroot,
+//    as root), must start: judged by whether the linker could load it, not by its exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace elfpack {
+
+struct VerifyReport {
+  std::string text;  // one line per check, then the verdict
+  bool passed = false;
+};
+
+// Throws Error for a bundle that cannot be read or unpacked safely.
+VerifyReport verify_bundle(const std::string& bundle, const std::vector<std::string>& command);
+
+}  // namespace elfpack
