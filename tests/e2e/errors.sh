@@ -41,11 +41,16 @@ expect_failure "elfpack: error: out/a.rar: cannot tell the output format" "$ELFP
 status=0
 "$ELFPACK" ./echo_args --no-such-option > /dev/null 2>&1 || status=$?
 [ "$status" -eq 2 ] || fail "usage error: exit $status, expected 2"
-# No -o on a terminal is a usage error (off a terminal it is the installer on stdout).
-status=0
-script -qec "'$ELFPACK' ./echo_args" /dev/null > tty.out 2>&1 || status=$?
-[ "$status" -eq 2 ] && grep -q "output is required" tty.out || fail "no -o on a terminal: exit $status: $(cat tty.out)"
-rm tty.out
+# No -o on a terminal is a usage error (off a terminal it is the installer on stdout). `script`
+# gives the terminal; a machine without pseudo-terminals (a bare chroot) cannot run this check.
+if script -qec true /dev/null > /dev/null 2>&1; then
+  status=0
+  script -qec "'$ELFPACK' ./echo_args" /dev/null > tty.out 2>&1 || status=$?
+  [ "$status" -eq 2 ] && grep -q "output is required" tty.out || fail "no -o on a terminal: exit $status: $(cat tty.out)"
+  rm tty.out
+else
+  echo "$test_name: no pseudo-terminal on this machine: the terminal case is not checked" >&2
+fi
 
 # None of the failures left an output or a temporary behind.
 [ "$(ls -A out)" = $'allowed.zip\nallowed2.zip' ] || fail "stray output: $(ls -A out)"

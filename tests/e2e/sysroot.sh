@@ -21,7 +21,7 @@ cc -o "$r/usr/bin/confprog" -DFIX_CALLS=conf "$fixtures/fixprog.c" -L"$r/opt/con
 printf 'include /etc/ld.so.conf.d/*.conf\n' > "$r/etc/ld.so.conf"
 printf '# the app\n/opt/conf\n' > "$r/etc/ld.so.conf.d/app.conf"
 # leaky: needs libz.so.1, which this machine has and the root does not.
-cc -o "$r/usr/bin/leaky" "$fixtures/fixprog.c" -Wl,--no-as-needed -lz
+cc -o "$r/usr/bin/leaky" "$fixtures/fixprog.c" -Wl,--no-as-needed -l:libz.so.1
 ldconfig -r "$r"
 
 json=$("$ELFPACK" inspect --sysroot "$r" --json /opt/app/bin/app confprog)
