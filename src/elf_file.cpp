@@ -30,6 +30,10 @@ constexpr int64_t kDtFlags1 = 0x6ffffffb;
 constexpr int64_t kDtHash = 4;
 constexpr int64_t kDtSymtab = 6;
 constexpr int64_t kDtGnuHash = 0x6ffffef5;
+constexpr int64_t kDtVerdef = 0x6ffffffc;
+constexpr int64_t kDtVerdefnum = 0x6ffffffd;
+constexpr int64_t kDtVerneed = 0x6ffffffe;
+constexpr int64_t kDtVerneednum = 0x6fffffff;
 constexpr uint8_t kElfDataLsb = 1;
 constexpr uint8_t kElfDataMsb = 2;
 constexpr uint8_t kEvCurrent = 1;
@@ -337,6 +341,60 @@ std::vector<std::string> read_imports(std::span<const unsigned char> data, const
     if (shndx == 0 && name_offset != 0) imports.push_back(strings.at(name_offset, "symbol name"));
   }
   return imports;
+}
+
+SymbolVersions read_symbol_versions(std::span<const unsigned char> data, const std::string& name) {
+  const ElfIdent ident = read_ident(data, name);
+  const FieldReader reader(data, ident.little_endian, name);
+  const FileHeader header = read_file_header(reader, ident);
+  const auto headers = read_program_headers(reader, header);
+  SymbolVersions versions;
+  const ProgramHeader* dynamic = nullptr;
+  for (const auto& ph : headers) {
+    if (ph.type == kPtDynamic && dynamic == nullptr) dynamic = &ph;
+  }
+  if (dynamic == nullptr) return versions;
+  std::optional<uint64_t> strtab, verdef, verneed;
+  uint64_t strsz = 0, verdefnum = 0, verneednum = 0;
+  for (const auto& e : read_dynamic(reader, *dynamic, header.is64)) {
+    if (e.tag == kDtStrtab) strtab = vaddr_to_offset(headers, e.value);
+    if (e.tag == kDtStrsz) strsz = e.value;
+    if (e.tag == kDtVerdef) verdef = vaddr_to_offset(headers, e.value);
+    if (e.tag == kDtVerdefnum) verdefnum = e.value;
+    if (e.tag == kDtVerneed) verneed = vaddr_to_offset(headers, e.value);
+    if (e.tag == kDtVerneednum) verneednum = e.value;
+  }
+  if (!strtab) return versions;
+  const StringTable strings(reader, *strtab, strsz);
+  // Elf_Verneed {vn_version, vn_cnt, vn_file, vn_aux, vn_next}, Elf_Vernaux {hash, flags, other,
+  // name, next}: the same layout in both classes. Counts are bounded by the tags' own counts.
+  uint64_t at = verneed.value_or(0);
+  for (uint64_t i = 0; verneed && i < verneednum && i < 4096; ++i) {
+    const uint16_t count = reader.get<uint16_t>(at + 2, "vn_cnt");
+    const std::string file = strings.at(reader.get<uint32_t>(at + 4, "vn_file"), "vn_file");
+    uint64_t aux = at + reader.get<uint32_t>(at + 8, "vn_aux");
+    for (uint16_t j = 0; j < count; ++j) {
+      versions.needed.emplace_back(file, strings.at(reader.get<uint32_t>(aux + 8, "vna_name"), "vna_name"));
+      const uint32_t next = reader.get<uint32_t>(aux + 12, "vna_next");
+      if (next == 0) break;
+      aux += next;
+    }
+    const uint32_t next = reader.get<uint32_t>(at + 12, "vn_next");
+    if (next == 0) break;
+    at += next;
+  }
+  // Elf_Verdef {version, flags, ndx, cnt, hash, aux, next}, Elf_Verdaux {name, next}; the base
+  // definition (flags 1) is the object's own name, not a version.
+  at = verdef.value_or(0);
+  for (uint64_t i = 0; verdef && i < verdefnum && i < 4096; ++i) {
+    const uint16_t flags = reader.get<uint16_t>(at + 2, "vd_flags");
+    const uint64_t aux = at + reader.get<uint32_t>(at + 12, "vd_aux");
+    if ((flags & 1) == 0) versions.defined.push_back(strings.at(reader.get<uint32_t>(aux, "vda_name"), "vda_name"));
+    const uint32_t next = reader.get<uint32_t>(at + 16, "vd_next");
+    if (next == 0) break;
+    at += next;
+  }
+  return versions;
 }
 
 ElfFacts read_elf(const std::string& path) {

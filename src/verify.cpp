@@ -156,9 +156,32 @@ VerifyReport verify_bundle(const std::string& bundle, const std::vector<std::str
       profile.library_path = inside + "/lib";
       Resolver resolver(profile);
       const Closure c = resolver.resolve(inside + "/exe/" + name, inside + "/" + base_name(*elf.interp));
-      if (c.missing.empty()) {
-        report.text += "ok    " + name + ": " + std::to_string(c.objects.size() - 1) + " objects, all in the bundle\n";
+      // Every symbol version an object needs, from the object the linker will bind it to.
+      std::vector<std::string> version_problems;
+      for (const auto& o : c.objects) {
+        const MappedFile file(o.file);
+        for (const auto& [needed_file, version] : read_symbol_versions(file.bytes(), o.file).needed) {
+          const LoadedObject* provider = nullptr;
+          for (const auto& p : c.objects) {
+            if (std::find(p.names.begin(), p.names.end(), needed_file) != p.names.end() || p.elf.soname == needed_file) {
+              provider = &p;
+              break;
+            }
+          }
+          if (provider == nullptr) continue;  // reported as missing
+          const MappedFile provided(provider->file);
+          const auto defined = read_symbol_versions(provided.bytes(), provider->file).defined;
+          if (std::find(defined.begin(), defined.end(), version) == defined.end()) {
+            version_problems.push_back(base_name(o.path) + " needs version " + version + " of " + needed_file +
+                                       ", which the bundled " + needed_file + " does not define");
+          }
+        }
+      }
+      if (c.missing.empty() && version_problems.empty()) {
+        report.text += "ok    " + name + ": " + std::to_string(c.objects.size() - 1) +
+                       " objects, all in the bundle, every symbol version provided\n";
       } else {
+        for (const auto& problem : version_problems) report.text += "FAIL  " + name + ": " + problem + "\n";
         ok = false;
         for (const auto& m : c.missing) {
           report.text += "FAIL  " + name + ": " + m.name + " (needed by " + base_name(c.objects[m.needed_by].path) +

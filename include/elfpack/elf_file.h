@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace elfpack {
@@ -54,6 +55,14 @@ ElfFacts parse_elf(std::span<const unsigned char> data, const std::string& name)
 // The names of the undefined symbols of the dynamic symbol table (what the object imports), the
 // table's size taken from DT_HASH or DT_GNU_HASH. Throws Error naming `name` for a bad file.
 std::vector<std::string> read_imports(std::span<const unsigned char> data, const std::string& name);
+
+// Symbol versioning: the versions an object needs (file, e.g. "libc.so.6", and version, e.g.
+// "GLIBC_2.34", from DT_VERNEED) and those it defines (DT_VERDEF, its base name excluded).
+struct SymbolVersions {
+  std::vector<std::pair<std::string, std::string>> needed;
+  std::vector<std::string> defined;
+};
+SymbolVersions read_symbol_versions(std::span<const unsigned char> data, const std::string& name);
 
 // Maps and parses the file at `path`. Throws Error naming the path.
 ElfFacts read_elf(const std::string& path);

@@ -8,7 +8,7 @@ cd "$t"
 "$ELFPACK" -q rig -o rig.tar.gz
 for bundle in rig.zip rig.tar.gz; do
   out=$("$ELFPACK" verify "$bundle") || fail "verify $bundle: $out"
-  grep -q "^ok    rig: .* all in the bundle$" <<<"$out" && grep -q "^ok    ran /opt/bin/rig --version" <<<"$out" \
+  grep -q "^ok    rig: .* all in the bundle, every symbol version provided$" <<<"$out" && grep -q "^ok    ran /opt/bin/rig --version" <<<"$out" \
     && grep -q "^verify: passed$" <<<"$out" || fail "verify $bundle: $out"
 done
 out=$("$ELFPACK" verify rig.zip -- /opt/bin/rig -c 2) || fail "verify with a command: $out"
@@ -34,3 +34,24 @@ out=$("$ELFPACK" verify nox) || status=$?
 mkdir -p evil/sub && echo x > evil/escape
 (cd evil/sub && zip -q ../../evil.zip ../escape)
 expect_failure "evil.zip: entry '../escape' would land outside the bundle; refused" "$ELFPACK" verify evil.zip >/dev/null
+
+# A library swapped for an older build that lacks a symbol version the program needs (the
+# "version 'GLIBC_2.34' not found" class of failure): the static check names it.
+mkdir -p ver/new ver/old
+printf 'VER_1 { global: old_fn; local: *; };\nVER_2 { global: new_fn; } VER_1;\n' > ver/new.map
+printf 'VER_1 { global: old_fn; local: *; };\n' > ver/old.map
+printf 'int old_fn(void) { return 1; }\nint new_fn(void) { return 2; }\n' > ver/lib.c
+cc -shared -fPIC -o ver/new/libver.so -Wl,-soname,libver.so -Wl,--version-script=ver/new.map ver/lib.c
+cc -shared -fPIC -o ver/old/libver.so -Wl,-soname,libver.so -Wl,--version-script=ver/old.map ver/lib.c
+printf 'int new_fn(void);\nint main(void) { return new_fn() == 2 ? 0 : 1; }\n' > ver/prog.c
+cc -o ver/prog ver/prog.c -Lver/new -lver "-Wl,-rpath,$t/ver/new"
+"$ELFPACK" -q ver/prog -o ver.zip
+out=$("$ELFPACK" verify ver.zip) || fail "versions, good bundle: $out"
+grep -q "every symbol version provided" <<<"$out" || fail "versions, good bundle: $out"
+mkdir swapped && unzip -q ver.zip -d swapped
+cp ver/old/libver.so swapped/lib/elfpack/*/lib/libver.so
+status=0
+out=$("$ELFPACK" verify swapped) || status=$?
+[ "$status" -eq 1 ] || fail "versions, swapped library: exit $status: $out"
+grep -q "^FAIL  prog: prog needs version VER_2 of libver.so, which the bundled libver.so does not define$" <<<"$out" \
+  || fail "versions, swapped library: $out"

@@ -159,3 +159,34 @@ TEST(ElfImports, SameAsLief) {
 
 }  // namespace
 }  // namespace elfpack
+
+namespace elfpack {
+namespace {
+
+// Symbol versions needed and defined agree with LIEF's.
+TEST(ElfVersions, SameAsLief) {
+  for (const std::string path : {"/usr/bin/rig", "/lib/x86_64-linux-gnu/libstdc++.so.6"}) {
+    if (!std::filesystem::exists(path)) continue;
+    SCOPED_TRACE(path);
+    const auto bytes = slurp(path);
+    const SymbolVersions ours = read_symbol_versions(bytes, path);
+    const std::unique_ptr<LIEF::ELF::Binary> lief = LIEF::ELF::Parser::parse(path);
+    ASSERT_TRUE(lief);
+    std::vector<std::pair<std::string, std::string>> needed;
+    for (const LIEF::ELF::SymbolVersionRequirement& r : lief->symbols_version_requirement()) {
+      for (const LIEF::ELF::SymbolVersionAuxRequirement& a : r.auxiliary_symbols()) needed.emplace_back(r.name(), a.name());
+    }
+    auto sorted = [](auto v) {
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    EXPECT_EQ(sorted(ours.needed), sorted(needed));
+    EXPECT_FALSE(ours.needed.empty());
+  }
+  const auto libstdcxx = slurp("/lib/x86_64-linux-gnu/libstdc++.so.6");
+  const auto defined = read_symbol_versions(libstdcxx, "libstdc++").defined;
+  EXPECT_NE(std::find(defined.begin(), defined.end(), "GLIBCXX_3.4"), defined.end());
+}
+
+}  // namespace
+}  // namespace elfpack
