@@ -1,7 +1,9 @@
 // Steps (1) and (2): find the programs and resolve their closures.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <set>
 #include <tuple>
@@ -24,7 +26,7 @@ std::string find_program(const std::string& name, const std::string& sysroot) {
   const bool rooted = sysroot != "/";
   if (name.find('/') != std::string::npos) {
     if (::access(in_root(sysroot, name).c_str(), F_OK) != 0) {
-      throw Error(in_root(sysroot, name) + ": no such file");
+      throw Error(in_root(sysroot, name) + ": " + std::strerror(errno));
     }
     return name;
   }

@@ -26,3 +26,20 @@ grep -qx 'argv\[1\]=shared' <<<"$(in_root "$root" /opt/bin/echo_args shared)" ||
 grep -q 'echo_args: /lib64/ld-linux-x86-64.so.2 (interpreter)' verbose.txt || fail "verbose: $(cat verbose.txt)"
 grep -q 'echo_args: /lib/x86_64-linux-gnu/libc.so.6 (cache)' verbose.txt || fail "verbose: $(cat verbose.txt)"
 [ -z "$("$ELFPACK" -q ./echo_args -o quiet.zip 2>&1)" ] || fail "-q printed something"
+
+# Odd but valid names: spaces, a leading dash, UTF-8 — bundled and run under those names; a
+# program reached through 40 symlinks (the kernel's limit) is found, one more is an error that
+# says so.
+mkdir -p "$t/odd"
+for name in "a prog with spaces" "-dash" "ünï"; do cp "$t/echo_args" "$t/odd/$name"; done
+(cd "$t/odd" && "$ELFPACK" -q "./a prog with spaces" ./-dash ./ünï -o odd.zip)
+root=$(empty_root odd-root)
+unzip -q "$t/odd/odd.zip" -d "$root/opt"
+for name in "a prog with spaces" "-dash" "ünï"; do
+  out=$(in_root "$root" "/opt/bin/$name" "an argument")
+  grep -qxF "argv[0]=/opt/bin/$name" <<<"$out" && grep -qxF "argv[1]=an argument" <<<"$out" || fail "$name: $out"
+done
+ln -s "a prog with spaces" "$t/odd/l1"
+for i in $(seq 2 41); do ln -s "l$((i - 1))" "$t/odd/l$i"; done
+(cd "$t/odd" && "$ELFPACK" -q ./l40 -o chain.zip) || fail "40 symlinks"
+expect_failure "l41: Too many levels of symbolic links" "$ELFPACK" "$t/odd/l41" -o "$t/odd/loop.zip" >/dev/null

@@ -7,7 +7,7 @@ build echo_args echo_args.c
 mkdir -p out
 
 # A program that does not exist, by path and by name.
-expect_failure "elfpack: error: $t/nothing-here: no such file" "$ELFPACK" "$t/nothing-here" -o out/a.zip
+expect_failure "elfpack: error: $t/nothing-here: No such file or directory" "$ELFPACK" "$t/nothing-here" -o out/a.zip
 expect_failure "elfpack: error: no-such-program-xyz: not found in PATH" "$ELFPACK" no-such-program-xyz -o out/a.zip
 # Not an ELF file: a script and a text file.
 printf '#!/bin/sh\necho hi\n' > script.sh && chmod +x script.sh
