@@ -36,6 +36,29 @@
 __asm__(".symver dlsym,dlsym@GLIBC_2.2.5");
 extern void *dlsym(void *, const char *) __attribute__((weak));
 
+
+/* System calls made inline (glibc's syscall() is a variadic call of its own): the result, or -1
+ * with errno set, as the C library's wrappers do. x86_64 only, like this library. */
+static inline long raw_syscall(long n, long a, long b, long c, long d, long e) {
+  long ret;
+  register long r10 __asm__("r10") = d;
+  register long r8 __asm__("r8") = e;
+  __asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8) : "rcx", "r11", "memory");
+  if (ret < 0 && ret > -4096) {
+    errno = (int)-ret;
+    return -1;
+  }
+  return ret;
+}
+#define SYSCALL5(n, a, b, c, d, e) raw_syscall((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e))
+#define SYSCALL(n, ...) SYSCALL_PICK(__VA_ARGS__, SYSCALL5_, SYSCALL4_, SYSCALL3_, SYSCALL2_, SYSCALL1_)(n, __VA_ARGS__)
+#define SYSCALL_PICK(_1, _2, _3, _4, _5, NAME, ...) NAME
+#define SYSCALL1_(n, a) SYSCALL5(n, a, 0, 0, 0, 0)
+#define SYSCALL2_(n, a, b) SYSCALL5(n, a, b, 0, 0, 0)
+#define SYSCALL3_(n, a, b, c) SYSCALL5(n, a, b, c, 0, 0)
+#define SYSCALL4_(n, a, b, c, d) SYSCALL5(n, a, b, c, d, 0)
+#define SYSCALL5_(n, a, b, c, d, e) SYSCALL5(n, a, b, c, d, e)
+
 #define EXPORT __attribute__((visibility("default")))
 /* <sys/stat.h> is not included: its prototypes (struct stat64 for stat64...) are not how these
  * entry points are defined here; on x86_64 every one of them takes the kernel's struct stat. */
@@ -52,7 +75,7 @@ static unsigned long root_length;
 static char list[16384];           /* root.list, its lines NUL-terminated in place */
 /* programs.list: "exe/NAME<TAB>ORIGINAL<TAB>LAUNCHER" per program (ORIGINAL: the path it had on
  * the build machine, or empty; LAUNCHER: relative to <dir>). Which line is this process is found
- * when first needed, by comparing the main program's ELF header in memory with each exe file's. */
+ * at start-up, by comparing the main program's ELF header in memory with each exe file's. */
 static char programs[8192];
 static char dir_path[SHIM_PATH_MAX];  /* <dir> */
 static unsigned long dir_length;
@@ -93,11 +116,11 @@ static void set_environment(char *path, unsigned long dir) {
   const char *name = "/env.list";
   for (unsigned long i = 0; i <= length(name); i++) path[dir + i] = name[i];
   char text[4096];
-  const long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  const long fd = SYSCALL(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
   if (fd >= 0) {
     long used = 0, got;
-    while (used < (long)sizeof text - 1 && (got = syscall(SYS_read, fd, text + used, sizeof text - 1 - used)) > 0) used += got;
-    syscall(SYS_close, fd);
+    while (used < (long)sizeof text - 1 && (got = SYSCALL(SYS_read, fd, text + used, sizeof text - 1 - used)) > 0) used += got;
+    SYSCALL(SYS_close, fd);
     text[used] = '\0';
     char *line = text;
     for (long i = 0; i <= used; i++) {
@@ -132,6 +155,7 @@ static void set_environment(char *path, unsigned long dir) {
 
 static void load_prefixes(void);
 static void read_small_file(const char *name, char *out, unsigned long size);
+static int find_identity(void);
 
 /* The program must not see anything of this: errno as it was. */
 __attribute__((constructor)) static void initialise(void) {
@@ -159,12 +183,14 @@ static void load_prefixes(void) {
   dir_path[dir] = '\0';
   dir_length = dir;
   read_small_file("/programs.list", programs, sizeof programs);
+  /* Who this process is, found now, before any thread: later answers only read it. */
+  if (programs[0] != '\0') find_identity();
   set_environment(path, dir);
-  const long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  const long fd = SYSCALL(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
   long used = 0, got;
-  while (used < (long)sizeof list - 1 && (got = syscall(SYS_read, fd, list + used, sizeof list - 1 - used)) > 0) used += got;
-  syscall(SYS_close, fd);
+  while (used < (long)sizeof list - 1 && (got = SYSCALL(SYS_read, fd, list + used, sizeof list - 1 - used)) > 0) used += got;
+  SYSCALL(SYS_close, fd);
   list[used] = '\0';
   char *line = list;
   for (long i = 0; i <= used && prefix_count < MAX_PREFIXES; i++) {
@@ -193,11 +219,11 @@ static void read_small_file(const char *name, char *out, unsigned long size) {
   if (dir_length + n + 1 > sizeof path) return;
   for (unsigned long i = 0; i < dir_length; i++) path[i] = dir_path[i];
   for (unsigned long i = 0; i <= n; i++) path[dir_length + i] = name[i];
-  const long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  const long fd = SYSCALL(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
   long used = 0, got;
-  while (used < (long)size - 1 && (got = syscall(SYS_read, fd, out + used, size - 1 - used)) > 0) used += got;
-  syscall(SYS_close, fd);
+  while (used < (long)size - 1 && (got = SYSCALL(SYS_read, fd, out + used, size - 1 - used)) > 0) used += got;
+  SYSCALL(SYS_close, fd);
   out[used] = '\0';
 }
 
@@ -246,11 +272,11 @@ static int find_identity(void) {
       char exe[SHIM_PATH_MAX];
       in_dir(fields[0], lengths[0], exe);
       unsigned char bytes[64];
-      const long fd = syscall(SYS_openat, AT_FDCWD, exe, O_RDONLY | O_CLOEXEC);
+      const long fd = SYSCALL(SYS_openat, AT_FDCWD, exe, O_RDONLY | O_CLOEXEC);
       long got = -1;
       if (fd >= 0) {
-        got = syscall(SYS_pread64, fd, bytes, sizeof bytes, 0);
-        syscall(SYS_close, fd);
+        got = SYSCALL(SYS_pread64, fd, bytes, sizeof bytes, 0);
+        SYSCALL(SYS_close, fd);
       }
       if (got == (long)sizeof bytes && same_bytes((const char *)bytes, (const char *)header, sizeof bytes)) {
         for (unsigned long i = 0; i <= length(exe); i++) self_exe[i] = exe[i];
@@ -272,7 +298,7 @@ static int find_identity(void) {
 
 /* "/proc/self/exe" (or thread-self): the bundled linker, for the kernel; the program, here. */
 static int is_self_exe(const char *path) {
-  if (path == 0) return 0;
+  if (path == 0 || path[0] != '/' || path[1] != 'p') return 0;
   const char *a = "/proc/self/exe", *b = "/proc/thread-self/exe";
   return same_bytes(path, a, length(a) + 1) || same_bytes(path, b, length(b) + 1);
 }
@@ -284,6 +310,12 @@ static int carried(const char *path) {
     const unsigned long n = prefix_lengths[p];
     if (same_bytes(path, prefixes[p], n) && (path[n] == '/' || path[n] == '\0')) return 1;
   }
+  return 0;
+}
+
+static int has_dot_component(const char *path) {
+  for (const char *p = path; *p != '\0'; p++)
+    if (p[0] == '/' && p[1] == '.') return 1;
   return 0;
 }
 
@@ -324,9 +356,11 @@ static const char *map(const char *path, char *buffer) {
     return found ? self_exe : path;
   }
   if (!carried(path)) {
-    // "/usr/bin/../share/x", as a program that found itself at /usr/bin builds it.
+    // "/usr/bin/../share/x", as a program that found itself at /usr/bin builds it; only paths
+    // with a "/." in them are looked at again.
+    if (path == 0 || path[0] != '/' || !has_dot_component(path)) return path;
     char normal[SHIM_PATH_MAX];
-    if (path == 0 || path[0] != '/' || !normalise(path, normal) || !carried(normal)) return path;
+    if (!normalise(path, normal) || !carried(normal)) return path;
     return map(normal, buffer) == normal ? path : buffer;
   }
   {
@@ -357,7 +391,7 @@ static int mode_of(int flags, va_list args) {
 /* open family: system calls on the mapped path. */
 static int open_mapped(int dirfd, const char *path, int flags, int mode) {
   char buffer[SHIM_PATH_MAX];
-  return (int)syscall(SYS_openat, dirfd, map(path, buffer), flags, mode);
+  return (int)SYSCALL(SYS_openat, dirfd, map(path, buffer), flags, mode);
 }
 
 EXPORT int open(const char *path, int flags, ...) {
@@ -388,7 +422,7 @@ EXPORT int creat64(const char *path, mode_t mode) __attribute__((alias("creat"))
 /* stat family: newfstatat and statx, as glibc's own on x86_64 (struct stat is the kernel's). */
 static int stat_mapped(int dirfd, const char *path, void *st, int flags) {
   char buffer[SHIM_PATH_MAX];
-  return (int)syscall(SYS_newfstatat, dirfd, map(path, buffer), st, flags);
+  return (int)SYSCALL(SYS_newfstatat, dirfd, map(path, buffer), st, flags);
 }
 
 EXPORT int stat(const char *path, void *st) { return stat_mapped(AT_FDCWD, path, st, 0); }
@@ -414,7 +448,7 @@ EXPORT int __fxstatat(int version, int dirfd, const char *path, void *st, int fl
 EXPORT int __fxstatat64(int version, int dirfd, const char *path, void *st, int flags) __attribute__((alias("__fxstatat")));
 EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, void *st) {
   char buffer[SHIM_PATH_MAX];
-  return (int)syscall(SYS_statx, dirfd, map(path, buffer), flags, mask, st);
+  return (int)SYSCALL(SYS_statx, dirfd, map(path, buffer), flags, mask, st);
 }
 
 /* access, readlink */
@@ -422,8 +456,8 @@ EXPORT int faccessat(int dirfd, const char *path, int mode, int flags) {
   char buffer[SHIM_PATH_MAX];
   const char *mapped = map(path, buffer);
   /* faccessat2 knows the flags; kernels before 5.8 lack it, and the plain call has none. */
-  long r = syscall(SYS_faccessat2, dirfd, mapped, mode, flags);
-  if (r < 0 && errno == ENOSYS && flags == 0) r = syscall(SYS_faccessat, dirfd, mapped, mode);
+  long r = SYSCALL(SYS_faccessat2, dirfd, mapped, mode, flags);
+  if (r < 0 && errno == ENOSYS && flags == 0) r = SYSCALL(SYS_faccessat, dirfd, mapped, mode);
   return (int)r;
 }
 EXPORT int access(const char *path, int mode) { return faccessat(AT_FDCWD, path, mode, 0); }
@@ -437,26 +471,26 @@ EXPORT ssize_t readlinkat(int dirfd, const char *path, char *out, size_t size) {
     for (unsigned long i = 0; i < copied; i++) out[i] = self_name[i];
     return (ssize_t)copied;
   }
-  return syscall(SYS_readlinkat, dirfd, map(path, buffer), out, size);
+  return SYSCALL(SYS_readlinkat, dirfd, map(path, buffer), out, size);
 }
 EXPORT ssize_t readlink(const char *path, char *out, size_t size) { return readlinkat(AT_FDCWD, path, out, size); }
 
 /* extended attributes (ls -l asks for ACLs and security labels) */
 EXPORT ssize_t getxattr(const char *path, const char *name, void *value, size_t size) {
   char buffer[SHIM_PATH_MAX];
-  return syscall(SYS_getxattr, map(path, buffer), name, value, size);
+  return SYSCALL(SYS_getxattr, map(path, buffer), name, value, size);
 }
 EXPORT ssize_t lgetxattr(const char *path, const char *name, void *value, size_t size) {
   char buffer[SHIM_PATH_MAX];
-  return syscall(SYS_lgetxattr, map(path, buffer), name, value, size);
+  return SYSCALL(SYS_lgetxattr, map(path, buffer), name, value, size);
 }
 EXPORT ssize_t listxattr(const char *path, char *list_out, size_t size) {
   char buffer[SHIM_PATH_MAX];
-  return syscall(SYS_listxattr, map(path, buffer), list_out, size);
+  return SYSCALL(SYS_listxattr, map(path, buffer), list_out, size);
 }
 EXPORT ssize_t llistxattr(const char *path, char *list_out, size_t size) {
   char buffer[SHIM_PATH_MAX];
-  return syscall(SYS_llistxattr, map(path, buffer), list_out, size);
+  return SYSCALL(SYS_llistxattr, map(path, buffer), list_out, size);
 }
 
 /* realpath: resolved inside the bundle, then given back as the path the program asked about. */
@@ -500,7 +534,7 @@ static FILE *open_stream(const char *path, const char *mode) {
   const int fd = open_mapped(AT_FDCWD, path, flags, 0666);
   if (fd < 0) return 0;
   FILE *f = fdopen(fd, mode);
-  if (f == 0) syscall(SYS_close, fd);
+  if (f == 0) SYSCALL(SYS_close, fd);
   return f;
 }
 
@@ -535,7 +569,7 @@ EXPORT DIR *opendir(const char *path) {
   const int fd = open_mapped(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
   if (fd < 0) return 0;
   DIR *d = fdopendir(fd);
-  if (d == 0) syscall(SYS_close, fd);
+  if (d == 0) SYSCALL(SYS_close, fd);
   return d;
 }
 
@@ -578,8 +612,8 @@ EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
     clean[n] = 0;
     if (dropped) envp = clean;
   }
-  if (is_self_exe(path) && find_identity()) return (int)syscall(SYS_execve, self_launcher, argv, envp);
-  return (int)syscall(SYS_execve, map(path, buffer), argv, envp);
+  if (is_self_exe(path) && find_identity()) return (int)SYSCALL(SYS_execve, self_launcher, argv, envp);
+  return (int)SYSCALL(SYS_execve, map(path, buffer), argv, envp);
 }
 EXPORT int execv(const char *path, char *const argv[]) { return execve(path, argv, environ); }
 
@@ -600,7 +634,7 @@ static int exec_path(const char *file, char *const argv[], char *const envp[]) {
       candidate[dir] = '/';
       for (unsigned long i = 0; i <= name; i++) candidate[dir + 1 + i] = file[i];
       if (carried(candidate)) return execve(candidate, argv, envp);
-      if (syscall(SYS_faccessat, AT_FDCWD, candidate, X_OK) == 0) break;  /* the host's comes first */
+      if (SYSCALL(SYS_faccessat, AT_FDCWD, candidate, X_OK) == 0) break;  /* the host's comes first */
     }
     if (*end == '\0') break;
     p = end;
