@@ -38,10 +38,10 @@ std::optional<std::string> glibc_version(const std::string& libc) {
 
 }  // namespace
 
-LambdaFacts check_lambda_layer(const BundlePlan& plan, const std::vector<Program>& programs) {
+LambdaFacts check_lambda_layer(const BundlePlan& plan, const std::vector<Program>& programs, bool function) {
   LambdaFacts facts;
   for (const auto& e : plan.entries) {
-    if (e.path == "bootstrap" || e.path == "extensions" || e.path.starts_with("extensions/")) {
+    if ((e.path == "bootstrap" && !function) || e.path == "extensions" || e.path.starts_with("extensions/")) {
       throw Error(e.path + ": a layer with a top-level " + e.path + " would be run by Lambda itself");
     }
     if (e.kind == BundleEntry::Kind::kFile) {

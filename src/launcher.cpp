@@ -11,6 +11,8 @@ extern const unsigned char elfpack_launcher_x86_64[];
 extern const std::size_t elfpack_launcher_x86_64_size;
 extern const unsigned char elfpack_shim_x86_64[];
 extern const std::size_t elfpack_shim_x86_64_size;
+extern const unsigned char elfpack_bootstrap_x86_64[];
+extern const std::size_t elfpack_bootstrap_x86_64_size;
 
 namespace {
 
@@ -70,6 +72,11 @@ std::span<const unsigned char> launcher_template(uint16_t e_machine) {
 std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine) {
   if (e_machine == kEmX86_64) return std::span<const unsigned char>(elfpack_shim_x86_64, elfpack_shim_x86_64_size);
   return std::nullopt;
+}
+
+std::span<const unsigned char> bootstrap_template(uint16_t e_machine) {
+  if (e_machine == kEmX86_64) return {elfpack_bootstrap_x86_64, elfpack_bootstrap_x86_64_size};
+  throw Error("no Lambda bootstrap for ELF machine " + std::to_string(e_machine) + " (elfpack has one for x86_64 (62))");
 }
 
 std::string make_launcher(uint16_t e_machine, const LauncherConfig& config) {

@@ -134,6 +134,11 @@ int main(int argc, char** argv) {
                  "directory (ends in / or exists), or - for standard output (with --format)");
   app.add_option("--format", options.format, "The output format, whatever the name: dir, zip, tar, tar.gz, tar.xz, tar.zst")
       ->type_name("FORMAT");
+  app.add_option("--lambda-function", options.lambda_function,
+                 "Make a Lambda function for provided.al2023/al2 with no runtime: a bootstrap at the top runs "
+                 "'PROGRAM ARGS' (a bundled program; words split on spaces) for each event, event on stdin, "
+                 "stdout as the response")
+      ->type_name("'PROGRAM ARGS'");
   app.add_flag("--lambda", options.lambda,
                "Check the bundle against AWS Lambda's layer rules and describe it (always for a .zip)");
   app.add_option("--level", options.level, "Compression level of zip, gzip, xz (0-9) or zstd (1-19)")

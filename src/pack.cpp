@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <spdlog/spdlog.h>
@@ -9,6 +10,7 @@
 #include "elfpack/bundle.h"
 #include "elfpack/error.h"
 #include "elfpack/lambda.h"
+#include "elfpack/launcher.h"
 #include "elfpack/output.h"
 #include "elfpack/paths.h"
 #include "elfpack/runtime_files.h"
@@ -28,6 +30,32 @@ void report_missing(const Diagnostics& diagnostics, std::vector<std::string>& wa
   const auto n = diagnostics.errors().size();
   throw Error(std::to_string(n) + (n == 1 ? " library" : " libraries") +
               " not found; nothing written (--allow-missing bundles without them)");
+}
+
+// bootstrap (the Runtime API client) and bootstrap.command (the command's words, NUL-terminated;
+// its program as bin/<name>, relative to the bootstrap). Words are split on spaces.
+void add_lambda_function(BundlePlan& plan, const std::vector<Program>& programs, const std::string& command) {
+  std::vector<std::string> words;
+  for (std::size_t start = 0; start < command.size();) {
+    const std::size_t end = std::min(command.find(' ', start), command.size());
+    if (end > start) words.push_back(command.substr(start, end - start));
+    start = end + 1;
+  }
+  if (words.empty()) throw Error("--lambda-function: no command");
+  const Program* program = nullptr;
+  for (const auto& p : programs) {
+    if (p.name == words[0] || p.path == words[0]) program = &p;
+  }
+  if (program == nullptr) throw Error("--lambda-function: '" + words[0] + "' is not one of the bundled programs");
+  words[0] = "bin/" + program->name;
+  std::string text;
+  for (const auto& w : words) text += w + '\0';
+  const auto bootstrap = bootstrap_template(program->elf.ident.machine);
+  plan.entries.push_back({BundleEntry::Kind::kBytes, "bootstrap", 0755, {},
+                          std::string(reinterpret_cast<const char*>(bootstrap.data()), bootstrap.size())});
+  plan.entries.push_back({BundleEntry::Kind::kBytes, "bootstrap.command", 0644, {}, text});
+  std::sort(plan.entries.begin(), plan.entries.end(),
+            [](const BundleEntry& a, const BundleEntry& b) { return a.path < b.path; });
 }
 
 }  // namespace
@@ -104,11 +132,14 @@ BundlePlan pack(const PackOptions& options) {
   BundlePlan plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed);
   for (const auto& w : plan.warnings) spdlog::warn("{}", w);
 
+  // A Lambda function: a bootstrap at the top that runs the command for each event.
+  if (!options.lambda_function.empty()) add_lambda_function(plan, programs, options.lambda_function);
+
   // A Lambda layer (a .zip, or --lambda): refused before anything is written if it could never
   // deploy; described after.
   std::optional<LambdaFacts> lambda;
   if (options.lambda || output_format_for(options.output, options.format) == OutputFormat::kZip) {
-    lambda = check_lambda_layer(plan, programs);
+    lambda = check_lambda_layer(plan, programs, !options.lambda_function.empty());
   }
 
   // (5, 6) stage and emit: write every entry into the output's temporary and rename it into place.

@@ -24,7 +24,8 @@ struct LambdaFacts {
 
 // What the plan would put in a layer. Throws Error (before anything is written) when the layer
 // could never be deployed: over 250 MB unzipped, or a top-level bootstrap or extensions/.
-LambdaFacts check_lambda_layer(const BundlePlan& plan, const std::vector<Program>& programs);
+// `function`: a function zip, whose bootstrap at the top is meant.
+LambdaFacts check_lambda_layer(const BundlePlan& plan, const std::vector<Program>& programs, bool function = false);
 
 // The line elfpack prints about a written layer; `zipped`: the zip's size. Adds the S3 advice to
 // `warnings` when the zip is over the direct-upload limit.

@@ -27,6 +27,9 @@ std::span<const unsigned char> launcher_template(uint16_t e_machine);
 // The path shim (launchers/shim.c) for glibc programs of an ELF machine; nullopt where elfpack has none.
 std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine);
 
+// The Lambda bootstrap (launchers/bootstrap.c) for an ELF machine; Error where elfpack has none.
+std::span<const unsigned char> bootstrap_template(uint16_t e_machine);
+
 // A configured launcher: the template cut at the end of its one PT_LOAD segment, the payload
 // appended, and the segment grown over it (so the kernel maps it at `elfpack_payload`).
 std::string make_launcher(uint16_t e_machine, const LauncherConfig& config);
