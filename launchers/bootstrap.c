@@ -5,11 +5,12 @@
  * environment, posts its standard output as the response, or an error on a non-zero exit or when
  * the deadline (Lambda-Runtime-Deadline-Ms) passes; a command that cannot run is reported on
  * init/error. The command's first word is a path relative to the bootstrap's own directory
- * (/var/task, or /opt from a layer) unless absolute.
+ * (/var/task, or /opt from a layer) unless absolute. With --json-response the output is posted as
+ * one JSON string (control characters escaped, invalid UTF-8 replaced by U+FFFD).
  *
- * Configuration: <its directory>/bootstrap.command, written by elfpack: the command's words, each
- * NUL-terminated. (Not a payload in its own segment like the launcher's: this program needs a
- * writable one for its buffers.) */
+ * Configuration: <its directory>/bootstrap.command, written by elfpack: words, each NUL-terminated:
+ * options ("--json-response"), then "--", then the command's words. (Not a payload in its own
+ * segment like the launcher's: this program needs a writable one for its buffers.) */
 #include "arch.h"
 
 #define SYS_READ 0
@@ -176,6 +177,7 @@ static char *header(char *headers_end, const char *name) {
 
 static int status;    /* the command's exit status */
 static int timed_out;
+static int too_large; /* its output passed the 6 MB a response may hold */
 
 /* Runs the command with `input` on stdin; its stdout in `output`; returns its length. */
 static unsigned long run(char **argv, char **envp, const char *input, unsigned long input_length, long deadline) {
@@ -198,7 +200,7 @@ static unsigned long run(char **argv, char **envp, const char *input, unsigned l
     syscall3(SYS_CLOSE, in[1], 0, 0);
     input_open = 0;
   }
-  timed_out = 0;
+  timed_out = too_large = 0;
   for (;;) {
     struct {
       int fd;
@@ -221,11 +223,13 @@ static unsigned long run(char **argv, char **envp, const char *input, unsigned l
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       const long r = syscall3(SYS_READ, out[0], (long)(output + used), (long)(sizeof output - used));
-      if (r <= 0 || used + (unsigned long)r >= sizeof output) {
-        if (r > 0) used += (unsigned long)r;
+      if (r <= 0) break;
+      used += (unsigned long)r;
+      if (used == sizeof output) {
+        too_large = 1;
+        syscall3(SYS_KILL, pid, SIGKILL, 0);
         break;
       }
-      used += (unsigned long)r;
     }
   }
   if (input_open) syscall3(SYS_CLOSE, in[1], 0, 0);
@@ -234,6 +238,52 @@ static unsigned long run(char **argv, char **envp, const char *input, unsigned l
   syscall4(SYS_WAIT4, pid, (long)&wstatus, 0, 0);
   status = (wstatus & 0x7f) == 0 ? (wstatus >> 8) & 0xff : 128 + (wstatus & 0x7f);
   return used;
+}
+
+/* `output` as one JSON string into `response` (free once the event has been passed on); its
+ * length, or 0 when it does not fit. */
+static unsigned long json_string(unsigned long n) {
+  static const char hex[] = "0123456789abcdef";
+  char *at = response, *const end = response + sizeof response - 8;
+  *at++ = '"';
+  for (unsigned long i = 0; i < n;) {
+    if (at >= end) return 0;
+    const unsigned char c = (unsigned char)output[i];
+    if (c >= 0x80) {
+      /* A well-formed UTF-8 sequence is copied; any other byte becomes U+FFFD. */
+      const unsigned long more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+      int good = more != 0 && i + more < n;
+      for (unsigned long k = 1; good && k <= more; k++) good = ((unsigned char)output[i + k] & 0xc0) == 0x80;
+      if (good && more >= 2) {
+        const unsigned char d = (unsigned char)output[i + 1];
+        good = !(c == 0xe0 && d < 0xa0) && !(c == 0xed && d > 0x9f) && !(c == 0xf0 && d < 0x90) && !(c == 0xf4 && d > 0x8f);
+      }
+      if (good) {
+        for (unsigned long k = 0; k <= more; k++) *at++ = output[i + k];
+        i += more + 1;
+      } else {
+        at = append(at, end, "\\ufffd");
+        i++;
+      }
+      continue;
+    }
+    if (c == '"' || c == '\\') {
+      *at++ = '\\';
+      *at++ = (char)c;
+    } else if (c == '\n') {
+      at = append(at, end, "\\n");
+    } else if (c < 0x20 || c == 0x7f) {
+      at = append(at, end, "\\u00");
+      *at++ = hex[c >> 4];
+      *at++ = hex[c & 15];
+    } else {
+      *at++ = (char)c;
+    }
+    i++;
+  }
+  if (at >= end) return 0;
+  *at++ = '"';
+  return (unsigned long)(at - response);
 }
 
 static char *environment[1024];
@@ -262,8 +312,17 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
   syscall3(SYS_CLOSE, fd, 0, 0);
   command_text[used] = '\0';
   static char *command[256];
-  int words = 0;
-  for (long i = 0; i < used && words < 255; i += (long)length(command_text + i) + 1) command[words++] = command_text + i;
+  int words = 0, options = 1, json = 0;
+  for (long i = 0; i < used && words < 255; i += (long)length(command_text + i) + 1) {
+    char *word = command_text + i;
+    if (options) {
+      if (word[0] == '-' && word[1] == '-' && word[2] == '\0') options = 0;
+      else if (prefix(word, "--json-response") && word[15] == '\0') json = 1;
+      else die("bootstrap.command has an option I do not know");
+      continue;
+    }
+    command[words++] = word;
+  }
   command[words] = 0;
   if (words == 0) die("bootstrap.command names no command");
   if (command[0][0] != '/') {
@@ -284,7 +343,8 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
   const int base = n;
 
   if (syscall4(SYS_FACCESSAT, AT_FDCWD, (long)command[0], X_OK, 0) < 0) {
-    const char *error = "{\"errorMessage\":\"the command cannot be run\",\"errorType\":\"Runtime.InvalidEntrypoint\"}";
+    const char *error =
+        "{\"errorMessage\":\"the command cannot be run\",\"errorType\":\"Runtime.InvalidEntrypoint\",\"stackTrace\":[]}";
     http("POST", "/2018-06-01/runtime/init/error", "Lambda-Runtime-Function-Error-Type: Runtime.InvalidEntrypoint\r\n",
          error, length(error));
     die("the command cannot be run");
@@ -328,26 +388,37 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
     char *pe = path + sizeof path - 1;
     at = append(path, pe, "/2018-06-01/runtime/invocation/");
     at = append(at, pe, id);
-    if (!timed_out && status == 0) {
+    const char *body_out = output;
+    unsigned long body_out_length = out_length;
+    if (json && !timed_out && !too_large && status == 0) {
+      body_out = response;
+      body_out_length = json_string(out_length);
+      too_large = body_out_length == 0;
+    }
+    if (!timed_out && !too_large && status == 0) {
       at = append(at, pe, "/response");
       *at = '\0';
-      http("POST", path, "", output, out_length);
+      http("POST", path, "", body_out, body_out_length);
     } else {
       at = append(at, pe, "/error");
       *at = '\0';
-      static char error[256];
+      const char *type = timed_out ? "Runtime.Timeout" : too_large ? "Function.ResponseSizeTooLarge" : "Runtime.ExitError";
+      static char error[256], error_header[128];
       char *ee = error + sizeof error - 1;
-      char *e = append(error, ee, timed_out ? "{\"errorMessage\":\"the command passed the deadline\",\"errorType\":\"Runtime.Timeout\"}"
-                                            : "{\"errorMessage\":\"the command exited with status ");
-      if (!timed_out) {
-        e = append_number(e, ee, (unsigned long)status);
-        e = append(e, ee, "\",\"errorType\":\"Runtime.ExitError\"}");
-      }
+      char *e = append(error, ee, "{\"errorMessage\":\"");
+      e = append(e, ee, timed_out   ? "the command passed the deadline"
+                        : too_large ? "the command's output is larger than a response may be (6 MB)"
+                                    : "the command exited with status ");
+      if (!timed_out && !too_large) e = append_number(e, ee, (unsigned long)status);
+      e = append(e, ee, "\",\"errorType\":\"");
+      e = append(e, ee, type);
+      e = append(e, ee, "\",\"stackTrace\":[]}");
       *e = '\0';
-      http("POST", path,
-           timed_out ? "Lambda-Runtime-Function-Error-Type: Runtime.Timeout\r\n"
-                     : "Lambda-Runtime-Function-Error-Type: Runtime.ExitError\r\n",
-           error, length(error));
+      char *h = append(error_header, error_header + sizeof error_header - 1, "Lambda-Runtime-Function-Error-Type: ");
+      h = append(h, error_header + sizeof error_header - 1, type);
+      h = append(h, error_header + sizeof error_header - 1, "\r\n");
+      *h = '\0';
+      http("POST", path, error_header, error, length(error));
     }
   }
 }

@@ -139,6 +139,10 @@ int main(int argc, char** argv) {
                  "'PROGRAM ARGS' (a bundled program; words split on spaces) for each event, event on stdin, "
                  "stdout as the response")
       ->type_name("'PROGRAM ARGS'");
+  app.add_flag("--json-response", options.json_response,
+               "With --lambda-function: post the output as one JSON string (for callers that need JSON, "
+               "e.g. Step Functions) instead of as is")
+      ->needs("--lambda-function");
   app.add_flag("--lambda", options.lambda,
                "Check the bundle against AWS Lambda's layer rules and describe it (always for a .zip)");
   app.add_option("--level", options.level, "Compression level of zip, gzip, xz (0-9) or zstd (1-19)")

@@ -32,9 +32,11 @@ void report_missing(const Diagnostics& diagnostics, std::vector<std::string>& wa
               " not found; nothing written (--allow-missing bundles without them)");
 }
 
-// bootstrap (the Runtime API client) and bootstrap.command (the command's words, NUL-terminated;
-// its program as bin/<name>, relative to the bootstrap). Words are split on spaces.
-void add_lambda_function(BundlePlan& plan, const std::vector<Program>& programs, const std::string& command) {
+// bootstrap (the Runtime API client) and bootstrap.command (NUL-terminated words: options, "--",
+// then the command's words, its program as bin/<name>, relative to the bootstrap). Words are split
+// on spaces.
+void add_lambda_function(BundlePlan& plan, const std::vector<Program>& programs, const std::string& command,
+                         bool json_response) {
   std::vector<std::string> words;
   for (std::size_t start = 0; start < command.size();) {
     const std::size_t end = std::min(command.find(' ', start), command.size());
@@ -48,7 +50,7 @@ void add_lambda_function(BundlePlan& plan, const std::vector<Program>& programs,
   }
   if (program == nullptr) throw Error("--lambda-function: '" + words[0] + "' is not one of the bundled programs");
   words[0] = "bin/" + program->name;
-  std::string text;
+  std::string text = json_response ? std::string("--json-response\0--\0", 19) : std::string("--\0", 3);
   for (const auto& w : words) text += w + '\0';
   const auto bootstrap = bootstrap_template(program->elf.ident.machine);
   plan.entries.push_back({BundleEntry::Kind::kBytes, "bootstrap", 0755, {},
@@ -133,7 +135,7 @@ BundlePlan pack(const PackOptions& options) {
   for (const auto& w : plan.warnings) spdlog::warn("{}", w);
 
   // A Lambda function: a bootstrap at the top that runs the command for each event.
-  if (!options.lambda_function.empty()) add_lambda_function(plan, programs, options.lambda_function);
+  if (!options.lambda_function.empty()) add_lambda_function(plan, programs, options.lambda_function, options.json_response);
 
   // A Lambda layer (a .zip, or --lambda): refused before anything is written if it could never
   // deploy; described after.

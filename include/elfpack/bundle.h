@@ -30,6 +30,7 @@ struct PackOptions {
   int level = -1;                     // --level: the compressor's level (-1: its default)
   bool lambda = false;                // --lambda: check Lambda's layer rules (implied by .zip)
   std::string lambda_function;        // --lambda-function 'PROGRAM ARGS': a function with a bootstrap
+  bool json_response = false;         // --json-response: the function posts its output as a JSON string
   bool allow_missing = false;         // missing libraries are warnings, not errors
   bool force = false;                 // replace a non-empty output directory
   bool allow_host_libs = false;       // let the bundled linker fall back to the host's libraries

@@ -3,7 +3,7 @@
 # Runtime API. Against a fake Runtime API on 127.0.0.1, run from /var/task in an empty root, it
 # answers events in order with the command's output (request id in its environment), reports a
 # failing command and a passed deadline on /error; from a layer (/opt) it works too; a command
-# that cannot run is reported on init/error.
+# that cannot run is reported on init/error; --json-response posts the output as one JSON string.
 source "$(dirname "$0")/common.inc"
 here=$(cd "$(dirname "$0")" && pwd)
 command -v python3 >/dev/null || fail "python3 is not installed (the fake Runtime API needs it)"
@@ -71,3 +71,27 @@ await "$api/_2018-06-01_runtime_init_error"
 stop "$api" ""
 [ "$status" -ne 0 ] || fail "a broken function's bootstrap exited 0"
 grep -q "Runtime.InvalidEntrypoint" "$api/_2018-06-01_runtime_init_error" || fail "init error: $(cat "$api/_2018-06-01_runtime_init_error")"
+
+# --json-response: the output as one JSON string; every error body is JSON with a stackTrace.
+"$ELFPACK" -q ./handler --lambda-function handler --json-response -o json.zip
+root=$(empty_root json-root)
+mkdir -p "$root/var/task"
+unzip -q json.zip -d "$root/var/task"
+api=$t/api4
+serve "$api" odd:5000 fail:5000
+AWS_LAMBDA_RUNTIME_API=127.0.0.1:$(cat "$api/port") in_root "$root" /var/task/bootstrap 2> /dev/null &
+boot=$!
+await "$api/${r}req-0_response" "$api/${r}req-1_error"
+stop "$api" "$boot"
+python3 - "$api/${r}req-0_response" "$t/api/${r}req-1_error" "$t/api/${r}req-2_error" "$api/${r}req-1_error" <<'PY' || fail "JSON bodies: $(cat "$api/${r}req-0_response")"
+import json, sys
+response = json.loads(open(sys.argv[1], "rb").read().rsplit(b"\n", 1)[0])
+assert response == 'say "hi" \\ \t\x01 caf\u00e9 \ufffd end\n', repr(response)
+for path in sys.argv[2:]:
+    error = json.loads(open(path, "rb").read().rsplit(b"\n", 1)[0])
+    assert set(error) == {"errorMessage", "errorType", "stackTrace"} and error["stackTrace"] == [], error
+PY
+status=0
+message=$("$ELFPACK" ./handler --json-response -o x.zip 2>&1) || status=$?
+[ "$status" -ne 0 ] && [[ $message == *"requires --lambda-function"* ]] && [ ! -e x.zip ] \
+  || fail "--json-response without --lambda-function: exit $status, $message"
