@@ -1,7 +1,16 @@
 #include "elfpack/verify.h"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,7 +24,6 @@
 #include "elfpack/libarchive_api.h"
 #include "elfpack/mapped_file.h"
 #include "elfpack/paths.h"
-#include "elfpack/process.h"
 #include "elfpack/resolver.h"
 
 namespace elfpack {
@@ -29,7 +37,9 @@ class ScratchRoot {
  public:
   ScratchRoot() {
     std::string pattern = (fs::temp_directory_path() / "elfpack-verify-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw Error("cannot make a directory to verify in: " + std::string(std::strerror(errno)));
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw Error(fs::temp_directory_path().string() + ": cannot make a directory to verify in: " + std::strerror(errno));
+    }
     path_ = pattern;
   }
   ~ScratchRoot() {
@@ -117,6 +127,162 @@ void unpack_archive(const std::string& archive, const fs::path& into) {
   }
 }
 
+// Lambda's environment (see README: "What verify emulates").
+const std::vector<std::string> kLambdaEnvironment = {
+    "PATH=/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+    "LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+    "LANG=en_US.UTF-8",
+    "TZ=:/etc/localtime",
+    "LAMBDA_TASK_ROOT=/var/task",
+    "LAMBDA_RUNTIME_DIR=/var/runtime",
+};
+constexpr uid_t kLambdaUid = 993;  // Lambda's sbx_user1051
+constexpr gid_t kLambdaGid = 990;
+constexpr int kRunSeconds = 20;
+constexpr int kSetupFailed = 125;
+constexpr const char* kSetupMarker = "elfpack verify: cannot ";
+
+struct IsolatedRun {
+  enum class Outcome { kExited, kSignalled, kStillRunning, kNoNamespaces, kSetupFailed } outcome = Outcome::kExited;
+  int status = 0;   // exit status, or signal number
+  std::string out;  // standard output and standard error
+};
+
+// In the child: says what failed on the output pipe and ends.
+[[noreturn]] void setup_failed(const char* what) {
+  const std::string line = std::string(kSetupMarker) + what + ": " + std::strerror(errno) + "\n";
+  [[maybe_unused]] auto n = ::write(STDOUT_FILENO, line.data(), line.size());
+  ::_exit(kSetupFailed);
+}
+
+void write_file(const char* path, const std::string& text) {
+  const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) setup_failed(path);
+  ::close(fd);
+}
+
+// Runs `command` in `root` as Lambda runs code: in its own mount and PID namespaces (and a user
+// namespace when not root), the root read-only but for a fresh /tmp, /proc mounted, working
+// directory /var/task, Lambda's environment, an unprivileged uid, standard input empty.
+IsolatedRun run_isolated(const fs::path& root, const std::vector<std::string>& command) {
+  struct statvfs vfs {};
+  if (::statvfs(root.c_str(), &vfs) != 0) throw Error(root.string() + ": " + std::strerror(errno));
+  // Flags a remount inside a user namespace must keep (the kernel locks them).
+  const unsigned long kept = vfs.f_flag & (ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_NOATIME | ST_NODIRATIME | ST_RELATIME);
+  const std::string tmp = (root / "tmp").string(), proc = (root / "proc").string();
+  const bool as_root = ::geteuid() == 0;
+  const std::string uid_map = std::to_string(kLambdaUid) + " " + std::to_string(::geteuid()) + " 1\n";
+  const std::string gid_map = std::to_string(kLambdaGid) + " " + std::to_string(::getegid()) + " 1\n";
+  // The program: a path, or a name looked up in Lambda's PATH inside the root.
+  std::string program = command[0];
+  if (program.find('/') == std::string::npos) {
+    for (const char* dir : {"/var/lang/bin", "/usr/local/bin", "/usr/bin", "/bin", "/opt/bin"}) {
+      if (::access((root.string() + dir + "/" + program).c_str(), F_OK) == 0) {
+        program = std::string(dir) + "/" + program;
+        break;
+      }
+    }
+  }
+  std::vector<char*> argv, envp;
+  for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  for (const auto& e : kLambdaEnvironment) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) throw Error(std::string("cannot make a pipe: ") + std::strerror(errno));
+  const int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const pid_t outer = ::fork();
+  if (outer < 0) throw Error(std::string("cannot fork: ") + std::strerror(errno));
+  if (outer == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::dup2(out[1], STDERR_FILENO);
+    ::dup2(null, STDIN_FILENO);
+    if (::unshare(CLONE_NEWNS | CLONE_NEWPID | (as_root ? 0 : CLONE_NEWUSER)) != 0) {
+      if (as_root) setup_failed("make namespaces");
+      ::_exit(kSetupFailed + 1);  // no user namespaces for this user here
+    }
+    if (!as_root) {
+      write_file("/proc/self/setgroups", "deny");
+      write_file("/proc/self/uid_map", uid_map);
+      write_file("/proc/self/gid_map", gid_map);
+    }
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) setup_failed("make mounts private");
+    const pid_t init = ::fork();  // process 1 of the new PID namespace
+    if (init < 0) setup_failed("fork");
+    if (init == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::mount(root.c_str(), root.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) setup_failed("bind the root");
+      if (::mount("tmpfs", tmp.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=512m") != 0) setup_failed("mount /tmp");
+      if (::mount("proc", proc.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) setup_failed("mount /proc");
+      if (::mount(nullptr, root.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | kept, nullptr) != 0) {
+        setup_failed("make the root read-only");
+      }
+      if (::chroot(root.c_str()) != 0) setup_failed("chroot");
+      if (::chdir("/var/task") != 0) setup_failed("enter /var/task");
+      if (as_root && (::setgroups(0, nullptr) != 0 || ::setgid(kLambdaGid) != 0 || ::setuid(kLambdaUid) != 0)) {
+        setup_failed("become an unprivileged user");
+      }
+      ::execve(program.c_str(), argv.data(), envp.data());
+      const std::string line = program + ": cannot run: " + std::strerror(errno) + "\n";
+      [[maybe_unused]] auto n = ::write(STDOUT_FILENO, line.data(), line.size());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    ::close(STDOUT_FILENO);
+    ::close(STDERR_FILENO);
+    int status = 0;
+    while (::waitpid(init, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFSIGNALED(status)) {  // die of the same signal (without a core) so the parent sees it
+      const rlimit no_core{0, 0};
+      ::setrlimit(RLIMIT_CORE, &no_core);
+      ::signal(WTERMSIG(status), SIG_DFL);
+      ::kill(::getpid(), WTERMSIG(status));
+    }
+    ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : kSetupFailed);
+  }
+  ::close(out[1]);
+  if (null >= 0) ::close(null);
+  IsolatedRun run;
+  bool stopped = false;
+  const auto deadline = ::time(nullptr) + kRunSeconds;
+  for (;;) {
+    pollfd p{out[0], POLLIN, 0};
+    const int left = static_cast<int>(deadline - ::time(nullptr));
+    const int ready = left > 0 ? ::poll(&p, 1, left * 1000) : 0;
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) {  // still running: it started; stop it (and, with it, its namespace)
+      ::kill(outer, SIGKILL);
+      stopped = true;
+      break;
+    }
+    char buffer[8192];
+    const ssize_t got = ::read(out[0], buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    if (run.out.size() < (1 << 20)) run.out.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(out[0]);
+  int status = 0;
+  while (::waitpid(outer, &status, 0) < 0 && errno == EINTR) {
+  }
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (stopped) {
+    run.outcome = IsolatedRun::Outcome::kStillRunning;
+  } else if (WIFSIGNALED(status)) {
+    run.outcome = IsolatedRun::Outcome::kSignalled;
+    run.status = WTERMSIG(status);
+  } else if (code == kSetupFailed + 1) {
+    run.outcome = IsolatedRun::Outcome::kNoNamespaces;
+  } else if (code == kSetupFailed && run.out.starts_with(kSetupMarker)) {
+    run.outcome = IsolatedRun::Outcome::kSetupFailed;
+  } else {
+    run.status = code;
+  }
+  return run;
+}
+
 }  // namespace
 
 VerifyReport verify_bundle(const std::string& bundle, const std::vector<std::string>& command) {
@@ -124,7 +290,8 @@ VerifyReport verify_bundle(const std::string& bundle, const std::vector<std::str
   const fs::path root = scratch.path() / "root";
   const fs::path opt = root / "opt";
   fs::create_directories(opt);
-  fs::create_directories(root / "proc");
+  ::umask(022);  // the unprivileged user the programs run as must read the bundle
+  for (const char* dir : {"proc", "tmp", "var/task", "var/runtime", "var/lang/bin"}) fs::create_directories(root / dir);
   std::error_code ec;
   if (fs::is_directory(bundle, ec)) {
     fs::copy(bundle, opt, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
@@ -198,37 +365,38 @@ VerifyReport verify_bundle(const std::string& bundle, const std::vector<std::str
       report.text += "FAIL  " + name + ": bin/" + name + " is not executable\n";
     }
   }
-  if (::geteuid() != 0) {
-    report.text += "skip  running: needs root (unshare and chroot into the empty root)\n";
+  std::vector<std::vector<std::string>> runs;
+  if (!command.empty()) {
+    runs.push_back(command);
   } else {
-    std::vector<std::vector<std::string>> runs;
-    if (!command.empty()) {
-      runs.push_back(command);
-    } else {
-      for (const auto& name : programs) runs.push_back({"/opt/bin/" + name, "--version"});
+    for (const auto& name : programs) runs.push_back({"/opt/bin/" + name, "--version"});
+  }
+  for (const auto& run : runs) {
+    std::string joined;
+    for (const auto& a : run) joined += (joined.empty() ? "" : " ") + a;
+    const IsolatedRun result = run_isolated(root, run);
+    using Outcome = IsolatedRun::Outcome;
+    if (result.outcome == Outcome::kNoNamespaces) {
+      report.text += "skip  running: this kernel lets only root make namespaces (run verify as root)\n";
+      break;
     }
-    const auto unshare = find_system_tool("unshare");
-    const auto chroot = find_system_tool("chroot");
-    for (const auto& run : runs) {
-      std::vector<std::string> argv{unshare.value_or("/usr/bin/unshare"), "--mount", "--pid", "--fork",
-                                    "--mount-proc=" + (root / "proc").string(), chroot.value_or("/usr/sbin/chroot"),
-                                    root.string()};
-      argv.insert(argv.end(), run.begin(), run.end());
-      const ProcessOutput out = run_process(argv, {"PATH=/opt/bin:/usr/local/bin:/usr/bin:/bin", "LANG=en_US.UTF-8",
-                                                   "TZ=:UTC", "LD_LIBRARY_PATH=/opt/lib:/opt/lib64"},
-                                            /*with_stderr=*/true);
-      // Started if the launcher and the linker got it going: 127 is theirs, as are these lines.
-      const bool failed = out.exit_status == 127 || out.exit_status < 0 ||
-                          out.out.find("error while loading shared libraries") != std::string::npos ||
-                          out.out.find("elfpack launcher:") != std::string::npos;
-      std::string joined;
-      for (const auto& a : run) joined += (joined.empty() ? "" : " ") + a;
-      report.text += std::string(failed ? "FAIL  " : "ok    ") + "ran " + joined + " (exit " +
-                     std::to_string(out.exit_status) + ")\n";
-      if (failed) {
-        ok = false;
-        report.text += out.out;
-      }
+    if (result.outcome == Outcome::kSetupFailed) throw Error("verify: " + result.out.substr(0, result.out.find('\n')));
+    // Started if the launcher and the linker got it going: 127 is theirs, as are these lines.
+    const bool failed = (result.outcome == Outcome::kExited && result.status == 127) ||
+                        result.out.find("error while loading shared libraries") != std::string::npos ||
+                        result.out.find("elfpack launcher:") != std::string::npos ||
+                        (result.outcome == Outcome::kSignalled && result.status != SIGPIPE);
+    const std::string how = result.outcome == Outcome::kStillRunning ? "still running after " + std::to_string(kRunSeconds) + " s; stopped"
+                            : result.outcome == Outcome::kSignalled  ? std::string("killed by ") + ::strsignal(result.status)
+                                                                     : "exit " + std::to_string(result.status);
+    report.text += std::string(failed ? "FAIL  " : "ok    ") + "ran " + joined + " (" + how + ")\n";
+    ok = ok && !failed;
+    std::string output = result.out;
+    if (!output.empty() && !output.ends_with('\n')) output += '\n';
+    for (std::size_t at = 0; at < output.size();) {
+      const std::size_t eol = output.find('\n', at);
+      report.text += "      | " + output.substr(at, eol - at) + "\n";
+      at = eol + 1;
     }
   }
   report.passed = ok;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # elfpack verify: a good bundle (zip, tarball, directory) passes; a bundle with a library
 # removed, or a launcher that lost its execute bit, fails naming the problem; an archive entry
-# that would land outside the bundle is refused before anything runs.
+# that would land outside the bundle is refused before anything runs. Programs run as in Lambda:
+# working directory /var/task, an unprivileged uid, everything read-only but /tmp, Lambda's
+# environment — as root, and as an ordinary user through a user namespace.
 source "$(dirname "$0")/common.inc"
 cd "$t"
 "$ELFPACK" -q rig -o rig.zip
@@ -13,6 +15,31 @@ for bundle in rig.zip rig.tar.gz; do
 done
 out=$("$ELFPACK" verify rig.zip -- /opt/bin/rig -c 2) || fail "verify with a command: $out"
 grep -q "^ok    ran /opt/bin/rig -c 2 (exit 0)$" <<<"$out" || fail "verify with a command: $out"
+
+# The place a program runs in, and its output in the report.
+build lambda_probe lambda_probe.c
+"$ELFPACK" -q ./lambda_probe -o probe.zip
+expected='      | cwd=/var/task
+      | uid=993 gid=990
+      | opt=Read-only file system
+      | task=Read-only file system
+      | tmp=writable
+      | PATH=/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin
+      | LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib
+      | LANG=en_US.UTF-8
+      | TZ=:/etc/localtime
+      | LAMBDA_TASK_ROOT=/var/task'
+out=$("$ELFPACK" verify probe.zip -- lambda_probe) || fail "verify the probe: $out"
+[ "$(grep '^      | ' <<<"$out")" = "$expected" ] || fail "verify's place to run, as root: $out"
+# As an ordinary user (where the kernel allows user namespaces; it does on Debian 12).
+chmod 755 "$t"
+if setpriv --reuid=65534 --regid=65534 --clear-groups unshare --user --mount true 2>/dev/null; then
+  out=$(setpriv --reuid=65534 --regid=65534 --clear-groups env TMPDIR=/tmp "$ELFPACK" verify probe.zip -- lambda_probe) \
+    || fail "verify as a user: $out"
+  [ "$(grep '^      | ' <<<"$out")" = "$expected" ] || fail "verify's place to run, as a user: $out"
+else
+  echo "note: this kernel allows no user namespaces without root; verify as a user not checked"
+fi
 
 # A library removed: the static check names it, and the program does not start.
 mkdir broken && unzip -q rig.zip -d broken
