@@ -192,8 +192,12 @@ int main(int argc, char** argv) {
   std::string verify_bundle_path;
   std::vector<std::string> verify_command;
   CLI::App* verify = app.add_subcommand(
-      "verify", "Unpack a bundle into an empty root and check that its programs load and start "
-                "(verify BUNDLE [-- COMMAND ARGS...]; running needs root)");
+      "verify", "Unpack a bundle into an empty root set up as Lambda runs code (/var/task, read-only but /tmp, "
+                "an unprivileged user) and check that its programs load only from the bundle and start "
+                "(verify BUNDLE [-- COMMAND ARGS...])");
+  bool verify_allow_host_libs = false;
+  verify->add_flag("--allow-host-libs", verify_allow_host_libs,
+                   "Accept a bundle made with --allow-host-libs: searches outside it are noted, not failed");
   verify->add_option("bundle", verify_bundle_path, "A bundle: directory, .zip or tarball")->required();
   verify->add_option("command", verify_command, "After --: a command to run in the empty root instead of "
                                                 "each program with --version");
@@ -228,7 +232,7 @@ int main(int argc, char** argv) {
   set_up_logging(verbose, quiet);
   try {
     if (verify->parsed()) {
-      const elfpack::VerifyReport report = elfpack::verify_bundle(verify_bundle_path, verify_command);
+      const elfpack::VerifyReport report = elfpack::verify_bundle(verify_bundle_path, verify_command, verify_allow_host_libs);
       std::fputs(report.text.c_str(), stdout);
       return report.passed ? elfpack::kExitOk : elfpack::kExitError;
     }

@@ -283,9 +283,67 @@ IsolatedRun run_isolated(const fs::path& root, const std::vector<std::string>& c
   return run;
 }
 
+// Places outside the bundle that `c`'s objects would be searched in: absolute run-path entries
+// (elfpack voids them in its copies), the default directories and /etc/ld.so.preload of a glibc
+// linker not closed, and the directories of musl's path file (or its built-in ones without one).
+std::vector<std::string> searched_outside(const Closure& c, const fs::path& root) {
+  std::vector<std::string> found;
+  for (const auto& o : c.objects) {
+    for (const auto& [kind, value] : {std::pair{"RPATH", o.elf.rpath}, std::pair{"RUNPATH", o.elf.runpath}}) {
+      if (!value) continue;
+      for (std::size_t start = 0; start <= value->size();) {
+        const std::size_t end = std::min(value->find(':', start), value->size());
+        const std::string dir = value->substr(start, end - start);
+        if (dir.starts_with('/') && dir.find('\x01') == std::string::npos) {
+          found.push_back(base_name(o.path) + " searches " + dir + " (its " + kind + ")");
+        }
+        start = end + 1;
+      }
+    }
+  }
+  if (!c.interpreter) return found;
+  const LoadedObject& linker = c.objects[*c.interpreter];
+  if (c.family == LoaderFamily::kGlibc) {
+    const MappedFile file(linker.file);
+    const std::string_view bytes(reinterpret_cast<const char*>(file.bytes().data()), file.bytes().size());
+    for (const char* dir : {"/lib/", "/usr/lib/", "/lib64/", "/usr/lib64/", "/lib32/", "/usr/lib32/"}) {
+      if (bytes.find('\0' + std::string(dir) + '\0') != std::string_view::npos) {
+        found.push_back("the bundled linker searches its default directories (" + std::string(dir) + "...)");
+        break;
+      }
+    }
+    if (bytes.find(std::string_view("/etc/ld.so.preload\0", 19)) != std::string_view::npos) {
+      found.push_back("the bundled linker reads /etc/ld.so.preload");
+    }
+  } else {
+    // <linker's directory>/../etc/ld-musl-<arch>.path, as musl computes it.
+    const std::string name = base_name(linker.path);
+    const std::string arch = name.substr(8, name.find(".so") - 8);
+    const std::string dir = linker.path.substr(0, linker.path.rfind('/'));
+    const fs::path path_file = root.string() + dir.substr(0, dir.rfind('/')) + "/etc/ld-musl-" + arch + ".path";
+    std::error_code ec;
+    if (!fs::exists(path_file, ec)) {
+      found.push_back("the bundled musl linker has no etc/ld-musl-" + arch + ".path: it searches /lib, /usr/local/lib, /usr/lib");
+    } else {
+      const MappedFile file(path_file.string());
+      std::string text(reinterpret_cast<const char*>(file.bytes().data()), file.bytes().size());
+      for (char& ch : text) ch = ch == '\n' ? ':' : ch;
+      for (std::size_t start = 0; start <= text.size();) {
+        const std::size_t end = std::min(text.find(':', start), text.size());
+        const std::string entry = text.substr(start, end - start);
+        if (entry.starts_with('/') && !entry.starts_with("/opt/lib/elfpack/")) {
+          found.push_back("the bundled musl linker searches " + entry + " (its path file)");
+        }
+        start = end + 1;
+      }
+    }
+  }
+  return found;
+}
+
 }  // namespace
 
-VerifyReport verify_bundle(const std::string& bundle, const std::vector<std::string>& command) {
+VerifyReport verify_bundle(const std::string& bundle, const std::vector<std::string>& command, bool allow_host_libs) {
   ScratchRoot scratch;
   const fs::path root = scratch.path() / "root";
   const fs::path opt = root / "opt";
@@ -344,6 +402,13 @@ VerifyReport verify_bundle(const std::string& bundle, const std::vector<std::str
           }
         }
       }
+      bool searches_outside = false;
+      for (const auto& place : searched_outside(c, root)) {
+        report.text += std::string(allow_host_libs ? "note  " : "FAIL  ") + name + ": " + place +
+                       ", outside the bundle" + (allow_host_libs ? " (allowed)" : "") + "\n";
+        searches_outside = !allow_host_libs;
+      }
+      ok = ok && !searches_outside;
       if (c.missing.empty() && version_problems.empty()) {
         report.text += "ok    " + name + ": " + std::to_string(c.objects.size() - 1) +
                        " objects, all in the bundle, every symbol version provided\n";

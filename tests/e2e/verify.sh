@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # elfpack verify: a good bundle (zip, tarball, directory) passes; a bundle with a library
 # removed, or a launcher that lost its execute bit, fails naming the problem; an archive entry
-# that would land outside the bundle is refused before anything runs. Programs run as in Lambda:
+# that would land outside the bundle is refused before anything runs; a bundle that would search
+# the host (absolute run paths, an open linker) fails. Programs run as in Lambda:
 # working directory /var/task, an unprivileged uid, everything read-only but /tmp, Lambda's
 # environment — as root, and as an ordinary user through a user namespace.
 source "$(dirname "$0")/common.inc"
@@ -82,3 +83,25 @@ out=$("$ELFPACK" verify swapped) || status=$?
 [ "$status" -eq 1 ] || fail "versions, swapped library: exit $status: $out"
 grep -q "^FAIL  prog: prog needs version VER_2 of libver.so, which the bundled libver.so does not define$" <<<"$out" \
   || fail "versions, swapped library: $out"
+
+# Nothing searched outside the bundle: a bundle made with --allow-host-libs keeps the host's
+# paths (an absolute run path, the linker's default directories and /etc/ld.so.preload; musl's
+# built-in directories), which verify names — and accepts when told the bundle allows them.
+"$ELFPACK" -q --allow-host-libs ver/prog -o open.zip
+status=0
+out=$("$ELFPACK" verify open.zip) || status=$?
+[ "$status" -eq 1 ] && grep -q "^FAIL  prog: prog searches $t/ver/new (its R.*PATH), outside the bundle$" <<<"$out" \
+  && grep -q "^FAIL  prog: the bundled linker searches its default directories" <<<"$out" \
+  && grep -q "^FAIL  prog: the bundled linker reads /etc/ld.so.preload, outside the bundle$" <<<"$out" \
+  || fail "host paths: exit $status: $out"
+out=$("$ELFPACK" verify --allow-host-libs open.zip) || fail "host paths allowed: $out"
+grep -q "^note  prog: prog searches $t/ver/new .*(allowed)$" <<<"$out" || fail "host paths allowed: $out"
+printf 'int main(void) { return 0; }\n' > m.c
+musl-gcc -o m m.c || fail "musl-gcc is not installed (musl-tools)"
+"$ELFPACK" -q ./m -o musl.zip
+out=$("$ELFPACK" verify musl.zip) || fail "musl, closed: $out"
+"$ELFPACK" -q --allow-host-libs ./m -o musl-open.zip
+status=0
+out=$("$ELFPACK" verify musl-open.zip) || status=$?
+[ "$status" -eq 1 ] && grep -q "^FAIL  m: the bundled musl linker has no etc/ld-musl-x86_64.path: it searches /lib, /usr/local/lib, /usr/lib, outside the bundle$" <<<"$out" \
+  || fail "musl, open: exit $status: $out"
