@@ -153,7 +153,7 @@ class ArchiveWriter : public BundleWriter {
 }  // namespace
 
 // A POSIX sh script (busybox is enough) that extracts the tar after it into
-// PREFIX/lib/elfpack-bundles/<id> (PREFIX: --prefix, default ~/.local), atomically (a temporary
+// PREFIX/lib/elfpack/<id> (PREFIX: --prefix, default ~/.local), atomically (a temporary
 // then a rename), links PREFIX/bin/<program> to it, and says where; a bundle already installed is
 // left as it is. Run as a file (`sh rig.sh`) it reads the tar from itself from byte `start`;
 // piped (`elfpack rig | ssh host sh`) from its standard input, after a marker line.
@@ -165,7 +165,7 @@ std::string installer_script(const BundlePlan& plan) {
   std::string script = R"SH(#!/bin/sh
 # elfpack installer @ID@
 # Installs @PROGRAMS@ (bundle @ID@) into ~/.local, or the directory given with --prefix:
-# the bundle in PREFIX/lib/elfpack-bundles/@ID@, links in PREFIX/bin.
+# the bundle in PREFIX/lib/elfpack/@ID@, links in PREFIX/bin.
 # Run it as a file (sh FILE [--prefix DIR]) or from a pipe (elfpack ... | ssh host sh).
 set -eu
 id=@ID@
@@ -181,7 +181,7 @@ install_bundle() {
       *) echo "elfpack installer: unknown argument: $1 (use --prefix DIR)" >&2; exit 2 ;;
     esac
   done
-  bundles=$prefix/lib/elfpack-bundles
+  bundles=$prefix/lib/elfpack
   dest=$bundles/$id
   mkdir -p "$bundles" "$prefix/bin"
   if [ -d "$dest" ]; then
@@ -201,7 +201,7 @@ install_bundle() {
     echo "elfpack installer: installed bundle $id in $dest"
   fi
   for p in $programs; do
-    ln -sf "../lib/elfpack-bundles/$id/bin/$p" "$prefix/bin/.$p.$$"
+    ln -sf "../lib/elfpack/$id/bin/$p" "$prefix/bin/.$p.$$"
     mv -f "$prefix/bin/.$p.$$" "$prefix/bin/$p"
     echo "elfpack installer: $prefix/bin/$p"
   done

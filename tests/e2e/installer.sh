@@ -26,7 +26,7 @@ busybox_root() {
 root=$(busybox_root file-root)
 cp rig.sh "$root/rig.sh"
 out=$(HOME=/root in_root "$root" /bin/sh /rig.sh)
-grep -q "installed bundle .* in /root/.local/lib/elfpack-bundles/" <<<"$out" || fail "install: $out"
+grep -q "installed bundle .* in /root/.local/lib/elfpack/" <<<"$out" || fail "install: $out"
 grep -q "^elfpack installer: /root/.local/bin/rig$" <<<"$out" || fail "install: $out"
 [ -L "$root/root/.local/bin/rig" ] || fail "no link in ~/.local/bin"
 identity=$(HOME=/root in_root "$root" /root/.local/bin/rig)
