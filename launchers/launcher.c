@@ -10,8 +10,11 @@
  *
  * Configuration (the payload): elfpack appends it to the launcher's only PT_LOAD segment, which
  * the kernel then maps at `elfpack_payload` (see launcher.ld and src/launcher.cpp). Format v1:
- *   "EPK2", one flags byte (bit 0: pass --argv0), then NUL-terminated strings: base, interp, exe,
- *   library dirs..., an empty string; then the linker's OPTIONS..., an empty string. An option
+ *   "EPK2", one flags byte (bit 0: pass --argv0; bit 1: put "ELFPACK_ARGV0=" and argv[0] first in
+ *   the environment, for the path shim of musl programs, whose linker has no --argv0; only the
+ *   launcher built with ELFPACK_ARGV0_IN_ENVIRONMENT does), then NUL-terminated strings: base, interp, exe,
+ *   library dirs..., an empty string; then the linker's OPTIONS..., an empty string; with flag bit
+ *   1, the marker "ELFPACK_ARGV0=". An option
  *   starting with '-' is passed as it is ("--inhibit-cache", "--preload"); any other is a path
  *   (the library that "--preload" names). Paths are relative to <dir>/<base> unless absolute;
  *   <base> (relative to <dir>) is written once, as the bundle's private directory.
@@ -24,6 +27,7 @@
 #define PATH_SIZE 4096
 #define MAX_LINKS 40
 #define FLAG_ARGV0 1
+#define FLAG_ARGV0_ENV 2
 
 extern const char elfpack_payload[];
 
@@ -180,6 +184,14 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
   args[i++] = exe_path;
   for (long a = 1; a < argc; a++) args[i++] = argv[a];
   args[i] = 0;
+#ifdef ELFPACK_ARGV0_IN_ENVIRONMENT /* the launcher of musl programs only: every byte counts */
+  if ((flags & FLAG_ARGV0_ENV) && argc > 0) {
+    /* Two slots in front of the environment: the last of argv and its NULL, copied into args.
+     * The marker ("ELFPACK_ARGV0=") follows the options in the payload. */
+    *--envp = argv[0];
+    *--envp = (char *)d + 1;
+  }
+#endif
   err = syscall3(SYS_EXECVE, (long)interp_path, (long)args, (long)envp);
   die(interp_path, reason(-err));
 }

@@ -33,7 +33,17 @@
  * only in libdl.so.2, which a program may not load. So the reference is weak and pinned to that
  * version: where dlsym is missing, fopen/opendir/execvp are done with open + fdopen/fdopendir
  * and a PATH walk instead of calling the C library's own. */
+#ifdef __GLIBC__
 __asm__(".symver dlsym,dlsym@GLIBC_2.2.5");
+#else
+/* musl (this file built with musl-gcc, for musl programs): dlsym is always in its libc, and its
+ * headers make the *64 names macros for the plain ones, which are defined here as aliases. */
+#undef open64
+#undef openat64
+#undef creat64
+#undef fopen64
+#undef freopen64
+#endif
 extern void *dlsym(void *, const char *) __attribute__((weak));
 
 
@@ -157,9 +167,41 @@ static void load_prefixes(void);
 static void read_small_file(const char *name, char *out, unsigned long size);
 static int find_identity(void);
 
+#ifndef __GLIBC__
+/* musl's linker (1.2.3) has no --argv0: it gives the program the path of its file in the bundle
+ * as argv[0]. The launcher then puts "ELFPACK_ARGV0=" and the typed argv[0] first in the
+ * environment; here argv[0] becomes that again, and both entries leave the environment. The
+ * program's argv array sits just below the environment's, with argc before it (musl writes the
+ * count it passes to main there). */
+static void restore_argv0(void) {
+  char **env = environ;
+  if (env == 0 || env[0] == 0 || env[1] == 0) return;
+  const char *marker = "ELFPACK_ARGV0=";
+  if (!same_bytes(env[0], marker, length(marker) + 1)) return;
+  char *argv0 = env[1];
+  for (long k = 1; k < 65536; k++) {
+    if ((unsigned long)env[-k - 2] == (unsigned long)k) {  /* argc, with k pointers after it */
+      char **argv = env - k - 1;
+      argv[0] = argv0;
+      program_invocation_name = argv0;
+      const char *base = argv0;
+      for (const char *c = argv0; *c != '\0'; c++)
+        if (*c == '/') base = c + 1;
+      program_invocation_short_name = (char *)base;
+      break;
+    }
+  }
+  long i = 0;
+  do env[i] = env[i + 2]; while (env[i++] != 0);
+}
+#endif
+
 /* The program must not see anything of this: errno as it was. */
 __attribute__((constructor)) static void initialise(void) {
   const int saved = errno;
+#ifndef __GLIBC__
+  restore_argv0();
+#endif
   load_prefixes();
   errno = saved;
 }

@@ -217,10 +217,14 @@ LauncherConfig launcher_config(const Program& program, const Closure& closure, c
   config.library_dirs = {"lib"};
   config.pass_argv0 = linker_supports(interp.file, "--argv0");
   config.inhibit_cache = closure.family == LoaderFamily::kGlibc;  // musl has no cache, nor the option
-  // The shim serves the runtime files; it needs glibc's --preload (2.30) and this machine's ABI.
-  if (shim && closure.family == LoaderFamily::kGlibc && program.elf.ident.machine == kEmX86_64) {
-    if (linker_supports(interp.file, "--preload")) {
-      config.preload = "shim.so";
+  // The shim serves the runtime files and the program's identity; it needs the linker's
+  // --preload (glibc >= 2.30; musl, whose copy of the shim is built against musl) and this
+  // machine's ABI. musl's linker has no --argv0: the shim restores argv[0] from the environment.
+  const bool musl = closure.family == LoaderFamily::kMusl;
+  if (shim && shim_template(program.elf.ident.machine, musl)) {
+    if (linker_supports(interp.file, musl ? "preload" : "--preload")) {
+      config.preload = musl ? "shim-musl.so" : "shim.so";
+      config.argv0_in_environment = musl;
     } else {
       if (has_runtime) {
         warnings.push_back(program.name + ": its linker has no --preload (glibc < 2.30): its data files are "
@@ -260,8 +264,8 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   // depend on where it was built, and nothing runs a program by such a path elsewhere. And only
   // when some program of the bundle loads the shim that serves them.
   const bool can_serve = std::any_of(programs.begin(), programs.end(), [](const Program& p) {
-    return !p.elf.is_static_executable() && p.elf.interp && !is_musl_linker(*p.elf.interp) &&
-           shim_template(p.elf.ident.machine).has_value();
+    return !p.elf.is_static_executable() && p.elf.interp &&
+           shim_template(p.elf.ident.machine, is_musl_linker(*p.elf.interp)).has_value();
   });
   std::vector<std::string> program_paths;
   for (const auto& program : programs) {
@@ -293,12 +297,17 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
       if (!helper.elf.is_static_executable()) identities += "exe/" + helper.name + "\t" + helper.path + "\troot" + helper.path + "\n";
     }
     files.add_bytes("programs.list", identities, 0644, "what /proc/self/exe is for each program");
-    for (std::size_t i = 0; i < programs.size() && !shim; ++i) {
-      if (const auto bytes = shim_template(programs[i].elf.ident.machine); bytes && !programs[i].elf.is_static_executable()) {
-        files.add_bytes("shim.so", std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size()), 0644,
-                        "the path shim");
-        shim = true;
-      }
+    // One shim per C library the programs use.
+    std::set<std::string> added;
+    for (std::size_t i = 0; i < programs.size(); ++i) {
+      if (programs[i].elf.is_static_executable() || !programs[i].elf.interp) continue;
+      const bool musl = is_musl_linker(*programs[i].elf.interp);
+      const std::string name = musl ? "shim-musl.so" : "shim.so";
+      const auto bytes = shim_template(programs[i].elf.ident.machine, musl);
+      if (!bytes || !added.insert(name).second) continue;
+      files.add_bytes(name, std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size()), 0644,
+                      musl ? "the path shim, for musl programs" : "the path shim");
+      shim = true;
     }
   }
   // A helper's launcher sits at the helper's path under root/, where the shim sends the

@@ -9,8 +9,12 @@ namespace elfpack {
 
 extern const unsigned char elfpack_launcher_x86_64[];
 extern const std::size_t elfpack_launcher_x86_64_size;
+extern const unsigned char elfpack_launcher_musl_x86_64[];
+extern const std::size_t elfpack_launcher_musl_x86_64_size;
 extern const unsigned char elfpack_shim_x86_64[];
 extern const std::size_t elfpack_shim_x86_64_size;
+extern const unsigned char elfpack_shim_musl_x86_64[];
+extern const std::size_t elfpack_shim_musl_x86_64_size;
 extern const unsigned char elfpack_bootstrap_x86_64[];
 extern const std::size_t elfpack_bootstrap_x86_64_size;
 
@@ -18,6 +22,7 @@ namespace {
 
 constexpr char kMagic[] = {'E', 'P', 'K', '2'};
 constexpr unsigned char kFlagArgv0 = 1;
+constexpr unsigned char kFlagArgv0InEnvironment = 2;
 constexpr uint32_t kPtLoad = 1;
 
 // Offsets in an ELF64 file header and program header.
@@ -39,7 +44,7 @@ void store(std::string& bytes, std::size_t off, T value) {
 
 std::string payload(const LauncherConfig& config) {
   std::string p(kMagic, sizeof kMagic);
-  p += static_cast<char>(config.pass_argv0 ? kFlagArgv0 : 0);
+  p += static_cast<char>((config.pass_argv0 ? kFlagArgv0 : 0) | (config.argv0_in_environment ? kFlagArgv0InEnvironment : 0));
   auto add = [&p](const std::string& s) {
     if (s.empty() || s.find('\0') != std::string::npos) throw Error("launcher path '" + s + "' is empty or holds a NUL");
     p += s;
@@ -59,19 +64,23 @@ std::string payload(const LauncherConfig& config) {
     add(config.preload);
   }
   p += '\0';
+  if (config.argv0_in_environment) add("ELFPACK_ARGV0=");  // the shim's marker, launchers/shim.c
   return p;
 }
 
 }  // namespace
 
-std::span<const unsigned char> launcher_template(uint16_t e_machine) {
+std::span<const unsigned char> launcher_template(uint16_t e_machine, bool argv0_in_environment) {
+  if (e_machine == kEmX86_64 && argv0_in_environment) return {elfpack_launcher_musl_x86_64, elfpack_launcher_musl_x86_64_size};
   if (e_machine == kEmX86_64) return {elfpack_launcher_x86_64, elfpack_launcher_x86_64_size};
   throw Error("no launcher for ELF machine " + std::to_string(e_machine) + " (elfpack has one for x86_64 (62))");
 }
 
-std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine) {
-  if (e_machine == kEmX86_64) return std::span<const unsigned char>(elfpack_shim_x86_64, elfpack_shim_x86_64_size);
-  return std::nullopt;
+std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine, bool musl) {
+  if (e_machine != kEmX86_64) return std::nullopt;
+  if (!musl) return std::span<const unsigned char>(elfpack_shim_x86_64, elfpack_shim_x86_64_size);
+  if (elfpack_shim_musl_x86_64_size == 0) return std::nullopt;  // built without musl-gcc
+  return std::span<const unsigned char>(elfpack_shim_musl_x86_64, elfpack_shim_musl_x86_64_size);
 }
 
 std::span<const unsigned char> bootstrap_template(uint16_t e_machine) {
@@ -80,7 +89,7 @@ std::span<const unsigned char> bootstrap_template(uint16_t e_machine) {
 }
 
 std::string make_launcher(uint16_t e_machine, const LauncherConfig& config) {
-  const auto tmpl = launcher_template(e_machine);
+  const auto tmpl = launcher_template(e_machine, config.argv0_in_environment);
   std::string bytes(reinterpret_cast<const char*>(tmpl.data()), tmpl.size());
   // The launcher has exactly one PT_LOAD (launchers/launcher.ld); find it.
   const auto phoff = load<uint64_t>(bytes, kEPhoff);

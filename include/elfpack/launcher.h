@@ -16,16 +16,19 @@ struct LauncherConfig {
   std::string exe;                         // likewise
   std::vector<std::string> library_dirs;  // likewise; passed joined by ':' as --library-path
   bool pass_argv0 = false;                 // the linker understands --argv0 (glibc >= 2.33)
+  bool argv0_in_environment = false;       // argv[0] for the shim to restore (musl's linker has no --argv0)
   bool inhibit_cache = true;               // pass --inhibit-cache
   std::string preload;                     // a library for --preload (the path shim); empty: none
 };
 
 // The embedded, unconfigured launcher for an ELF e_machine. Throws Error for a machine elfpack
 // has no launcher for.
-std::span<const unsigned char> launcher_template(uint16_t e_machine);
+// `argv0_in_environment`: the variant that hands argv[0] to the shim (for musl programs).
+std::span<const unsigned char> launcher_template(uint16_t e_machine, bool argv0_in_environment = false);
 
-// The path shim (launchers/shim.c) for glibc programs of an ELF machine; nullopt where elfpack has none.
-std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine);
+// The path shim (launchers/shim.c) for glibc (or musl) programs of an ELF machine; nullopt where
+// elfpack has none.
+std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine, bool musl = false);
 
 // The Lambda bootstrap (launchers/bootstrap.c) for an ELF machine; Error where elfpack has none.
 std::span<const unsigned char> bootstrap_template(uint16_t e_machine);

@@ -1,22 +1,41 @@
 #!/usr/bin/env bash
 # A program's identity in the bundle: /proc/self/exe answers with the path it had (here
 # /usr/bin/identity), so files it finds next to itself (../share/fixture) are the bundle's, and
-# running /proc/self/exe again runs it again through its launcher; argv[0] is what was typed.
+# running /proc/self/exe again runs it again through its launcher; argv[0] is what was typed. For
+# glibc and musl programs alike.
 source "$(dirname "$0")/common.inc"
-r=$t/sysroot
-glibc_root "$r"
-cc -o "$r/usr/bin/identity" "$fixtures/identity.c"
 mkdir -p "$t/data"
 echo "found next to myself" > "$t/data/data.txt"
 cd "$t"
-"$ELFPACK" -q --sysroot "$r" /usr/bin/identity --add "$t/data=/usr/share/fixture" -o id.zip
-root=$(empty_root root)
-unzip -q id.zip -d "$root/opt"
-expect_output "self: /usr/bin/identity
+
+# check_identity SYSROOT ZIP: bundles SYSROOT's /usr/bin/identity with its data into ZIP and
+# checks its answers in an empty root; through a symlink with another name, argv[0] is that
+# name, for the program and its child.
+check_identity() {
+  local sysroot=$1 zip=$2 root
+  "$ELFPACK" -q --sysroot "$sysroot" /usr/bin/identity --add "$t/data=/usr/share/fixture" -o "$zip"
+  root=$(empty_root "$zip-root")
+  unzip -q "$zip" -d "$root/opt"
+  expect_output "self: /usr/bin/identity
 data: found next to myself
 child of /opt/bin/identity
 re-exec: 5" in_root "$root" /opt/bin/identity
-# Through a symlink with another name: argv[0] is that name, for the program and its child.
-ln -s identity "$root/opt/bin/other-name"
-out=$(in_root "$root" /opt/bin/other-name)
-grep -q "^child of /opt/bin/other-name$" <<<"$out" || fail "argv[0]: $out"
+  ln -s identity "$root/opt/bin/other-name"
+  out=$(in_root "$root" /opt/bin/other-name)
+  grep -q "^child of /opt/bin/other-name$" <<<"$out" || fail "$zip, argv[0]: $out"
+}
+
+r=$t/sysroot
+glibc_root "$r"
+cc -o "$r/usr/bin/identity" "$fixtures/identity.c"
+check_identity "$r" id.zip
+
+# A musl program: the same answers, through the shim built against musl (musl's linker has no
+# --argv0: the launcher hands argv[0] to the shim in the environment, which leaves no trace).
+command -v musl-gcc >/dev/null || fail "musl-gcc is not installed (apt-get install musl-tools)"
+m=$t/musl-sysroot
+mkdir -p "$m/lib" "$m/usr/bin"
+cp /lib/ld-musl-x86_64.so.1 "$m/lib/"
+musl-gcc -o "$m/usr/bin/identity" "$fixtures/identity.c"
+check_identity "$m" musl-id.zip
+[[ $(zipinfo -1 musl-id.zip) == *"/shim-musl.so"* ]] || fail "no musl shim: $(zipinfo -1 musl-id.zip)"

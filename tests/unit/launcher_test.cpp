@@ -135,6 +135,26 @@ TEST_F(Launcher, PreloadsTheShimWhenConfigured) {
       << r.out;
 }
 
+// musl's linker has no --argv0: the musl launcher puts a marker and argv[0] first in the
+// environment for the shim, which restores argv[0] and removes both (launchers/shim.c).
+TEST_F(Launcher, HandsArgv0ToTheShimInTheEnvironmentForMusl) {
+  config_.pass_argv0 = false;
+  config_.inhibit_cache = false;
+  config_.preload = "shim-musl.so";
+  config_.argv0_in_environment = true;
+  ProcessResult r = run(install(config_), {"/typed/name", "x"}, {"FIX_DUMP_ENV=1", "A=1"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("--argv0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("argv[6]=x\nenv=ELFPACK_ARGV0=\nenv=/typed/name\nenv=FIX_DUMP_ENV=1\nenv=A=1\nFIX_ENV"),
+            std::string::npos)
+      << r.out;
+  // The glibc launcher never does (it passes --argv0 to glibc's linker instead).
+  config_.argv0_in_environment = false;
+  r = run(install(config_), {"/typed/name"}, {"FIX_DUMP_ENV=1"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("ELFPACK_ARGV0"), std::string::npos) << r.out;
+}
+
 TEST_F(Launcher, PathsAreRelativeToTheRealFileNotTheSymlink) {
   const std::string launcher = install(config_);
   fs::create_directories(dir_ / "elsewhere/deeper");
