@@ -28,6 +28,11 @@ mode_t normalised_mode(const std::string& file) {
   return (st.st_mode & 0111) != 0 ? 0755 : 0644;
 }
 
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa, sb;
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 // The private directory's files before its name is known: path inside it -> source.
 class PrivateFiles {
  public:
@@ -50,6 +55,9 @@ class PrivateFiles {
     }
     files_[path] = Item{{}, 0777, "another name", target, {}, false};
   }
+
+  // The programs whose file is in exe/ (name, source), to give another name of one file a link.
+  std::vector<std::pair<std::string, std::string>> programs;
 
   // A digest of every path, mode and content: the name of the private directory.
   std::string content_id() const {
@@ -102,10 +110,6 @@ class PrivateFiles {
     std::string bytes;
     bool is_bytes = false;
   };
-  static bool same_file(const std::string& a, const std::string& b) {
-    struct stat sa, sb;
-    return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-  }
   std::map<std::string, Item> files_;
 };
 
@@ -154,7 +158,20 @@ void add_libraries(const Closure& closure, const std::string& why, PrivateFiles&
 
 void add_closure(const Program& program, const Closure& closure, PrivateFiles& files, const ClosedWorld* closed,
                  std::vector<std::string>& warnings) {
-  add_object(files, "exe/" + program.name, program.file, program.elf, 0755, "program " + program.name, closed);
+  // One file under several names (a multi-call program: gzip and gunzip) is copied once; the
+  // other names link to it.
+  bool linked = false;
+  for (const auto& [name, file] : files.programs) {
+    if (name != program.name && same_file(file, program.file)) {
+      files.add_symlink("exe/" + program.name, name);
+      linked = true;
+      break;
+    }
+  }
+  if (!linked) {
+    add_object(files, "exe/" + program.name, program.file, program.elf, 0755, "program " + program.name, closed);
+    files.programs.emplace_back(program.name, program.file);
+  }
   if (closure.interpreter) {
     const LoadedObject& interp = closure.objects[*closure.interpreter];
     const std::string why = "interpreter of " + program.name;

@@ -30,6 +30,17 @@ glibc_root "$r"
 cc -o "$r/usr/bin/identity" "$fixtures/identity.c"
 check_identity "$r" id.zip
 
+# A multi-call program bundled under two names (a file and a link to it, as gzip and gunzip): one
+# copy, two launchers, and each name is its argv[0].
+ln -s identity "$r/usr/bin/alias"
+"$ELFPACK" -q --sysroot "$r" /usr/bin/identity /usr/bin/alias --add "$t/data=/usr/share/fixture" -o multi.zip
+listing=$(zipinfo multi.zip)
+grep -q "^lrwx.* lib/elfpack/[0-9a-f]*/exe/alias$" <<<"$listing" || fail "two copies of one program: $listing"
+root=$(empty_root multi-root)
+unzip -q multi.zip -d "$root/opt"
+out=$(in_root "$root" /opt/bin/alias)
+grep -q "^child of /opt/bin/alias$" <<<"$out" && grep -q "^data: found next to myself$" <<<"$out" || fail "alias: $out"
+
 # A musl program: the same answers, through the shim built against musl (musl's linker has no
 # --argv0: the launcher hands argv[0] to the shim in the environment, which leaves no trace).
 command -v musl-gcc >/dev/null || fail "musl-gcc is not installed (apt-get install musl-tools)"
