@@ -276,19 +276,17 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   }
   // Each program is also served at the absolute path it had here (a launcher, or the static
   // program), so a bundled program that runs another by that path, or finds it on PATH, gets
-  // the bundled one.
-  // Only programs of the system's directories: a path in a build tree would make the bundle
-  // depend on where it was built, and nothing runs a program by such a path elsewhere. And only
-  // when some program of the bundle loads the shim that serves them.
+  // the bundled one; and that path is what /proc/self/exe says, so files it finds next to itself
+  // (../share/x) are where --add or package detection put them. Programs of build trees too: the
+  // bundle then names the directory it was built from, as the program's own files do. Only when
+  // some program of the bundle loads the shim that serves them.
   const bool can_serve = std::any_of(programs.begin(), programs.end(), [](const Program& p) {
     return !p.elf.is_static_executable() && p.elf.interp &&
            shim_template(p.elf.ident.machine, is_musl_linker(*p.elf.interp)).has_value();
   });
   std::vector<std::string> program_paths;
   for (const auto& program : programs) {
-    const bool system = program.path.starts_with("/usr/") || program.path.starts_with("/bin/") ||
-                        program.path.starts_with("/sbin/");
-    if (!can_serve || !system) continue;
+    if (!can_serve || !program.path.starts_with('/')) continue;
     program_paths.push_back(program.path);
     if (program.elf.is_static_executable()) files.add_file("root" + program.path, program.file, 0755, "program at its path");
   }

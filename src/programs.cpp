@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <tuple>
@@ -28,6 +29,8 @@ std::string find_program(const std::string& name, const std::string& sysroot) {
     if (::access(in_root(sysroot, name).c_str(), F_OK) != 0) {
       throw Error(in_root(sysroot, name) + ": " + std::strerror(errno));
     }
+    // Absolute, as /proc/self/exe would name it: the path it is served at and answers with.
+    if (!rooted && !name.starts_with('/')) return std::filesystem::absolute(name).lexically_normal().string();
     return name;
   }
   const char* env = rooted ? nullptr : std::getenv("PATH");
@@ -37,7 +40,9 @@ std::string find_program(const std::string& name, const std::string& sysroot) {
     const std::size_t end = std::min(path.find(':', start), path.size());
     const std::string dir = path.substr(start, end - start);
     const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    if (::access(in_root(sysroot, candidate).c_str(), X_OK) == 0) return candidate;
+    if (::access(in_root(sysroot, candidate).c_str(), X_OK) == 0) {
+      return rooted || dir.starts_with('/') ? candidate : std::filesystem::absolute(candidate).lexically_normal().string();
+    }
     start = end + 1;
   }
   throw Error(name + ": not found in " + (rooted ? sysroot + " (" + path + ")" : "PATH (" + path + ")"));

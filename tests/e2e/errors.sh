@@ -11,9 +11,9 @@ expect_failure "elfpack: error: $t/nothing-here: No such file or directory" "$EL
 expect_failure "elfpack: error: no-such-program-xyz: not found in PATH" "$ELFPACK" no-such-program-xyz -o out/a.zip
 # Not an ELF file: a script and a text file.
 printf '#!/bin/sh\necho hi\n' > script.sh && chmod +x script.sh
-expect_failure "elfpack: error: ./script.sh: a script \(starts with #!\), not an ELF program" "$ELFPACK" ./script.sh -o out/a.zip
+expect_failure "elfpack: error: $t/script.sh: a script \(starts with #!\), not an ELF program" "$ELFPACK" ./script.sh -o out/a.zip
 echo "just text" > notes.txt
-expect_failure "elfpack: error: ./notes.txt: not an ELF file \(bad magic\)" "$ELFPACK" ./notes.txt -o out/a.zip
+expect_failure "elfpack: error: $t/notes.txt: not an ELF file \(bad magic\)" "$ELFPACK" ./notes.txt -o out/a.zip
 # A missing library: every one is listed, then the count; with --allow-missing it is a warning.
 mkdir -p gone
 cc -shared -fPIC -o gone/libgone1.so -DFIX_NAME=gone1 "$fixtures/fixlib.c"
@@ -23,8 +23,8 @@ rm -r gone
 status=0
 "$ELFPACK" ./needs_gone -o out/a.zip 2>err.txt || status=$?
 [ "$status" -eq 1 ] || fail "missing library: exit $status"
-grep -q '^elfpack: error: libgone1.so: not found (needed by ./needs_gone; searched .*default dirs' err.txt || fail "$(cat err.txt)"
-grep -q '^elfpack: error: libgone2.so: not found (needed by ./needs_gone' err.txt || fail "$(cat err.txt)"
+grep -q "^elfpack: error: libgone1.so: not found (needed by $t/needs_gone; searched .*default dirs" err.txt || fail "$(cat err.txt)"
+grep -q "^elfpack: error: libgone2.so: not found (needed by $t/needs_gone" err.txt || fail "$(cat err.txt)"
 grep -q '^elfpack: error: 2 libraries not found; nothing written' err.txt || fail "$(cat err.txt)"
 "$ELFPACK" -q --allow-missing ./needs_gone -o out/allowed.zip
 [ -f out/allowed.zip ] || fail "--allow-missing wrote nothing"

@@ -50,3 +50,16 @@ cp /lib/ld-musl-x86_64.so.1 "$m/lib/"
 musl-gcc -o "$m/usr/bin/identity" "$fixtures/identity.c"
 check_identity "$m" musl-id.zip
 [[ $(zipinfo -1 musl-id.zip) == *"/shim-musl.so"* ]] || fail "no musl shim: $(zipinfo -1 musl-id.zip)"
+
+# A program of a build tree: /proc/self/exe is the path it had there, so the files beside it,
+# brought at their paths with --add, are found as they were laid out.
+mkdir -p "$t/proj/bin" "$t/proj/share"
+cc -o "$t/proj/bin/identity" "$fixtures/identity.c"
+cp -r "$t/data" "$t/proj/share/fixture"
+"$ELFPACK" -q proj/bin/identity --add "$t/proj/share/fixture" -o tree.zip
+root=$(empty_root tree-root)
+unzip -q tree.zip -d "$root/opt"
+expect_output "self: $t/proj/bin/identity
+data: found next to myself
+child of /opt/bin/identity
+re-exec: 5" in_root "$root" /opt/bin/identity

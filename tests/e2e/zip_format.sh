@@ -18,9 +18,10 @@ cmp "$t/first.zip" "$t/second.zip" || fail "two builds of the same input differ"
 SOURCE_DATE_EPOCH=1700000000 "$ELFPACK" -q "$t/two/prog" -o "$t/dated.zip"
 dated=$(zipinfo -T "$t/dated.zip")
 grep -q ' 20231114\.' <<<"$dated" || fail "SOURCE_DATE_EPOCH not used: $dated"
-[ "$(grep -c ' 20231114\.' <<<"$dated")" -eq 14 ] || fail "not every entry has the SOURCE_DATE_EPOCH time: $dated"
+entries=$(zipinfo -1 "$t/dated.zip" | wc -l)
+[ "$(grep -c ' 20231114\.' <<<"$dated")" -eq "$entries" ] || fail "not every entry has the SOURCE_DATE_EPOCH time: $dated"
 default=$(zipinfo -T "$t/first.zip")
-[ "$(grep -c ' 19800101\.000000 ' <<<"$default")" -eq 14 ] || fail "default timestamp not fixed: $default"
+[ "$(grep -c ' 19800101\.000000 ' <<<"$default")" -eq "$entries" ] || fail "default timestamp not fixed: $default"
 
 listing=$(zipinfo "$t/first.zip")
 mode_of() { echo "$listing" | awk -v p="$1" '$NF == p { print $1 }'; }
@@ -34,7 +35,7 @@ id=$(echo "$listing" | awk '$NF ~ /^lib\/elfpack\/[0-9a-f]+\/$/ { split($NF, p, 
 grep -q '^l' <<<"$listing" || fail "no symlink stored: $listing"
 # Owner and group 0 on every entry (Info-ZIP "ux" field: version 1, 4-byte uid 0, 4-byte gid 0).
 verbose=$(zipinfo -v "$t/first.zip")
-[ "$(grep -c '01 04 00 00 00 00 04 00 00 00 00\.' <<<"$verbose")" -eq 14 ] || fail "uid/gid not 0 on every entry"
+[ "$(grep -c '01 04 00 00 00 00 04 00 00 00 00\.' <<<"$verbose")" -eq "$entries" ] || fail "uid/gid not 0 on every entry"
 modes=$(awk '/^-/ {print $1}' <<<"$listing")
 grep -vqE '^-rw[x-]r-[x-]r-[x-]$' <<<"$modes" && fail "odd file mode: $listing"
 
