@@ -13,6 +13,7 @@
 #include <ctime>
 
 #include "elfpack/error.h"
+#include "elfpack/interrupt.h"
 #include "elfpack/libarchive_api.h"
 #include "elfpack/paths.h"
 #include "elfpack/output.h"
@@ -34,10 +35,20 @@ class ArchiveWriter : public BundleWriter {
     if (output_ == "-") {
       fd_ = STDOUT_FILENO;  // no temporary: the stream is the caller's
     } else {
-      std::string pattern = directory_of(output_) + "/.elfpack-tmp-XXXXXX";
-      fd_ = ::mkstemp(pattern.data());
-      if (fd_ < 0) throw Error(output_ + ": cannot create a file in " + directory_of(output_) + ": " + std::strerror(errno));
-      temp_ = pattern;
+      // A file with no name (O_TMPFILE) until commit: not even kill -9 leaves anything behind.
+      // Where the file system cannot, a named temporary that an interruption removes.
+      // (Naming it later takes /proc, or root for AT_EMPTY_PATH.)
+      if (::access("/proc/self/fd", F_OK) == 0 || ::geteuid() == 0) {
+        fd_ = ::open(directory_of(output_).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+      }
+      if (fd_ < 0) {
+        std::string pattern = directory_of(output_) + "/.elfpack-tmp-XXXXXX";
+        const auto held = hold_temporaries();
+        fd_ = ::mkstemp(pattern.data());
+        if (fd_ < 0) throw Error(output_ + ": cannot create a file in " + directory_of(output_) + ": " + std::strerror(errno));
+        temp_ = pattern;
+        guard_.reset(temp_);
+      }
     }
     archive_ = la_.archive_write_new();
     const std::string level_option = level < 0 ? "" : std::to_string(level);
@@ -127,24 +138,47 @@ class ArchiveWriter : public BundleWriter {
     if (fd_ == STDOUT_FILENO) return;
     const mode_t mask = ::umask(0);
     ::umask(mask);
-    if (::fchmod(fd_, 0666 & ~mask) != 0 || ::fsync(fd_) != 0 || ::close(fd_) != 0) {
-      fd_ = -1;
-      throw Error(output_ + ": cannot write: " + std::strerror(errno));
-    }
+    if (::fchmod(fd_, 0666 & ~mask) != 0 || ::fsync(fd_) != 0) throw Error(output_ + ": cannot write: " + std::strerror(errno));
+    auto held = hold_temporaries();
+    if (temp_.empty()) give_a_name();
+    ::close(fd_);
     fd_ = -1;
     if (::rename(temp_.c_str(), output_.c_str()) != 0) throw Error(output_ + ": cannot create: " + std::strerror(errno));
     temp_.clear();
+    guard_.release();
   }
 
  private:
+  // The anonymous file gets a temporary name beside the destination (then renamed over it, as a
+  // link cannot replace a file): through /proc/self/fd, or AT_EMPTY_PATH where /proc is absent.
+  void give_a_name() {
+    const std::string proc = "/proc/self/fd/" + std::to_string(fd_);
+    for (unsigned attempt = 0;; ++attempt) {
+      const std::string name = directory_of(output_) + "/.elfpack-tmp-" + std::to_string(::getpid()) + "-" +
+                               std::to_string(attempt);
+      if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0 ||
+          ::linkat(fd_, "", AT_FDCWD, name.c_str(), AT_EMPTY_PATH) == 0) {
+        temp_ = name;
+        guard_.reset(temp_);
+        return;
+      }
+      if (errno != EEXIST || attempt > 100) throw Error(output_ + ": cannot create: " + std::strerror(errno));
+    }
+  }
+
   [[noreturn]] void fail(const char* what) {
     const char* reason = archive_ != nullptr ? la_.archive_error_string(archive_) : nullptr;
-    throw Error(output_ + ": " + what + ": " + (reason != nullptr ? reason : "unknown libarchive error"));
+    // libarchive says "Write error" for any failed write: the system's reason says which.
+    const int error = archive_ != nullptr ? la_.archive_errno(archive_) : 0;
+    std::string why = reason != nullptr ? reason : "unknown libarchive error";
+    if (error > 0 && why.find(std::strerror(error)) == std::string::npos) why += " (" + std::string(std::strerror(error)) + ")";
+    throw Error(output_ + ": " + what + ": " + why);
   }
 
   const LibArchive& la_;
   bool installer_ = false;
   std::string output_, temp_;
+  TemporaryGuard guard_;
   long long mtime_;
   int fd_ = -1;
   archive* archive_ = nullptr;

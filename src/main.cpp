@@ -13,6 +13,7 @@
 #include "elfpack/bundle.h"
 #include "elfpack/error.h"
 #include "elfpack/inspect.h"
+#include "elfpack/interrupt.h"
 #include "elfpack/verify.h"
 
 namespace {
@@ -33,10 +34,14 @@ rules of the program's own dynamic linker (glibc or musl), which is asked only f
 parameters (ld.so --list-diagnostics).
 
 Exit status:
-  0  success
-  1  error (missing program or library, bad input, output not writable); nothing written;
-     for inspect: some library was not found
-  2  usage error)";
+  0    success
+  1    error (missing program or library, bad input, output not writable, disk full): one line
+       naming the file and the problem; nothing written; for inspect: some library was not
+       found; for verify: a check failed
+  2    usage error
+  129, 130, 143
+       ended by SIGHUP, SIGINT or SIGTERM (128 + the signal): temporaries removed, the previous
+       output untouched)";
 
 // Prints "warning: " / "error: " before a message; nothing for plain information.
 class LevelPrefix : public spdlog::custom_flag_formatter {
@@ -103,6 +108,7 @@ void apply_search_flags(const SearchFlags& flags, elfpack::ResolveOptions& optio
 }  // namespace
 
 int main(int argc, char** argv) {
+  elfpack::install_interrupt_handler();
   // "--trace -- COMMAND ARGS...": everything after the "--" is the command, not programs to
   // bundle; taken out before the rest is parsed.
   std::vector<std::string> trace_command;

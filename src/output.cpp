@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "elfpack/error.h"
+#include "elfpack/interrupt.h"
 #include "elfpack/paths.h"
 #include "elfpack/mapped_file.h"
 
@@ -28,15 +29,17 @@ std::string system_error(const std::string& path, const char* what) {
   return path + ": " + what + ": " + std::strerror(errno);
 }
 
-void write_all(int fd, std::span<const unsigned char> bytes, const std::string& path) {
+// False, errno set, when a write fails.
+bool write_all(int fd, std::span<const unsigned char> bytes) {
   while (!bytes.empty()) {
     const ssize_t n = ::write(fd, bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw Error(system_error(path, "cannot write"));
+      return false;
     }
     bytes = bytes.subspan(static_cast<std::size_t>(n));
   }
+  return true;
 }
 
 // Builds the tree in a hidden sibling directory and renames it over the destination.
@@ -55,8 +58,10 @@ class DirectoryWriter : public BundleWriter {
       }
     }
     std::string pattern = directory_of(output_) + "/.elfpack-tmp-XXXXXX";
+    const auto held = hold_temporaries();  // made and registered before an interruption can look
     if (::mkdtemp(pattern.data()) == nullptr) throw Error(system_error(directory_of(output_), "cannot create a directory in"));
     temp_ = pattern;
+    temp_guard_.reset(temp_);
   }
 
   ~DirectoryWriter() override {
@@ -66,38 +71,43 @@ class DirectoryWriter : public BundleWriter {
   }
 
   void add(const BundleEntry& entry, std::span<const unsigned char> content) override {
+    const auto held = hold_temporaries();  // an interruption's clean-up waits for this entry
     const std::string path = temp_ + "/" + entry.path;
+    // Errors name the destination and the entry, not the temporary tree.
+    auto failed = [&](const char* what) { return Error(output_ + ": cannot " + what + " " + entry.path + ": " + std::strerror(errno)); };
     switch (entry.kind) {
       case BundleEntry::Kind::kDirectory:
-        if (::mkdir(path.c_str(), entry.mode) != 0) throw Error(system_error(path, "cannot create directory"));
+        if (::mkdir(path.c_str(), entry.mode) != 0) throw failed("create directory");
         ::chmod(path.c_str(), entry.mode);
         break;
       case BundleEntry::Kind::kSymlink:
-        if (::symlink(entry.bytes.c_str(), path.c_str()) != 0) throw Error(system_error(path, "cannot create link"));
+        if (::symlink(entry.bytes.c_str(), path.c_str()) != 0) throw failed("create link");
         break;
       case BundleEntry::Kind::kFile:
       case BundleEntry::Kind::kBytes: {
         const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, entry.mode);
-        if (fd < 0) throw Error(system_error(path, "cannot create"));
-        try {
-          write_all(fd, content, path);
-        } catch (...) {
-          ::close(fd);
-          throw;
-        }
-        if (::fchmod(fd, entry.mode) != 0 || ::close(fd) != 0) throw Error(system_error(path, "cannot write"));
+        if (fd < 0) throw failed("create");
+        bool ok = write_all(fd, content);
+        ok = ::fchmod(fd, entry.mode) == 0 && ok;
+        const int saved = errno;
+        ok = ::close(fd) == 0 && ok;
+        errno = ok ? errno : saved;
+        if (!ok) throw failed("write");
         break;
       }
     }
   }
 
   void commit() override {
+    // Under the lock: an interruption finds the destination either old or new, never missing.
+    auto held = hold_temporaries();
     ::chmod(temp_.c_str(), 0755);
     if (::rename(temp_.c_str(), output_.c_str()) != 0) {
       if ((errno != ENOTEMPTY && errno != EEXIST) || !force_) throw Error(system_error(output_, "cannot create"));
       // Replacing a non-empty directory cannot be one rename: move the old one aside first.
       old_ = output_ + ".elfpack-old";
       if (::rename(output_.c_str(), old_.c_str()) != 0) throw Error(system_error(output_, "cannot replace"));
+      old_guard_.reset(old_);  // removed by the destructor, or by an interruption's clean-up
       if (::rename(temp_.c_str(), output_.c_str()) != 0) {
         const std::string message = system_error(output_, "cannot create");
         ::rename(old_.c_str(), output_.c_str());
@@ -106,11 +116,13 @@ class DirectoryWriter : public BundleWriter {
       }
     }
     temp_.clear();
+    temp_guard_.release();
   }
 
  private:
   std::string output_, temp_, old_;
   bool force_;
+  TemporaryGuard temp_guard_, old_guard_;
 };
 
 }  // namespace

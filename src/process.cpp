@@ -7,6 +7,8 @@
 
 #include <cerrno>
 
+#include "elfpack/interrupt.h"
+
 namespace elfpack {
 
 ProcessOutput run_process(const std::vector<std::string>& argv, const std::vector<std::string>& environment,
@@ -30,7 +32,13 @@ ProcessOutput run_process(const std::vector<std::string>& argv, const std::vecto
   for (const auto& e : environment) env.push_back(const_cast<char*>(e.c_str()));
   env.push_back(nullptr);
   pid_t pid = -1;
-  const int spawned = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env.data());
+  // The signal mask elfpack had before it blocked SIGINT/SIGTERM/SIGHUP for its own handling.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setsigmask(&attributes, &child_signal_mask());
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+  const int spawned = ::posix_spawn(&pid, args[0], &actions, &attributes, args.data(), env.data());
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   ::close(pipe_fds[1]);
   if (spawned == 0) {

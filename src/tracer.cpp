@@ -15,6 +15,7 @@
 #include <set>
 
 #include "elfpack/error.h"
+#include "elfpack/interrupt.h"
 
 namespace elfpack {
 
@@ -76,6 +77,7 @@ TraceResult trace_command(const std::vector<std::string>& command) {
   const pid_t child = ::fork();
   if (child < 0) throw Error(std::string("--trace: cannot start a process: ") + std::strerror(errno));
   if (child == 0) {
+    ::pthread_sigmask(SIG_SETMASK, &child_signal_mask(), nullptr);
     // The traced program writes to our standard error, so that elfpack's standard output stays
     // its own.
     ::dup2(STDERR_FILENO, STDOUT_FILENO);

@@ -21,6 +21,7 @@
 
 #include "elfpack/elf_file.h"
 #include "elfpack/error.h"
+#include "elfpack/interrupt.h"
 #include "elfpack/libarchive_api.h"
 #include "elfpack/mapped_file.h"
 #include "elfpack/paths.h"
@@ -41,6 +42,7 @@ class ScratchRoot {
       throw Error(fs::temp_directory_path().string() + ": cannot make a directory to verify in: " + std::strerror(errno));
     }
     path_ = pattern;
+    guard_.reset(path_);  // removed by an interruption's clean-up too
   }
   ~ScratchRoot() {
     std::error_code ec;
@@ -50,6 +52,7 @@ class ScratchRoot {
 
  private:
   fs::path path_;
+  TemporaryGuard guard_;
 };
 
 // An entry name that stays inside the directory it is unpacked into.
@@ -195,6 +198,7 @@ IsolatedRun run_isolated(const fs::path& root, const std::vector<std::string>& c
   const pid_t outer = ::fork();
   if (outer < 0) throw Error(std::string("cannot fork: ") + std::strerror(errno));
   if (outer == 0) {
+    ::pthread_sigmask(SIG_SETMASK, &child_signal_mask(), nullptr);
     ::dup2(out[1], STDOUT_FILENO);
     ::dup2(out[1], STDERR_FILENO);
     ::dup2(null, STDIN_FILENO);
