@@ -11,7 +11,7 @@ packages=(g++ cmake ninja-build pkg-config
           liblief-dev libcli11-dev libarchive-dev libspdlog-dev libxxhash-dev libgtest-dev
           rig unzip zip util-linux
           musl-tools gcc-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
-          busybox-static file python3)  # tests
+          busybox-static file python3 libcap2-bin)  # tests
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -1,5 +1,6 @@
 // Step (4): where every file goes, the content id, and the launchers.
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include <algorithm>
 #include <cstring>
@@ -36,7 +37,23 @@ bool same_file(const std::string& a, const std::string& b) {
 // The private directory's files before its name is known: path inside it -> source.
 class PrivateFiles {
  public:
+  // Set-user-ID and set-group-ID bits and file capabilities never come into a bundle (modes are
+  // normalised, no extended attributes are written): a source that had them is said once.
+  void check_source(const std::string& source) {
+    if (!checked_.insert(source).second) return;
+    struct stat st;
+    if (::stat(source.c_str(), &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)) != 0) {
+      warnings.push_back(source + ": its " + std::string((st.st_mode & S_ISUID) != 0 ? "set-user-ID" : "set-group-ID") +
+                         " bit is dropped: a bundle never carries one");
+    }
+    if (::getxattr(source.c_str(), "security.capability", nullptr, 0) > 0) {
+      warnings.push_back(source + ": its file capabilities are dropped: a bundle never carries them");
+    }
+  }
+  std::vector<std::string> warnings;
+
   void add_file(const std::string& path, const std::string& source, mode_t mode, const std::string& why) {
+    check_source(source);
     auto [it, inserted] = files_.emplace(path, Item{source, mode, why, {}, {}, false});
     if (!inserted && !same_file(it->second.source, source)) {
       throw Error(path + ": two different files want this place in the bundle: " + it->second.source + " (" +
@@ -111,6 +128,7 @@ class PrivateFiles {
     bool is_bytes = false;
   };
   std::map<std::string, Item> files_;
+  std::set<std::string> checked_;
 };
 
 // Adds an ELF object; in a closed world (`closed` set) a copy whose absolute run path entries
@@ -121,6 +139,7 @@ void add_object(PrivateFiles& files, const std::string& path, const std::string&
     return list && (list->starts_with('/') || list->find(":/") != std::string::npos);
   };
   const std::optional<std::string>& run_path = elf.runpath ? elf.runpath : elf.rpath;
+  files.check_source(file);
   if (closed == nullptr || !absolute(run_path)) return files.add_file(path, file, mode, why);
   const MappedFile original(file);
   std::string bytes(reinterpret_cast<const char*>(original.bytes().data()), original.bytes().size());
@@ -348,6 +367,7 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
 
   for (std::size_t i = 0; i < programs.size(); ++i) {
     const Program& program = programs[i];
+    files.check_source(program.file);
     BundleEntry bin{BundleEntry::Kind::kFile, "bin/" + program.name, 0755, program.file, {}};
     if (!program.elf.is_static_executable()) {
       bin.kind = BundleEntry::Kind::kBytes;
@@ -370,6 +390,7 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
     }
     for (const auto& path : musl_paths) plan.entries.push_back({BundleEntry::Kind::kBytes, path, 0644, {}, {}});
   }
+  plan.warnings.insert(plan.warnings.end(), files.warnings.begin(), files.warnings.end());
   add_parent_directories(plan.entries);
   std::sort(plan.entries.begin(), plan.entries.end(),
             [](const BundleEntry& a, const BundleEntry& b) { return a.path < b.path; });

@@ -103,10 +103,12 @@ class Dpkg : public PackageManager {
   std::string admindir_;
 };
 
-// rpm: `rpm -qf --qf '%{NAME}\n' PATH`, `rpm -ql PKG`; --root for a sysroot.
+// rpm: `rpm -qf --qf '%{NAME}\n' PATH`, `rpm -ql PKG`; --root for a sysroot; --dbpath the
+// root's system database (a Debian rpm would otherwise open, and create, ~/.rpmdb).
 class Rpm : public PackageManager {
  public:
-  Rpm(std::string tool, const std::string& sysroot) : tool_(std::move(tool)), sysroot_(sysroot) {}
+  Rpm(std::string tool, const std::string& sysroot, std::string dbpath)
+      : tool_(std::move(tool)), sysroot_(sysroot), dbpath_(std::move(dbpath)) {}
   std::string name() const override { return "rpm"; }
 
   std::optional<std::string> owner(const std::string& path) const override {
@@ -124,7 +126,7 @@ class Rpm : public PackageManager {
 
  private:
   ProcessOutput rpm(std::vector<std::string> args) const {
-    std::vector<std::string> argv{tool_};
+    std::vector<std::string> argv{tool_, "--dbpath", dbpath_};
     if (sysroot_ != "/") argv.insert(argv.end(), {"--root", sysroot_});
     argv.insert(argv.end(), args.begin(), args.end());
     return query(argv);
@@ -132,6 +134,7 @@ class Rpm : public PackageManager {
 
   std::string tool_;
   std::string sysroot_;
+  std::string dbpath_;
 };
 
 // pacman: `pacman -Qoq PATH`, `pacman -Qlq PKG`. With --root it takes and prints paths with the
@@ -179,8 +182,21 @@ class Pacman : public PackageManager {
 std::vector<std::unique_ptr<PackageManager>> package_managers(const std::string& sysroot) {
   std::vector<std::unique_ptr<PackageManager>> managers;
   if (auto tool = find_system_tool("dpkg-query")) managers.push_back(std::make_unique<Dpkg>(*tool, sysroot));
-  if (auto tool = find_system_tool("rpm")) managers.push_back(std::make_unique<Rpm>(*tool, sysroot));
-  if (auto tool = find_system_tool("pacman")) managers.push_back(std::make_unique<Pacman>(*tool, sysroot));
+  // rpm and pacman only where the root has their system database: asking costs a process each,
+  // and rpm would make a database of its own in the user's home.
+  if (auto tool = find_system_tool("rpm")) {
+    for (const char* db : {"/usr/lib/sysimage/rpm", "/var/lib/rpm"}) {
+      const std::string dir = in_root(sysroot, db);
+      if (::access((dir + "/rpmdb.sqlite").c_str(), F_OK) == 0 || ::access((dir + "/Packages").c_str(), F_OK) == 0 ||
+          ::access((dir + "/Packages.db").c_str(), F_OK) == 0) {
+        managers.push_back(std::make_unique<Rpm>(*tool, sysroot, db));
+        break;
+      }
+    }
+  }
+  if (auto tool = find_system_tool("pacman"); tool && ::access(in_root(sysroot, "/var/lib/pacman/local").c_str(), F_OK) == 0) {
+    managers.push_back(std::make_unique<Pacman>(*tool, sysroot));
+  }
   return managers;
 }
 

@@ -33,8 +33,8 @@ package=$(echo "$t"/rpm/RPMS/*/elfpack-demo-1.0-1.*.rpm)
 # A root with the C library and an rpm database holding the package.
 r=$t/root
 glibc_root "$r"
-rpm --root "$r" --initdb
-rpm --root "$r" -i --nodeps --noscripts --ignorearch --ignoreos "$package" 2>/dev/null || fail "rpm -i failed"
+rpm --root "$r" --dbpath /var/lib/rpm --initdb  # where an rpm distribution keeps it
+rpm --root "$r" --dbpath /var/lib/rpm -i --nodeps --noscripts --ignorearch --ignoreos "$package" 2>/dev/null || fail "rpm -i failed"
 [ -x "$r/usr/bin/elfpack-demo" ] || fail "the package did not install"
 
 check_package_bundle "$r" rpm
