@@ -259,7 +259,11 @@ void read_dynamic_facts(const FieldReader& reader, const std::vector<ProgramHead
   const StringTable strings(reader, *strtab_offset, strsz);
   for (const auto& e : entries) {
     switch (e.tag) {
-      case kDtNeeded: facts.needed.push_back(strings.at(e.value, "DT_NEEDED")); break;
+      case kDtNeeded:
+        facts.needed.push_back(strings.at(e.value, "DT_NEEDED"));
+        // No loader can open "": a DT_STRTAB pointing at the wrong bytes, most likely.
+        if (facts.needed.back().empty()) throw Error(reader.name() + ": DT_NEEDED string at offset " + hex(e.value) + " is empty");
+        break;
       case kDtSoname: facts.soname = strings.at(e.value, "DT_SONAME"); break;
       case kDtRpath: facts.rpath = strings.at(e.value, "DT_RPATH"); break;
       case kDtRunpath: facts.runpath = strings.at(e.value, "DT_RUNPATH"); break;
