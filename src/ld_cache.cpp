@@ -112,10 +112,13 @@ int cache_name_compare(std::string_view a, std::string_view b) {
     const char cb = j < b.size() ? b[j] : '\0';
     if (digit(ca)) {
       if (!digit(cb)) return 1;
-      long long va = 0, vb = 0;  // glibc accumulates in int; names with longer runs do not occur
-      while (i < a.size() && digit(a[i])) va = va * 10 + (a[i++] - '0');
-      while (j < b.size() && digit(b[j])) vb = vb * 10 + (b[j++] - '0');
-      if (va != vb) return va < vb ? -1 : 1;
+      // glibc accumulates a run in an int and returns the difference, both wrapping (in
+      // practice) for runs of ten digits or more; ldconfig sorted the file that way, so the same
+      // arithmetic, done in uint32_t where wrapping is defined, keeps the search consistent.
+      uint32_t va = 0, vb = 0;
+      while (i < a.size() && digit(a[i])) va = va * 10 + static_cast<uint32_t>(a[i++] - '0');
+      while (j < b.size() && digit(b[j])) vb = vb * 10 + static_cast<uint32_t>(b[j++] - '0');
+      if (va != vb) return static_cast<int32_t>(va - vb) < 0 ? -1 : 1;
     } else if (digit(cb)) {
       return -1;
     } else if (ca != cb) {

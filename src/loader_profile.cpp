@@ -131,11 +131,52 @@ std::string trim(const std::string& text) {
   return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
 }
 
+// The files read_conf_file has read (device, inode), each with the least depth it was read at.
+using ReadConfFiles = std::map<std::pair<dev_t, ino_t>, int>;
+
+// Follows one file's includes, depth-first, in order.
+void read_conf_file(const std::string& root, const std::string& file, std::vector<std::string>& dirs, int depth,
+                    ReadConfFiles& read) {
+  if (depth > 16) return;  // deeper than any real configuration nests
+  const std::string path = in_root(root, file);
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return;
+  // Reading a file again adds no directory (they are kept once, at their first place) unless its
+  // first reading was cut shorter by the depth limit; it only costs time, exponential time when
+  // patterns match the including file or each other ("include *.conf *.conf", found by fuzzing).
+  const auto [seen, first] = read.try_emplace({st.st_dev, st.st_ino}, depth);
+  if (!first) {
+    if (depth >= seen->second) return;
+    seen->second = depth;
+  }
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  for (const auto& entry : parse_ld_so_conf(text.str())) {
+    if (!entry.include) {
+      if (std::find(dirs.begin(), dirs.end(), entry.value) == dirs.end()) dirs.push_back(entry.value);
+      continue;
+    }
+    std::string pattern = entry.value;
+    if (!pattern.starts_with('/')) pattern = file.substr(0, file.rfind('/') + 1) + pattern;
+    const std::string base = root == "/" ? "" : root;
+    glob_t matches{};
+    if (::glob((base + pattern).c_str(), 0, nullptr, &matches) == 0) {
+      for (std::size_t i = 0; i < matches.gl_pathc; ++i) {
+        read_conf_file(root, std::string(matches.gl_pathv[i]).substr(base.size()), dirs, depth + 1, read);
+      }
+    }
+    ::globfree(&matches);
+  }
+}
+
+}  // namespace
+
 // elf/ldconfig.c parse_conf: one directory per line ("dir=TYPE" of old configs kept as dir),
 // "include PATTERN..." (relative to the including file's directory), "hwcap" lines ignored.
-void parse_ld_so_conf(const std::string& root, const std::string& file, std::vector<std::string>& dirs, int depth) {
-  if (depth > 16) return;  // an include cycle
-  std::ifstream in(in_root(root, file));
+std::vector<LdSoConfEntry> parse_ld_so_conf(const std::string& text) {
+  std::vector<LdSoConfEntry> entries;
+  std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
     line = trim(line.substr(0, line.find('#')));
@@ -144,31 +185,21 @@ void parse_ld_so_conf(const std::string& root, const std::string& file, std::vec
     if (include) {
       std::istringstream patterns(line.substr(8));
       std::string pattern;
-      while (patterns >> pattern) {
-        if (!pattern.starts_with('/')) pattern = file.substr(0, file.rfind('/') + 1) + pattern;
-        const std::string base = root == "/" ? "" : root;
-        glob_t matches{};
-        if (::glob((base + pattern).c_str(), 0, nullptr, &matches) == 0) {
-          for (std::size_t i = 0; i < matches.gl_pathc; ++i) {
-            parse_ld_so_conf(root, std::string(matches.gl_pathv[i]).substr(base.size()), dirs, depth + 1);
-          }
-        }
-        ::globfree(&matches);
-      }
+      while (patterns >> pattern) entries.push_back({true, pattern});
       continue;
     }
     if (line.starts_with("hwcap") && line.size() > 5 && (line[5] == ' ' || line[5] == '\t')) continue;
     std::string dir = trim(line.substr(0, line.find('=')));
     while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-    if (!dir.empty() && std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+    if (!dir.empty()) entries.push_back({false, dir});
   }
+  return entries;
 }
-
-}  // namespace
 
 std::vector<std::string> read_ld_so_conf(const std::string& root, const std::string& conf) {
   std::vector<std::string> dirs;
-  parse_ld_so_conf(root, conf, dirs, 0);
+  ReadConfFiles read;
+  read_conf_file(root, conf, dirs, 0, read);
   return dirs;
 }
 
@@ -323,14 +354,20 @@ LoaderProfile musl_profile_for(const ElfIdent& program, const std::string& inter
   } else {
     profile.source = "musl, no system path (" + path_file + " unreadable)";
   }
+  profile.default_dirs = parse_musl_path(system_path);
+  return profile;
+}
+
+std::vector<std::string> parse_musl_path(const std::string& text) {
   // Split on ':' and newlines; empty elements are skipped, nothing else is changed.
+  std::vector<std::string> dirs;
   std::size_t start = 0;
-  while (start < system_path.size()) {
-    const std::size_t end = std::min(system_path.find_first_of(":\n", start), system_path.size());
-    if (end > start) profile.default_dirs.push_back(system_path.substr(start, end - start));
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find_first_of(":\n", start), text.size());
+    if (end > start) dirs.push_back(text.substr(start, end - start));
     start = end + 1;
   }
-  return profile;
+  return dirs;
 }
 
 LoaderProfile glibc_profile_from(const std::optional<std::map<std::string, std::string>>& diagnostics,

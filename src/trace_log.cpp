@@ -45,6 +45,14 @@ std::string_view strip_prefixes(std::string_view line, std::string& pid) {
   return line;
 }
 
+// The value of a hexadecimal digit, -1 for any other character.
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 // The quoted string starting at `at` (the opening '"'), decoded; nullopt if not terminated.
 std::optional<std::string> quoted(std::string_view text, std::size_t at) {
   std::string out;
@@ -61,9 +69,12 @@ std::optional<std::string> quoted(std::string_view text, std::size_t at) {
     else if (e == 'r') out += '\r';
     else if (e == 'v') out += '\v';
     else if (e == 'f') out += '\f';
-    else if (e == 'x' && i + 2 < text.size()) {
-      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
+    else if (e == 'x' && i + 1 < text.size() && hex_digit(text[i + 1]) >= 0) {
+      // strace -x writes two hex digits; as in C, one is enough, and a non-digit (the closing
+      // quote) ends the escape.
+      int value = hex_digit(text[++i]);
+      if (i + 1 < text.size() && hex_digit(text[i + 1]) >= 0) value = value * 16 + hex_digit(text[++i]);
+      out += static_cast<char>(value);
     } else if (e >= '0' && e <= '7') {
       std::size_t n = 1;
       while (n < 3 && i + n < text.size() && text[i + n] >= '0' && text[i + n] <= '7') ++n;

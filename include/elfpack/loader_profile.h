@@ -85,6 +85,20 @@ std::vector<std::string> legacy_hwcap_subdirs(const std::vector<std::string>& hw
 // what ldconfig would have put in the cache. Used only where the root has no cache.
 std::vector<std::string> read_ld_so_conf(const std::string& root, const std::string& conf = "/etc/ld.so.conf");
 
+// One line's worth of an ld.so.conf file's text: a directory, or one pattern of an "include"
+// line (as written: relative ones count from the including file's directory).
+struct LdSoConfEntry {
+  bool include = false;
+  std::string value;
+  bool operator==(const LdSoConfEntry&) const = default;
+};
+// The entries of one ld.so.conf file's text, in order; no file is read (read_ld_so_conf follows
+// the includes).
+std::vector<LdSoConfEntry> parse_ld_so_conf(const std::string& text);
+
+// The directories of the text of a musl path file (etc/ld-musl-<arch>.path), in order.
+std::vector<std::string> parse_musl_path(const std::string& text);
+
 // Where this machine finds the target's `path` (absolute, or relative to the root's `/`): for the
 // root "/", the path itself; otherwise root + the path with every symlink resolved inside the
 // root (absolute targets start again at the root, ".." stops at it), so nothing outside the root

@@ -66,6 +66,10 @@ TEST(LdCache, NamesCompareWithNumbersAsNumbers) {
   EXPECT_GT(cache_name_compare("libfoo.so.1", "libfoo.so"), 0);
   EXPECT_GT(cache_name_compare("lib2", "libz"), 0);  // a digit sorts after any other character
   EXPECT_EQ(cache_name_compare("", ""), 0);
+  // Runs of ten digits or more wrap as glibc's int does (found by fuzzing: signed overflow).
+  EXPECT_EQ(cache_name_compare("libx.so.4294967296", "libx.so.0"), 0);
+  EXPECT_GT(cache_name_compare("libx.so.99999999999999999999", "libx.so.10"), 0);  // 1661992959 - 10
+  EXPECT_LT(cache_name_compare("libx.so.2147483648", "libx.so.0"), 0);  // INT_MIN - 0 < 0
 }
 
 TEST(LdCache, LookupIsNumericAwareAndPerArchitecture) {

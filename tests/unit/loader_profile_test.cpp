@@ -116,5 +116,26 @@ TEST(InRoot, LdSoConfWithIncludes) {
   EXPECT_TRUE(read_ld_so_conf(root.str(), "/etc/absent.conf").empty());
 }
 
+TEST(InRoot, LdSoConfIncludesReadEachFileOnce) {
+  // Found by fuzzing: patterns matching the including file were followed again at every level,
+  // 4^16 readings here; a directory matched by a pattern is read as an empty file.
+  ScratchRoot root;
+  std::filesystem::create_directories(root / "etc/ld.so.conf.d");
+  std::ofstream(root / "etc/ld.so.conf") << "/opt/top\ninclude *.conf *.conf /etc/ld.so.conf ld.so.*\n/opt/last\n";
+  std::ofstream(root / "etc/other.conf") << "include /etc/*.conf\n/opt/other\n";
+  EXPECT_EQ(read_ld_so_conf(root.str()), (std::vector<std::string>{"/opt/top", "/opt/other", "/opt/last"}));
+}
+
+TEST(LdSoConf, ParsesOneFilesText) {
+  EXPECT_EQ(parse_ld_so_conf("# c\n /opt/a/ \ninclude\tx.conf  /y/*.conf\nhwcap 1 z\n/opt/b=libc6\n=x\n///\ninclude\n"),
+            (std::vector<LdSoConfEntry>{{false, "/opt/a"}, {true, "x.conf"}, {true, "/y/*.conf"}, {false, "/opt/b"},
+                                        {false, "/"}, {false, "include"}}));
+}
+
+TEST(MuslPath, SplitsOnColonsAndNewlines) {
+  EXPECT_EQ(parse_musl_path("/lib:/usr/lib\n\n::/opt/x y\n"), (std::vector<std::string>{"/lib", "/usr/lib", "/opt/x y"}));
+  EXPECT_TRUE(parse_musl_path("").empty());
+}
+
 }  // namespace
 }  // namespace elfpack

@@ -46,5 +46,15 @@ TEST(StraceLog, AnUnterminatedPathIsAnErrorNamingTheLine) {
   }
 }
 
+TEST(StraceLog, HexEscapesTakeOnlyHexDigits) {
+  // Found by fuzzing: "\x" before a non-digit threw std::invalid_argument, and "\x2" took the
+  // closing quote as its second digit.
+  const std::string log =
+      "open(\"/a\\x2f\\x41\", O_RDONLY) = 3\n"
+      "open(\"/b\\xzz\", O_RDONLY) = 3\n"
+      "open(\"/c\\x2\", O_RDONLY) = 3\n";
+  EXPECT_EQ(paths_of(log), (std::vector<std::string>{"open /a/A", "open /bxzz", "open /c\x02"}));
+}
+
 }  // namespace
 }  // namespace elfpack
