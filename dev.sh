@@ -2,7 +2,9 @@
 # The README's two commands, for a Debian 12 machine (as root, or with sudo):
 #   ./dev.sh run    install what is missing, build, and run `elfpack rig -o rig.zip`
 #   ./dev.sh test   install what is missing, build, and run the whole test suite (what CI runs)
-# Both are idempotent and quiet when there is nothing to do.
+# Both are idempotent and quiet when there is nothing to do. CI (.ci/run) also runs:
+#   ./dev.sh sanitize        the whole suite again, built with ASan+UBSan (build-asan/)
+#   ./dev.sh fuzz [SECONDS]  each libFuzzer target for SECONDS (default 60), built with clang (build-fuzz/)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,7 +13,8 @@ packages=(g++ cmake ninja-build pkg-config
           liblief-dev libcli11-dev libarchive-dev libspdlog-dev libxxhash-dev libgtest-dev
           rig unzip zip util-linux
           musl-tools gcc-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
-          busybox-static file python3 libcap2-bin)  # tests
+          busybox-static file python3 libcap2-bin  # tests
+          clang libclang-rt-dev)  # fuzzing
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -26,10 +29,14 @@ install_missing() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# build DIR [TARGET] [CMAKE_ARGS...]: configures DIR once with the arguments, then builds TARGET
+# (all when empty).
 build() {
-  [ -f build/build.ninja ] || cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  local dir=$1 target=${2:-all}
+  shift 2
+  [ -f "$dir/build.ninja" ] || cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
   local out
-  if ! out=$(cmake --build build -- --quiet 2>&1); then
+  if ! out=$(cmake --build "$dir" --target "$target" -- --quiet 2>&1); then
     printf '%s\n' "$out" >&2
     return 1
   fi
@@ -39,17 +46,29 @@ build() {
 case "${1:-}" in
   run)
     install_missing
-    build
+    build build all -DCMAKE_BUILD_TYPE=RelWithDebInfo
     ./build/elfpack rig -o rig.zip
     ;;
   test)
     install_missing
-    build
+    build build all -DCMAKE_BUILD_TYPE=RelWithDebInfo
     # The end-to-end tests enter empty roots with unshare and chroot: they need root.
     ctest --test-dir build --output-on-failure -j "$(nproc)" ${CI:+--timeout 900}
     ;;
+  sanitize)
+    install_missing
+    build build-asan all -DCMAKE_BUILD_TYPE=Debug -DELFPACK_SANITIZE=ON
+    ctest --test-dir build-asan --output-on-failure -j "$(nproc)" ${CI:+--timeout 900}
+    ;;
+  fuzz)
+    install_missing
+    # The launchers embedded in the library are built by the C compiler, which stays gcc.
+    build build-fuzz elfpack_fuzzers -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc \
+      -DCMAKE_CXX_COMPILER=clang++ -DELFPACK_FUZZ=ON -DELFPACK_TESTS=OFF
+    fuzz/run.sh build-fuzz "${2:-60}"
+    ;;
   *)
-    echo "usage: ./dev.sh run | ./dev.sh test" >&2
+    echo "usage: ./dev.sh run | test | sanitize | fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac
