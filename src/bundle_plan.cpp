@@ -95,6 +95,7 @@ class PrivateFiles {
       }
       const MappedFile file(item.source);
       const XXH64_hash_t content = XXH3_64bits(file.bytes().data(), file.bytes().size());
+      file.ensure_intact();
       XXH3_64bits_update(state, &content, sizeof content);
     }
     const XXH64_hash_t digest = XXH3_64bits_digest(state);
@@ -143,6 +144,7 @@ void add_object(PrivateFiles& files, const std::string& path, const std::string&
   if (closed == nullptr || !absolute(run_path)) return files.add_file(path, file, mode, why);
   const MappedFile original(file);
   std::string bytes(reinterpret_cast<const char*>(original.bytes().data()), original.bytes().size());
+  original.ensure_intact();
   close_run_path(bytes, *run_path);
   if (elf.rpath && elf.runpath && absolute(elf.rpath)) close_run_path(bytes, *elf.rpath);
   files.add_bytes(path, std::move(bytes), mode, why + "; absolute run path entries closed");
@@ -157,6 +159,7 @@ bool linker_supports(const std::string& file, std::string_view option) {
   const MappedFile linker(file);
   const auto bytes = linker.bytes();
   const bool found = std::search(bytes.begin(), bytes.end(), option.begin(), option.end()) != bytes.end();
+  linker.ensure_intact();
   return known[key] = found;
 }
 
@@ -202,6 +205,7 @@ void add_closure(const Program& program, const Closure& closure, PrivateFiles& f
       // Its built-in default directories and /etc/ld.so.preload made unreachable.
       const MappedFile original(interp.file);
       std::string bytes(reinterpret_cast<const char*>(original.bytes().data()), original.bytes().size());
+      original.ensure_intact();
       std::string problem;
       if (close_linker(bytes, dirs->second, problem)) {
         files.add_bytes(base_name(interp.path), std::move(bytes), 0755, why + ", closed to the host");

@@ -401,14 +401,23 @@ SymbolVersions read_symbol_versions(std::span<const unsigned char> data, const s
   return versions;
 }
 
-ElfFacts read_elf(const std::string& path) {
-  const MappedFile file(path);
-  return parse_elf(file.bytes(), path);
+// A file cut short while it was read is that error, not whatever the zeros that stood in for its
+// lost pages made the parser say.
+ElfFacts parse_elf(const MappedFile& file) {
+  try {
+    ElfFacts facts = parse_elf(file.bytes(), file.path());
+    file.ensure_intact();
+    return facts;
+  } catch (const Error&) {
+    file.ensure_intact();
+    throw;
+  }
 }
 
+ElfFacts read_elf(const std::string& path) { return parse_elf(MappedFile(path)); }
+
 ElfFacts read_elf(int fd, const struct stat& status, const std::string& path) {
-  const MappedFile file(fd, status, path);
-  return parse_elf(file.bytes(), path);
+  return parse_elf(MappedFile(fd, status, path));
 }
 
 // Mirrors glibc elf/dl-load.c open_verify: the order of the checks decides which problems skip a

@@ -225,8 +225,10 @@ InspectReport inspect_bundle(const std::string& dir) {
     try {
       elf = parse_elf(file.bytes(), path.string());
     } catch (const Error&) {
+      file.ensure_intact();
       continue;  // the launchers' payload and other non-standard objects
     }
+    file.ensure_intact();
     ++objects;
     for (const auto& [tag, list] : {std::pair<const char*, const std::optional<std::string>&>{"DT_RUNPATH", elf.runpath},
                                     {"DT_RPATH", elf.rpath}}) {

@@ -32,6 +32,7 @@ std::optional<std::string> glibc_version(const std::string& libc) {
     }
     if (digits > 0 && minor > best) best = minor;
   }
+  file.ensure_intact();
   if (best < 0) return std::nullopt;
   return "2." + std::to_string(best);
 }

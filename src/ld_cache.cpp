@@ -233,6 +233,7 @@ std::optional<LdCache> LdCache::load(const std::string& path) {
   cache.mapped_ = std::make_unique<MappedFile>(path);
   cache.data_ = cache.mapped_->bytes();
   cache.index(path);
+  cache.mapped_->ensure_intact();
   return cache;
 }
 
@@ -282,6 +283,7 @@ std::optional<std::string> LdCache::lookup(std::string_view name, int32_t defaul
       right = middle - 1;
     }
   }
+  if (mapped_) mapped_->ensure_intact();
   if (!best) return std::nullopt;
   return std::string(*best);
 }

@@ -172,6 +172,7 @@ void write_bundle(const BundlePlan& plan, BundleWriter& writer) {
     if (entry.kind == BundleEntry::Kind::kFile) {
       const MappedFile file(entry.source);
       writer.add(entry, file.bytes());
+      file.ensure_intact();  // before commit: a file cut short while read is an error, not zeros
     } else {
       const auto* data = reinterpret_cast<const unsigned char*>(entry.bytes.data());
       writer.add(entry, {data, entry.kind == BundleEntry::Kind::kBytes ? entry.bytes.size() : 0});

@@ -64,6 +64,8 @@ struct SymbolVersions {
 };
 SymbolVersions read_symbol_versions(std::span<const unsigned char> data, const std::string& name);
 
+// Parses a mapped file; a file cut short while it was read is reported as that. Throws Error.
+ElfFacts parse_elf(const class MappedFile& file);
 // Maps and parses the file at `path`. Throws Error naming the path.
 ElfFacts read_elf(const std::string& path);
 // The same for a file already open (the descriptor stays the caller's).

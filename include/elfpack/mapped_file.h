@@ -1,5 +1,11 @@
 // A read-only memory mapping of a whole file. Mapping (rather than reading) lets the ELF reader
 // touch only the pages it needs and lets the writer compress straight from the page cache.
+//
+// A file cut short while mapped (a package upgrade rewriting a library, a build writing its
+// output) would make reads past its new end die by SIGBUS. Every mapping is registered with a
+// SIGBUS handler that maps a page of zeros where the file's page went and marks the mapping
+// changed: the reader goes on over zeros, and ensure_intact() turns that into an Error naming
+// the file. Whoever uses the bytes calls it once done with them.
 #pragma once
 
 #include <sys/stat.h>
@@ -23,15 +29,20 @@ class MappedFile {
   MappedFile& operator=(const MappedFile&) = delete;
 
   std::span<const unsigned char> bytes() const { return {data_, size_}; }
+  // Throws Error if the file was cut short while its bytes were read (those reads saw zeros).
+  void ensure_intact() const;
   const struct stat& status() const { return status_; }
   const std::string& path() const { return path_; }
 
  private:
   void map(int fd);
+  void release();
+  std::string shortened() const;  // the message for a file cut short
 
   std::string path_;
   const unsigned char* data_ = nullptr;
   std::size_t size_ = 0;
+  int slot_ = -1;  // its place in the SIGBUS handler's table, -1 if none
   struct stat status_ {};
 };
 

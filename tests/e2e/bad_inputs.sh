@@ -15,7 +15,7 @@ check() {  # check PATTERN PROGRAM
   [ "$status" -lt 128 ] || fail "$2: killed by a signal (exit $status)"
   [ ! -e out/x.zip ] || fail "$2: out/x.zip written"
 }
-check "empty: not an ELF file \(bad magic\)" ./empty
+check "empty: an empty file \(0 bytes\), not an ELF program" ./empty
 check "adir: not a regular file" ./adir
 check "fifo: not a regular file" ./fifo
 check "/dev/zero: not a regular file" /dev/zero
