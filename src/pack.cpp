@@ -60,6 +60,27 @@ void add_lambda_function(BundlePlan& plan, const std::vector<Program>& programs,
             [](const BundleEntry& a, const BundleEntry& b) { return a.path < b.path; });
 }
 
+// Info-ZIP's unzip drops control characters from the names it extracts ("new\nline" becomes
+// "newline"), so a launcher would not find its program there. Such names are valid, and other
+// extractors keep them: a warning, once, with the first such name written with C escapes.
+void warn_of_names_unzip_changes(const BundlePlan& plan) {
+  for (const auto& entry : plan.entries) {
+    if (std::none_of(entry.path.begin(), entry.path.end(), [](char c) { return c >= 0 && c < 0x20; })) continue;
+    std::string shown;
+    for (const char c : entry.path) {
+      static const char kHex[] = "0123456789abcdef";
+      if (c == '\n') shown += "\\n";
+      else if (c == '\t') shown += "\\t";
+      else if (c >= 0 && c < 0x20) shown += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+      else shown += c;
+    }
+    spdlog::warn("{}: a name with a control character: unzip leaves such characters out when it extracts, and the "
+                 "bundle then misses the file; unpack with a tool that keeps names (or write a .tar.gz)",
+                 shown);
+    return;
+  }
+}
+
 }  // namespace
 
 BundlePlan pack(const PackOptions& options) {
@@ -143,6 +164,8 @@ BundlePlan pack(const PackOptions& options) {
   if (options.lambda || output_format_for(options.output, options.format) == OutputFormat::kZip) {
     lambda = check_lambda_layer(plan, programs, !options.lambda_function.empty());
   }
+
+  if (output_format_for(options.output, options.format) == OutputFormat::kZip) warn_of_names_unzip_changes(plan);
 
   // (5, 6) stage and emit: write every entry into the output's temporary and rename it into place.
   write_bundle(plan, *writer);

@@ -45,12 +45,30 @@ class PackageManager {
  public:
   virtual ~PackageManager() = default;
   virtual std::string name() const = 0;
-  virtual std::optional<std::string> owner(const std::string& path) const = 0;
+  // The package owning each of `paths` that has one (one query where the tool allows: a
+  // thousand programs must not mean a thousand runs of dpkg).
+  virtual std::map<std::string, std::string> owners(const std::vector<std::string>& paths) const = 0;
   virtual std::vector<std::string> files(const std::string& package) const = 0;
 
  protected:
   static ProcessOutput query(std::vector<std::string> argv) {
     return run_process(argv, {"LC_ALL=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"});
+  }
+  // Runs `run({option, paths...})` over slices of `paths` that keep each command line far below
+  // the kernel's limit, and hands every line it prints to `on_line`.
+  template <class Run, class OnLine>
+  static void query_lines(const std::vector<std::string>& paths, const char* option, Run run, OnLine on_line) {
+    constexpr std::size_t kSliceBytes = 64 * 1024;
+    for (std::size_t begin = 0; begin < paths.size();) {
+      std::size_t end = begin, bytes = 0;
+      while (end < paths.size() && (end == begin || bytes + paths[end].size() < kSliceBytes)) bytes += paths[end++].size() + 1;
+      std::vector<std::string> args{option};
+      args.insert(args.end(), paths.begin() + static_cast<long>(begin), paths.begin() + static_cast<long>(end));
+      std::istringstream lines(run(args).out);
+      std::string line;
+      while (std::getline(lines, line)) on_line(line);
+      begin = end;
+    }
   }
   static std::vector<std::string> absolute_lines(const std::string& text) {
     std::vector<std::string> paths;
@@ -63,7 +81,8 @@ class PackageManager {
   }
 };
 
-// dpkg: `dpkg-query -S PATH` ("pkg: /path", "pkg1, pkg2: /path"), `dpkg-query -L PKG`.
+// dpkg: `dpkg-query -S PATH...` ("pkg: /path", "pkg1, pkg2: /path"; exit 1 when one is not
+// found, the others still listed), `dpkg-query -L PKG`.
 class Dpkg : public PackageManager {
  public:
   Dpkg(std::string tool, const std::string& sysroot) : tool_(std::move(tool)) {
@@ -71,19 +90,18 @@ class Dpkg : public PackageManager {
   }
   std::string name() const override { return "dpkg"; }
 
-  std::optional<std::string> owner(const std::string& path) const override {
-    const ProcessOutput run = dpkg({"-S", path});
-    if (run.exit_status != 0) return std::nullopt;
-    std::istringstream lines(run.out);
-    std::string line;
-    while (std::getline(lines, line)) {
+  std::map<std::string, std::string> owners(const std::vector<std::string>& paths) const override {
+    std::map<std::string, std::string> found;
+    const std::set<std::string> asked(paths.begin(), paths.end());
+    query_lines(paths, "-S", [this](const auto& args) { return dpkg(args); }, [&](const std::string& line) {
       const auto colon = line.rfind(": ");
-      if (colon == std::string::npos || line.substr(colon + 2) != path || line.starts_with("diversion ")) continue;
-      std::string package = line.substr(0, colon);
-      package = package.substr(0, package.find(", "));  // a path shared by several: the first
-      return package;
-    }
-    return std::nullopt;
+      if (colon == std::string::npos || line.starts_with("diversion ")) return;
+      const std::string path = line.substr(colon + 2);
+      if (!asked.contains(path)) return;  // a pattern's other matches
+      const std::string package = line.substr(0, colon);
+      found.emplace(path, package.substr(0, package.find(", ")));  // a path shared by several: the first
+    });
+    return found;
   }
 
   std::vector<std::string> files(const std::string& package) const override {
@@ -111,12 +129,17 @@ class Rpm : public PackageManager {
       : tool_(std::move(tool)), sysroot_(sysroot), dbpath_(std::move(dbpath)) {}
   std::string name() const override { return "rpm"; }
 
-  std::optional<std::string> owner(const std::string& path) const override {
-    const ProcessOutput run = rpm({"-qf", "--qf", "%{NAME}\n", path});
-    if (run.exit_status != 0) return std::nullopt;
-    const std::string first = run.out.substr(0, run.out.find('\n'));
-    if (first.empty() || first.find(' ') != std::string::npos) return std::nullopt;
-    return first;
+  // One query per path: with several, rpm's answers (one line per owner, or a message) cannot be
+  // told apart.
+  std::map<std::string, std::string> owners(const std::vector<std::string>& paths) const override {
+    std::map<std::string, std::string> found;
+    for (const auto& path : paths) {
+      const ProcessOutput run = rpm({"-qf", "--qf", "%{NAME}\n", path});
+      if (run.exit_status != 0) continue;
+      const std::string first = run.out.substr(0, run.out.find('\n'));
+      if (!first.empty() && first.find(' ') == std::string::npos) found.emplace(path, first);
+    }
+    return found;
   }
 
   std::vector<std::string> files(const std::string& package) const override {
@@ -137,19 +160,27 @@ class Rpm : public PackageManager {
   std::string dbpath_;
 };
 
-// pacman: `pacman -Qoq PATH`, `pacman -Qlq PKG`. With --root it takes and prints paths with the
-// root in front.
+// pacman: `pacman -Qo PATH...` ("PATH is owned by NAME VERSION" for each owned one),
+// `pacman -Qlq PKG`. With --root it takes and prints paths with the root in front.
 class Pacman : public PackageManager {
  public:
   Pacman(std::string tool, const std::string& sysroot) : tool_(std::move(tool)), sysroot_(sysroot) {}
   std::string name() const override { return "pacman"; }
 
-  std::optional<std::string> owner(const std::string& path) const override {
-    const ProcessOutput run = pacman({"-Qoq", sysroot_ == "/" ? path : in_root(sysroot_, path)});
-    if (run.exit_status != 0) return std::nullopt;
-    const std::string first = run.out.substr(0, run.out.find('\n'));
-    if (first.empty() || first.find(' ') != std::string::npos) return std::nullopt;
-    return first;
+  std::map<std::string, std::string> owners(const std::vector<std::string>& paths) const override {
+    std::map<std::string, std::string> by_asked;  // the path as pacman takes it -> as the caller has it
+    for (const auto& path : paths) by_asked.emplace(sysroot_ == "/" ? path : in_root(sysroot_, path), path);
+    std::vector<std::string> asked;
+    for (const auto& [a, path] : by_asked) asked.push_back(a);
+    std::map<std::string, std::string> found;
+    query_lines(asked, "-Qo", [this](const auto& args) { return pacman(args); }, [&](const std::string& line) {
+      const auto is = line.rfind(" is owned by ");
+      if (is == std::string::npos) return;
+      const auto path = by_asked.find(line.substr(0, is));
+      const std::string owner = line.substr(is + 13);
+      if (path != by_asked.end() && !owner.empty()) found.emplace(path->second, owner.substr(0, owner.find(' ')));
+    });
+    return found;
   }
 
   std::vector<std::string> files(const std::string& package) const override {
@@ -533,15 +564,27 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
                result.notes);
   }
   add_implicit_loads(programs, options, libraries, kept, result);
+  // Every name of every program asked of each manager at once; each program then takes the first
+  // manager owning one of its names, and of that manager's answers the first of its names.
+  std::vector<std::map<std::string, std::string>> owners;
+  if (!managers.empty()) {
+    std::vector<std::string> names;
+    for (const auto& program : programs) {
+      for (const auto& name : names_of(program, options.sysroot)) names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    for (const auto& m : managers) owners.push_back(m->owners(names));
+  }
   for (const auto& program : managers.empty() ? none : programs) {
     std::optional<std::string> package;
     const PackageManager* manager = nullptr;
-    for (const auto& m : managers) {
+    for (std::size_t i = 0; i < managers.size() && !package; ++i) {
       for (const auto& name : names_of(program, options.sysroot)) {
-        if ((package = m->owner(name))) break;
-      }
-      if (package) {
-        manager = m.get();
+        const auto owner = owners[i].find(name);
+        if (owner == owners[i].end()) continue;
+        package = owner->second;
+        manager = managers[i].get();
         break;
       }
     }
