@@ -54,6 +54,12 @@ std::string hex(uint64_t v) {
   return out.str();
 }
 
+// Two hex digits, as hexdump shows a byte.
+std::string hex_byte(unsigned char b) {
+  static const char kDigits[] = "0123456789abcdef";
+  return {kDigits[b >> 4], kDigits[b & 15]};
+}
+
 // Reads fixed-size fields of one byte order from a bounded buffer.
 class FieldReader {
  public:
@@ -97,8 +103,15 @@ struct FileHeader {
 };
 
 ElfIdent read_ident(std::span<const unsigned char> data, const std::string& name) {
-  if (!has_elf_magic(data)) throw Error(name + ": not an ELF file (bad magic)");
-  if (data.size() < 20) throw Error(name + ": truncated ELF header (file size " + std::to_string(data.size()) + ")");
+  if (!has_elf_magic(data)) {
+    std::string start;
+    for (std::size_t i = 0; i < std::min<std::size_t>(data.size(), 4); ++i) start += " " + hex_byte(data[i]);
+    throw Error(name + ": not an ELF file (bad magic: starts" + (start.empty() ? " with nothing" : start) +
+                ", not 7f 45 4c 46)");
+  }
+  if (data.size() < 20) {
+    throw Error(name + ": truncated ELF header (file size " + std::to_string(data.size()) + ", the header is 52 or 64 bytes)");
+  }
   ElfIdent ident;
   ident.elf_class = data[4];
   if (ident.elf_class != kElfClass32 && ident.elf_class != kElfClass64) {

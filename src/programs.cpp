@@ -59,7 +59,6 @@ Program load_program(const std::string& name, const std::string& sysroot) {
     throw Error(program.file + ": a script (starts with #!), not an ELF program; bundle its interpreter instead");
   }
   if (bytes.empty()) throw Error(program.file + ": an empty file (0 bytes), not an ELF program");
-  if (!has_elf_magic(bytes)) throw Error(program.file + ": not an ELF file (bad magic)");
   program.elf = parse_elf(file);
   if (program.elf.ident.type != kEtExec && program.elf.ident.type != kEtDyn) {
     throw Error(program.file + ": e_type " + std::to_string(program.elf.ident.type) + " is not an executable");

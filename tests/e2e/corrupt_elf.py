@@ -48,7 +48,7 @@ def patched(offset, fmt, value):
     return blob
 
 
-write("magic=ELG", patched(3, "<B", ord("G")), "magic")
+write("magic=ELG", patched(3, "<B", ord("G")), "bad magic: starts 7f 45 4c 47, not 7f 45 4c 46")
 for v in (0, 3, 255):
     write("EI_CLASS=%d" % v, patched(4, "<B", v), "EI_CLASS")
 for v in (0, 2, 7):

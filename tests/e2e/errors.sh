@@ -13,7 +13,7 @@ expect_failure "elfpack: error: no-such-program-xyz: not found in PATH" "$ELFPAC
 printf '#!/bin/sh\necho hi\n' > script.sh && chmod +x script.sh
 expect_failure "elfpack: error: $t/script.sh: a script \(starts with #!\), not an ELF program" "$ELFPACK" ./script.sh -o out/a.zip
 echo "just text" > notes.txt
-expect_failure "elfpack: error: $t/notes.txt: not an ELF file \(bad magic\)" "$ELFPACK" ./notes.txt -o out/a.zip
+expect_failure "elfpack: error: $t/notes.txt: not an ELF file \(bad magic: starts 6a 75 73 74, not 7f 45 4c 46\)" "$ELFPACK" ./notes.txt -o out/a.zip
 # A missing library: every one is listed, then the count; with --allow-missing it is a warning.
 mkdir -p gone
 cc -shared -fPIC -o gone/libgone1.so -DFIX_NAME=gone1 "$fixtures/fixlib.c"

@@ -110,7 +110,7 @@ TEST(LoadPrograms, RejectsWhatIsNotAProgram) {
   try {
     load_programs({(dir / "text").string()});
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), (dir / "text").string() + ": not an ELF file (bad magic)");
+    EXPECT_EQ(std::string(e.what()), (dir / "text").string() + ": not an ELF file (bad magic: starts 68 65 6c 6c, not 7f 45 4c 46)");
   }
   std::filesystem::remove_all(dir);
 }
