@@ -4,9 +4,13 @@
 // read through a pointer cast into the buffer. Both byte orders and both classes are handled.
 #include "elfpack/elf_file.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <bit>
+#include <cerrno>
 #include <cstring>
+#include <deque>
 #include <sstream>
 
 #include "elfpack/error.h"
@@ -60,20 +64,80 @@ std::string hex_byte(unsigned char b) {
   return {kDigits[b >> 4], kDigits[b & 15]};
 }
 
-// Reads fixed-size fields of one byte order from a bounded buffer.
+// Where the reader's bytes come from: a buffer holding the whole file, or the file itself, read
+// with pread a window at a time (the resolver needs a few hundred bytes of each library, and
+// mapping each whole file costs more than reading those).
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  virtual uint64_t size() const = 0;
+  // [off, off + n), which the caller has checked lies within size().
+  virtual std::span<const unsigned char> bytes(uint64_t off, uint64_t n) const = 0;
+};
+
+class BufferSource : public ByteSource {
+ public:
+  explicit BufferSource(std::span<const unsigned char> data) : data_(data) {}
+  uint64_t size() const override { return data_.size(); }
+  std::span<const unsigned char> bytes(uint64_t off, uint64_t n) const override { return data_.subspan(off, n); }
+
+ private:
+  std::span<const unsigned char> data_;
+};
+
+class FileSource : public ByteSource {
+ public:
+  FileSource(int fd, uint64_t size, const std::string& name) : fd_(fd), size_(size), name_(name) {}
+  uint64_t size() const override { return size_; }
+  std::span<const unsigned char> bytes(uint64_t off, uint64_t n) const override {
+    for (const auto& w : windows_) {
+      if (off >= w.offset && off - w.offset <= w.bytes.size() && w.bytes.size() - (off - w.offset) >= n) {
+        return std::span<const unsigned char>(w.bytes).subspan(off - w.offset, n);
+      }
+    }
+    // A small request brings its whole aligned window: the fields near it come next.
+    constexpr uint64_t kWindow = 4096;
+    const uint64_t start = n < kWindow ? off / kWindow * kWindow : off;
+    const uint64_t length = n < kWindow ? std::min(size_ - start, std::max(kWindow, off + n - start)) : n;
+    Window w{start, std::vector<unsigned char>(length)};
+    for (uint64_t done = 0; done < length;) {
+      const ssize_t got = ::pread(fd_, w.bytes.data() + done, length - done, static_cast<off_t>(start + done));
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) throw Error(name_ + ": cannot read: " + std::strerror(errno));
+      if (got == 0) {
+        throw Error(name_ + ": changed while being read (now shorter than the " + std::to_string(size_) + " bytes it had)");
+      }
+      done += static_cast<uint64_t>(got);
+    }
+    windows_.push_back(std::move(w));
+    return std::span<const unsigned char>(windows_.back().bytes).subspan(off - start, n);
+  }
+
+ private:
+  struct Window {
+    uint64_t offset;
+    std::vector<unsigned char> bytes;
+  };
+  int fd_;
+  uint64_t size_;
+  const std::string& name_;
+  mutable std::deque<Window> windows_;  // a deque: spans handed out stay valid
+};
+
+// Reads fixed-size fields of one byte order from a bounded source.
 class FieldReader {
  public:
-  FieldReader(std::span<const unsigned char> data, bool little_endian, const std::string& name)
-      : data_(data), swap_(little_endian != (std::endian::native == std::endian::little)), name_(name) {}
+  FieldReader(const ByteSource& source, bool little_endian, const std::string& name)
+      : source_(source), swap_(little_endian != (std::endian::native == std::endian::little)), name_(name) {}
 
   template <typename T>
   T get(uint64_t off, const char* field) const {
-    if (off > data_.size() || data_.size() - off < sizeof(T)) {
+    if (off > size() || size() - off < sizeof(T)) {
       throw Error(name_ + ": " + field + " at offset " + hex(off) + " is past the end of the file (size " +
-                  std::to_string(data_.size()) + ")");
+                  std::to_string(size()) + ")");
     }
     T value;
-    std::memcpy(&value, data_.data() + off, sizeof(T));
+    std::memcpy(&value, source_.bytes(off, sizeof(T)).data(), sizeof(T));
     return swap_ ? byte_swapped(value) : value;
   }
 
@@ -82,11 +146,13 @@ class FieldReader {
     return is64 ? get<uint64_t>(off, field) : get<uint32_t>(off, field);
   }
 
-  std::span<const unsigned char> data() const { return data_; }
+  uint64_t size() const { return source_.size(); }
+  // [off, off + n), checked by the caller.
+  std::span<const unsigned char> bytes(uint64_t off, uint64_t n) const { return source_.bytes(off, n); }
   const std::string& name() const { return name_; }
 
  private:
-  std::span<const unsigned char> data_;
+  const ByteSource& source_;
   bool swap_;
   const std::string& name_;
 };
@@ -122,7 +188,8 @@ ElfIdent read_ident(std::span<const unsigned char> data, const std::string& name
   }
   ident.little_endian = data[5] == kElfDataLsb;
   ident.osabi = data[7];
-  FieldReader reader(data, ident.little_endian, name);
+  const BufferSource source(data);
+  const FieldReader reader(source, ident.little_endian, name);
   ident.type = reader.get<uint16_t>(16, "e_type");
   ident.machine = reader.get<uint16_t>(18, "e_machine");
   return ident;
@@ -139,7 +206,7 @@ FileHeader read_file_header(const FieldReader& reader, const ElfIdent& ident) {
     throw Error(reader.name() + ": e_phentsize " + std::to_string(header.phentsize) + " is not " +
                 std::to_string(expected_entsize));
   }
-  const uint64_t size = reader.data().size();
+  const uint64_t size = reader.size();
   const uint64_t table_size = uint64_t{header.phnum} * header.phentsize;
   if (header.phoff > size || size - header.phoff < table_size) {
     throw Error(reader.name() + ": program headers (e_phoff " + hex(header.phoff) + ", e_phnum " +
@@ -171,12 +238,12 @@ std::vector<ProgramHeader> read_program_headers(const FieldReader& reader, const
 
 // The bytes of a segment's file image, checked against the file size.
 std::span<const unsigned char> segment_bytes(const FieldReader& reader, const ProgramHeader& ph, const char* what) {
-  const auto data = reader.data();
-  if (ph.offset > data.size() || data.size() - ph.offset < ph.filesz) {
+  const uint64_t size = reader.size();
+  if (ph.offset > size || size - ph.offset < ph.filesz) {
     throw Error(reader.name() + ": " + what + " segment (offset " + hex(ph.offset) + ", size " + hex(ph.filesz) +
-                ") extends past the end of the file (size " + std::to_string(data.size()) + ")");
+                ") extends past the end of the file (size " + std::to_string(size) + ")");
   }
-  return data.subspan(ph.offset, ph.filesz);
+  return reader.bytes(ph.offset, ph.filesz);
 }
 
 std::string read_interp(const FieldReader& reader, const ProgramHeader& ph) {
@@ -197,35 +264,37 @@ std::optional<uint64_t> vaddr_to_offset(const std::vector<ProgramHeader>& header
   return std::nullopt;
 }
 
-// The dynamic string table, bounded by DT_STRSZ and the file.
+// The dynamic string table, bounded by DT_STRSZ and the file. Strings are read where they are
+// asked for: a library's names are a few of its (often large) table's bytes.
 class StringTable {
  public:
-  StringTable(const FieldReader& reader, uint64_t offset, uint64_t size) : reader_(reader) {
-    const auto data = reader.data();
-    if (offset > data.size() || data.size() - offset < size) {
+  StringTable(const FieldReader& reader, uint64_t offset, uint64_t size) : reader_(reader), offset_(offset), size_(size) {
+    if (offset > reader.size() || reader.size() - offset < size) {
       throw Error(reader.name() + ": DT_STRTAB (offset " + hex(offset) + ", DT_STRSZ " + hex(size) +
-                  ") extends past the end of the file (size " + std::to_string(data.size()) + ")");
+                  ") extends past the end of the file (size " + std::to_string(reader.size()) + ")");
     }
-    table_ = data.subspan(offset, size);
   }
 
   std::string at(uint64_t index, const char* tag) const {
-    if (index >= table_.size()) {
+    if (index >= size_) {
       throw Error(reader_.name() + ": " + tag + " string offset " + hex(index) + " is outside the string table (DT_STRSZ " +
-                  hex(table_.size()) + ")");
+                  hex(size_) + ")");
     }
-    const unsigned char* start = table_.data() + index;
-    const void* nul = std::memchr(start, 0, table_.size() - index);
-    if (nul == nullptr) {
-      throw Error(reader_.name() + ": " + tag + " string at offset " + hex(index) + " is not NUL-terminated within DT_STRSZ " +
-                  hex(table_.size()));
+    // Most strings end within a few hundred bytes; a longer one is asked for again, whole.
+    const uint64_t rest = size_ - index;
+    for (const uint64_t n : {std::min<uint64_t>(rest, 512), rest}) {
+      const auto bytes = reader_.bytes(offset_ + index, n);
+      if (const void* nul = std::memchr(bytes.data(), 0, bytes.size())) {
+        return std::string(reinterpret_cast<const char*>(bytes.data()), static_cast<const unsigned char*>(nul) - bytes.data());
+      }
     }
-    return std::string(reinterpret_cast<const char*>(start), static_cast<const unsigned char*>(nul) - start);
+    throw Error(reader_.name() + ": " + tag + " string at offset " + hex(index) + " is not NUL-terminated within DT_STRSZ " +
+                hex(size_));
   }
 
  private:
   const FieldReader& reader_;
-  std::span<const unsigned char> table_;
+  uint64_t offset_, size_;
 };
 
 struct DynamicEntry {
@@ -291,10 +360,12 @@ bool has_elf_magic(std::span<const unsigned char> data) {
   return data.size() >= 4 && data[0] == 0x7f && data[1] == 'E' && data[2] == 'L' && data[3] == 'F';
 }
 
-ElfFacts parse_elf(std::span<const unsigned char> data, const std::string& name) {
+namespace {
+
+ElfFacts parse_source(const ByteSource& source, const std::string& name) {
   ElfFacts facts;
-  facts.ident = read_ident(data, name);
-  const FieldReader reader(data, facts.ident.little_endian, name);
+  facts.ident = read_ident(source.bytes(0, std::min<uint64_t>(source.size(), 64)), name);
+  const FieldReader reader(source, facts.ident.little_endian, name);
   const FileHeader header = read_file_header(reader, facts.ident);
   const auto headers = read_program_headers(reader, header);
   const ProgramHeader* dynamic = nullptr;
@@ -309,9 +380,16 @@ ElfFacts parse_elf(std::span<const unsigned char> data, const std::string& name)
   return facts;
 }
 
+}  // namespace
+
+ElfFacts parse_elf(std::span<const unsigned char> data, const std::string& name) {
+  return parse_source(BufferSource(data), name);
+}
+
 std::vector<std::string> read_imports(std::span<const unsigned char> data, const std::string& name) {
   const ElfIdent ident = read_ident(data, name);
-  const FieldReader reader(data, ident.little_endian, name);
+  const BufferSource source(data);
+  const FieldReader reader(source, ident.little_endian, name);
   const FileHeader header = read_file_header(reader, ident);
   const auto headers = read_program_headers(reader, header);
   const ProgramHeader* dynamic = nullptr;
@@ -362,7 +440,8 @@ std::vector<std::string> read_imports(std::span<const unsigned char> data, const
 
 SymbolVersions read_symbol_versions(std::span<const unsigned char> data, const std::string& name) {
   const ElfIdent ident = read_ident(data, name);
-  const FieldReader reader(data, ident.little_endian, name);
+  const BufferSource source(data);
+  const FieldReader reader(source, ident.little_endian, name);
   const FileHeader header = read_file_header(reader, ident);
   const auto headers = read_program_headers(reader, header);
   SymbolVersions versions;
@@ -430,7 +509,8 @@ ElfFacts parse_elf(const MappedFile& file) {
 ElfFacts read_elf(const std::string& path) { return parse_elf(MappedFile(path)); }
 
 ElfFacts read_elf(int fd, const struct stat& status, const std::string& path) {
-  return parse_elf(MappedFile(fd, status, path));
+  if (!S_ISREG(status.st_mode)) throw Error(path + ": not a regular file");
+  return parse_source(FileSource(fd, static_cast<uint64_t>(status.st_size), path), path);
 }
 
 // Mirrors glibc elf/dl-load.c open_verify: the order of the checks decides which problems skip a
@@ -451,7 +531,9 @@ CandidateCheck check_candidate(std::span<const unsigned char> header, const ElfI
   for (int i = 9; i < 16; ++i) {
     if (header[i] != 0) return {CandidateVerdict::kHardError, "nonzero padding in e_ident"};
   }
-  const FieldReader reader(header, want.little_endian, "candidate");
+  const BufferSource source(header);
+  static const std::string kName = "candidate";
+  const FieldReader reader(source, want.little_endian, kName);
   if (reader.get<uint32_t>(20, "e_version") != kEvCurrent) {
     return {CandidateVerdict::kHardError, "ELF file version does not match current one"};
   }

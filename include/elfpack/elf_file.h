@@ -68,7 +68,8 @@ SymbolVersions read_symbol_versions(std::span<const unsigned char> data, const s
 ElfFacts parse_elf(const class MappedFile& file);
 // Maps and parses the file at `path`. Throws Error naming the path.
 ElfFacts read_elf(const std::string& path);
-// The same for a file already open (the descriptor stays the caller's).
+// The same for a file already open (the descriptor stays the caller's), read with pread: only the
+// few windows the facts live in (the resolver reads hundreds of libraries this way).
 ElfFacts read_elf(int fd, const struct stat& status, const std::string& path);
 
 // True if `data` starts with the ELF magic.

@@ -39,7 +39,8 @@ line" ] || fail "newline name: $out"
 grep -qF 'warning: bin/new\nline: a name with a control character: unzip leaves such characters out' err.txt \
   || fail "no warning for a zip: $(cat err.txt)"
 
-# --- A library at a path of more than 255 bytes (each component within NAME_MAX).
+# --- A library at a path of more than 255 bytes (each component within NAME_MAX), found through
+# a run path of more than 1,000 bytes.
 deep=$t/$(printf 'd%.0s' {1..60})/$(printf 'e%.0s' {1..60})/$(printf 'f%.0s' {1..60})/$(printf 'g%.0s' {1..60})/lib
 [ ${#deep} -gt 255 ] || fail "deep path only ${#deep} bytes"
 mkdir -p "$deep"
@@ -50,7 +51,7 @@ mkdir two
 cc -shared -fPIC -o two/libtwo.so.1 -DFIX_NAME=two "$fixtures/fixlib.c"
 ln -s libtwo.so.1 two/libalias.so
 cc -shared -fPIC -o two/libmid.so -DFIX_NAME=mid -DFIX_CALLS=deep "$fixtures/fixlib.c" -Wl,--no-as-needed \
-  -Ltwo -l:libalias.so -L"$deep" -ldeep "-Wl,-rpath,\$ORIGIN:$deep"
+  -Ltwo -l:libalias.so -L"$deep" -ldeep "-Wl,-rpath,\$ORIGIN:$deep/x:$deep/y:$deep/z:$deep"
 cc -o two/prog -DFIX_CALLS=mid "$fixtures/fixprog.c" -Wl,--no-as-needed -Ltwo -l:libtwo.so.1 -lmid '-Wl,-rpath,$ORIGIN'
 expect_output "chain 2" two/prog
 "$ELFPACK" -q two/prog -o two.zip

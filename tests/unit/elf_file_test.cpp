@@ -1,7 +1,10 @@
 #include "elfpack/elf_file.h"
 
 #include <LIEF/ELF.hpp>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -44,6 +47,20 @@ void expect_same_as_lief(const std::string& path) {
   EXPECT_EQ(facts.rpath, rpath);
   EXPECT_EQ(facts.runpath, runpath);
   EXPECT_EQ(facts.ident.machine, static_cast<uint16_t>(lief->header().machine_type()));
+  // The resolver's reader (pread of a few windows) must give the same facts as the mapped one.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  struct stat st;
+  ASSERT_EQ(::fstat(fd, &st), 0);
+  const ElfFacts read = read_elf(fd, st, path);
+  ::close(fd);
+  EXPECT_EQ(read.interp, facts.interp);
+  EXPECT_EQ(read.needed, facts.needed);
+  EXPECT_EQ(read.soname, facts.soname);
+  EXPECT_EQ(read.rpath, facts.rpath);
+  EXPECT_EQ(read.runpath, facts.runpath);
+  EXPECT_EQ(read.flags_1, facts.flags_1);
+  EXPECT_EQ(read.has_dynamic, facts.has_dynamic);
 }
 
 TEST(ElfFile, AgreesWithLiefOnFixturesAndSystemFiles) {
@@ -68,6 +85,25 @@ TEST(ElfFile, ReadsTheFactsTheLoaderUses) {
   const ElfFacts lib32 = read_elf(kFixtures + "/wrongclass/lib32/libwc.so");
   EXPECT_EQ(lib32.ident.elf_class, kElfClass32);
   EXPECT_EQ(lib32.ident.machine, kEm386);
+}
+
+TEST(ElfFile, AFileCutShortWhileReadWithPreadIsThatError) {
+  const std::string path = std::filesystem::temp_directory_path() / ("elfpack-cut-" + std::to_string(::getpid()));
+  std::filesystem::copy_file("/lib/x86_64-linux-gnu/libc.so.6", path, std::filesystem::copy_options::overwrite_existing);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  struct stat st;
+  ASSERT_EQ(::fstat(fd, &st), 0);
+  ASSERT_EQ(::truncate(path.c_str(), 4096), 0);  // the header stays, PT_DYNAMIC is gone
+  try {
+    read_elf(fd, st, path);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              path + ": changed while being read (now shorter than the " + std::to_string(st.st_size) + " bytes it had)");
+  }
+  ::close(fd);
+  std::filesystem::remove(path);
 }
 
 // Cutting a real file at every length must give facts or an Error, never a crash or a read past
