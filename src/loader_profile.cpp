@@ -232,9 +232,14 @@ std::map<std::string, std::string> parse_list_diagnostics(const std::string& tex
   return values;
 }
 
+std::vector<std::string> list_diagnostics_command(const std::string& ld_so) { return {ld_so, "--list-diagnostics"}; }
+
 std::optional<std::map<std::string, std::string>> run_list_diagnostics(const std::string& ld_so) {
   // An empty environment: LD_ variables would change nothing here, the rest is noise.
-  const ProcessOutput run = run_process({ld_so, "--list-diagnostics"});
+  return list_diagnostics_from(run_process(list_diagnostics_command(ld_so)));
+}
+
+std::optional<std::map<std::string, std::string>> list_diagnostics_from(const ProcessOutput& run) {
   if (run.exit_status != 0) return std::nullopt;
   auto values = parse_list_diagnostics(run.out);
   if (!values.contains("version.version")) return std::nullopt;

@@ -1,6 +1,7 @@
 #include "elfpack/process.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,12 +12,11 @@
 
 namespace elfpack {
 
-ProcessOutput run_process(const std::vector<std::string>& argv, const std::vector<std::string>& environment,
-                          bool with_stderr) {
-  ProcessOutput result;
-  if (argv.empty()) return result;
+Process::Process(const std::vector<std::string>& argv, const std::vector<std::string>& environment,
+                 bool with_stderr) {
+  if (argv.empty()) return;
   int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return result;
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
@@ -41,20 +41,40 @@ ProcessOutput run_process(const std::vector<std::string>& argv, const std::vecto
   posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   ::close(pipe_fds[1]);
-  if (spawned == 0) {
-    char buffer[8192];
-    ssize_t got;
-    while ((got = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0 || (got < 0 && errno == EINTR)) {
-      if (got > 0) result.out.append(buffer, static_cast<std::size_t>(got));
-    }
+  if (spawned != 0) {
+    ::close(pipe_fds[0]);
+    return;
   }
-  ::close(pipe_fds[0]);
-  if (spawned != 0) return result;
+  pid_ = pid;
+  out_ = pipe_fds[0];
+}
+
+const ProcessOutput& Process::wait() {
+  if (waited_ || pid_ < 0) return result_;
+  waited_ = true;
+  char buffer[8192];
+  ssize_t got;
+  while ((got = ::read(out_, buffer, sizeof buffer)) > 0 || (got < 0 && errno == EINTR)) {
+    if (got > 0) result_.out.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(out_);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
-  return result;
+  if (WIFEXITED(status)) result_.exit_status = WEXITSTATUS(status);
+  return result_;
+}
+
+Process::~Process() {
+  if (waited_ || pid_ < 0) return;
+  ::kill(pid_, SIGKILL);
+  wait();
+}
+
+ProcessOutput run_process(const std::vector<std::string>& argv, const std::vector<std::string>& environment,
+                          bool with_stderr) {
+  Process process(argv, environment, with_stderr);
+  return process.wait();
 }
 
 std::optional<std::string> find_system_tool(const std::string& name) {

@@ -19,6 +19,7 @@
 #include "elfpack/paths.h"
 #include "elfpack/ld_cache.h"
 #include "elfpack/mapped_file.h"
+#include "elfpack/process.h"
 
 namespace elfpack {
 
@@ -590,14 +591,15 @@ Resolver::Resolver(const ElfIdent& program, const std::string& interpreter, cons
     profile_ = glibc_profile_for(program, options.sysroot);
     profile_.library_path = options.library_path;
     pending_ = true;
+    diagnostics_ = std::make_unique<Process>(list_diagnostics_command(in_root(options.sysroot, interpreter)));
   }
   load_cache();
 }
 
 const LoaderProfile& Resolver::profile() const {
   if (pending_) {
-    profile_ = glibc_profile_from(run_list_diagnostics(in_root(options_.sysroot, interpreter_)), program_, interpreter_,
-                                  options_);
+    profile_ = glibc_profile_from(list_diagnostics_from(diagnostics_->wait()), program_, interpreter_, options_);
+    diagnostics_.reset();
     pending_ = false;
   }
   return profile_;

@@ -66,6 +66,9 @@ LoaderProfile glibc_profile_for(const ElfIdent& program, const std::string& root
 // (e.g. "path.system_dirs[0x0]" -> "/lib/x86_64-linux-gnu/"). nullopt if it did not run or
 // printed no glibc version.
 std::optional<std::map<std::string, std::string>> run_list_diagnostics(const std::string& ld_so);
+// The command that prints them, and the reading of what it printed (for a run started early).
+std::vector<std::string> list_diagnostics_command(const std::string& ld_so);
+std::optional<std::map<std::string, std::string>> list_diagnostics_from(const struct ProcessOutput& run);
 
 // The glibc profile from the linker's diagnostics, or from the table when there are none, with
 // the options applied.
