@@ -14,6 +14,7 @@ packages=(g++ cmake ninja-build pkg-config
           rig unzip zip util-linux
           musl-tools gcc-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
           busybox-static file python3 libcap2-bin  # tests
+          man-db groff-base bsdextrautils zsh  # tests of the manual page and completions
           clang libclang-rt-dev)  # fuzzing
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

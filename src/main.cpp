@@ -10,10 +10,12 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "cli/manual.h"
 #include "elfpack/bundle.h"
 #include "elfpack/error.h"
 #include "elfpack/inspect.h"
 #include "elfpack/interrupt.h"
+#include "elfpack/output.h"
 #include "elfpack/verify.h"
 
 namespace {
@@ -138,7 +140,10 @@ int main(int argc, char** argv) {
   app.add_option("-o,--output", options.output,
                  "Where to write the bundle: NAME.zip (a Lambda layer), NAME.tar, .tar.gz, .tar.xz, .tar.zst, a "
                  "directory (ends in / or exists), or - for standard output (with --format)");
-  app.add_option("--format", options.format, "The output format, whatever the name: dir, zip, tar, tar.gz, tar.xz, tar.zst")
+  std::string format_list;
+  for (const auto& f : elfpack::output_format_names()) format_list += (format_list.empty() ? "" : ", ") + f;
+  app.add_option("--format", options.format, "The output format, whatever the name: " + format_list + " (sh: the installer)")
+      ->check(CLI::IsMember(elfpack::output_format_names()).description(""))
       ->type_name("FORMAT");
   app.add_option("--lambda-function", options.lambda_function,
                  "Make a Lambda function for provided.al2023/al2 with no runtime: a bootstrap at the top runs "
@@ -210,9 +215,26 @@ int main(int argc, char** argv) {
   verify->fallthrough();
   inspect->fallthrough();  // -v, -q given after "inspect" too
   app.require_subcommand(0, 1);
+  // The manual page and completions, made from this definition at build time (hidden: no group).
+  bool print_man_page = false;
+  std::string print_completion;
+  app.add_flag("--print-man-page", print_man_page)->group("");
+  app.add_option("--print-completion", print_completion)->group("");
 
   try {
     app.parse(argc, argv);
+    if (print_man_page || !print_completion.empty()) {
+      try {
+        std::fputs(print_man_page ? elfpack::cli::manual_page(app, ELFPACK_VERSION).c_str()
+                                  : elfpack::cli::completion_script(app, print_completion,
+                                                                    {{"--format", elfpack::output_format_names()}})
+                                        .c_str(),
+                   stdout);
+      } catch (const std::invalid_argument& e) {
+        throw CLI::ValidationError("--print-completion", e.what());
+      }
+      return elfpack::kExitOk;
+    }
     const bool subcommand = inspect->parsed() || verify->parsed();
     if (!subcommand && options.programs.empty()) throw CLI::RequiredError("PROGRAM");
     if (inspect->parsed() && inspect_options.programs.empty() == inspect_options.bundle.empty()) {

@@ -127,14 +127,25 @@ class DirectoryWriter : public BundleWriter {
 
 }  // namespace
 
+namespace {
+
+const std::pair<const char*, OutputFormat> kFormatNames[] = {
+    {"dir", OutputFormat::kDirectory}, {"zip", OutputFormat::kZip},       {"tar", OutputFormat::kTar},
+    {"tar.gz", OutputFormat::kTarGz},  {"tar.xz", OutputFormat::kTarXz}, {"tar.zst", OutputFormat::kTarZst},
+    {"sh", OutputFormat::kInstaller}};
+
+}  // namespace
+
+std::vector<std::string> output_format_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, f] : kFormatNames) names.emplace_back(name);
+  return names;
+}
+
 OutputFormat output_format_for(const std::string& output, const std::string& format) {
-  static const std::pair<const char*, OutputFormat> kNames[] = {
-      {"dir", OutputFormat::kDirectory}, {"zip", OutputFormat::kZip},       {"tar", OutputFormat::kTar},
-      {"tar.gz", OutputFormat::kTarGz},  {"tar.xz", OutputFormat::kTarXz}, {"tar.zst", OutputFormat::kTarZst},
-      {"sh", OutputFormat::kInstaller}};
   if (output.empty()) throw Error("no output given: name one with -o (a .zip file, or a directory ending in /)");
   if (!format.empty()) {
-    for (const auto& [name, f] : kNames) {
+    for (const auto& [name, f] : kFormatNames) {
       if (format == name) {
         if (output == "-" && f == OutputFormat::kDirectory) throw Error("-o -: a directory cannot go to standard output");
         return f;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "elfpack/bundle.h"
 
@@ -18,6 +19,8 @@ enum class OutputFormat { kDirectory, kZip, kTar, kTarGz, kTarXz, kTarZst, kInst
 // empty (--format), decides instead: dir, zip, tar, tar.gz, tar.xz, tar.zst, sh. "-" (standard
 // output) is an installer unless a format is named.
 OutputFormat output_format_for(const std::string& output, const std::string& format = "");
+// The names --format takes, in the order of the table above.
+std::vector<std::string> output_format_names();
 
 class BundleWriter {
  public:
