@@ -70,7 +70,7 @@ class PrivateFiles {
     if (files_.contains(path) && files_[path].link != target) {
       throw Error(path + ": wanted both as a file and as a link to " + target);
     }
-    files_[path] = Item{{}, 0777, "another name", target, {}, false};
+    files_[path] = Item{{}, 0777, "another name of " + target, target, {}, false};
   }
 
   // The programs whose file is in exe/ (name, source), to give another name of one file a link.
@@ -115,6 +115,7 @@ class PrivateFiles {
       e.mode = item.mode;
       e.source = item.source;
       e.bytes = item.is_bytes ? item.bytes : item.link;
+      e.why = item.why;
       entries.push_back(std::move(e));
     }
   }
@@ -170,7 +171,10 @@ void add_libraries(const Closure& closure, const std::string& why, PrivateFiles&
     const LoadedObject& object = closure.objects[i];
     if (closure.interpreter == i) continue;
     const std::string first = base_name(object.names.front());
-    add_object(files, "lib/" + first, object.file, object.elf, normalised_mode(object.file), why, closed);
+    std::string reason = why;
+    if (object.loader && *object.loader != 0) reason = "needed by " + closure.objects[*object.loader].path;
+    if (!object.found_in.empty()) reason += " (found: " + object.found_in + ")";
+    add_object(files, "lib/" + first, object.file, object.elf, normalised_mode(object.file), reason, closed);
     for (std::size_t n = 1; n < object.names.size(); ++n) {
       const std::string other = base_name(object.names[n]);
       if (other != first) files.add_symlink("lib/" + other, first);
@@ -372,10 +376,12 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   for (std::size_t i = 0; i < programs.size(); ++i) {
     const Program& program = programs[i];
     files.check_source(program.file);
-    BundleEntry bin{BundleEntry::Kind::kFile, "bin/" + program.name, 0755, program.file, {}};
+    BundleEntry bin{BundleEntry::Kind::kFile, "bin/" + program.name, 0755, program.file, {},
+                    "program " + program.path + " (static: runs as it is)"};
     if (!program.elf.is_static_executable()) {
       bin.kind = BundleEntry::Kind::kBytes;
       bin.source.clear();
+      bin.why = "launcher: runs " + program.path + " through the bundled dynamic linker";
       bin.bytes = make_launcher(program.elf.ident.machine,
                                 launcher_config(program, closures[i], "../" + private_dir, shim, has_runtime,
                                                 plan.warnings));
@@ -392,7 +398,9 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
       const std::string arch = linker.substr(8, linker.find(".so") - 8);  // ld-musl-<arch>.so.1
       musl_paths.insert(std::string(kPrivateRoot) + "/etc/ld-musl-" + arch + ".path");
     }
-    for (const auto& path : musl_paths) plan.entries.push_back({BundleEntry::Kind::kBytes, path, 0644, {}, {}});
+    for (const auto& path : musl_paths) {
+      plan.entries.push_back({BundleEntry::Kind::kBytes, path, 0644, {}, {}, "musl's default directories: none (closed world)"});
+    }
   }
   plan.warnings.insert(plan.warnings.end(), files.warnings.begin(), files.warnings.end());
   add_parent_directories(plan.entries);

@@ -1,5 +1,6 @@
 // elfpack's command line: parse options, set up logging, call the library, map errors to exit
 // codes. Everything else lives in the library.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -15,6 +16,7 @@
 #include "elfpack/error.h"
 #include "elfpack/inspect.h"
 #include "elfpack/interrupt.h"
+#include "elfpack/manifest.h"
 #include "elfpack/output.h"
 #include "elfpack/verify.h"
 
@@ -185,6 +187,10 @@ int main(int argc, char** argv) {
                "manager installed with each program, except documentation, travel with it)");
   SearchFlags pack_search, inspect_search;
   add_search_options(app, pack_search);
+  bool json = false;
+  app.add_flag("--json", json,
+               "Print the bundle's manifest on stdout as one JSON document (every file, its source, size "
+               "and why it is there; schema: docs/manifest-json.md); needs -o FILE or DIR");
   app.add_flag("-v,--verbose", verbose, "Say what is bundled and why");
   app.add_flag("-q,--quiet", quiet, "Print errors only");
 
@@ -243,8 +249,11 @@ int main(int argc, char** argv) {
     // No -o: a self-extracting installer on standard output, when that is not a terminal
     // (`elfpack rig | ssh host sh`).
     if (!subcommand && options.output.empty()) {
-      if (::isatty(STDOUT_FILENO)) throw CLI::RequiredError("-o,--output");
+      if (::isatty(STDOUT_FILENO) || json) throw CLI::RequiredError("-o,--output");
       options.output = "-";
+    }
+    if (!subcommand && json && options.output == "-") {
+      throw CLI::ValidationError("--json", "standard output carries the manifest: write the bundle with -o FILE or DIR");
     }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
@@ -280,6 +289,15 @@ int main(int argc, char** argv) {
       files += e.kind != elfpack::BundleEntry::Kind::kDirectory;
     }
     spdlog::info("wrote {} ({} files, {} unpacked, bundle id {})", options.output, files, human_size(bytes), plan.id);
+    if (json) {
+      const auto format = elfpack::output_format_for(options.output, options.format);
+      std::optional<std::uintmax_t> written;
+      struct stat st;
+      if (format != elfpack::OutputFormat::kDirectory && ::stat(options.output.c_str(), &st) == 0) {
+        written = static_cast<std::uintmax_t>(st.st_size);
+      }
+      std::fputs(elfpack::manifest_json(plan, options.output, elfpack::output_format_name(format), written).c_str(), stdout);
+    }
     return elfpack::kExitOk;
   } catch (const elfpack::Error& e) {
     spdlog::error("{}", e.what());

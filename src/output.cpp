@@ -136,6 +136,13 @@ const std::pair<const char*, OutputFormat> kFormatNames[] = {
 
 }  // namespace
 
+std::string output_format_name(OutputFormat format) {
+  for (const auto& [name, f] : kFormatNames) {
+    if (f == format) return name;
+  }
+  return "";
+}
+
 std::vector<std::string> output_format_names() {
   std::vector<std::string> names;
   for (const auto& [name, f] : kFormatNames) names.emplace_back(name);

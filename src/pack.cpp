@@ -54,8 +54,9 @@ void add_lambda_function(BundlePlan& plan, const std::vector<Program>& programs,
   for (const auto& w : words) text += w + '\0';
   const auto bootstrap = bootstrap_template(program->elf.ident.machine);
   plan.entries.push_back({BundleEntry::Kind::kBytes, "bootstrap", 0755, {},
-                          std::string(reinterpret_cast<const char*>(bootstrap.data()), bootstrap.size())});
-  plan.entries.push_back({BundleEntry::Kind::kBytes, "bootstrap.command", 0644, {}, text});
+                          std::string(reinterpret_cast<const char*>(bootstrap.data()), bootstrap.size()),
+                          "Lambda function bootstrap: runs bootstrap.command for each event"});
+  plan.entries.push_back({BundleEntry::Kind::kBytes, "bootstrap.command", 0644, {}, text, "the command the bootstrap runs"});
   std::sort(plan.entries.begin(), plan.entries.end(),
             [](const BundleEntry& a, const BundleEntry& b) { return a.path < b.path; });
 }

@@ -57,6 +57,7 @@ struct BundleEntry {
   mode_t mode = 0644;  // permission bits only, normalised
   std::string source;  // kFile: the file to copy
   std::string bytes;   // kBytes: the content; kSymlink: the (relative) target
+  std::string why;     // why it is in the bundle, for people (-v, --json); empty for directories
 };
 
 struct BundlePlan {

@@ -19,8 +19,9 @@ enum class OutputFormat { kDirectory, kZip, kTar, kTarGz, kTarXz, kTarZst, kInst
 // empty (--format), decides instead: dir, zip, tar, tar.gz, tar.xz, tar.zst, sh. "-" (standard
 // output) is an installer unless a format is named.
 OutputFormat output_format_for(const std::string& output, const std::string& format = "");
-// The names --format takes, in the order of the table above.
+// The names --format takes, in the order of the table above; the name of one format.
 std::vector<std::string> output_format_names();
+std::string output_format_name(OutputFormat format);
 
 class BundleWriter {
  public:
