@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 
@@ -63,14 +64,60 @@ class LevelPrefix : public spdlog::custom_flag_formatter {
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<LevelPrefix>(); }
 };
 
+// Colour only on a terminal (spdlog's automatic mode) and never with NO_COLOR set (no-color.org).
+bool no_color() {
+  const char* value = std::getenv("NO_COLOR");
+  return value != nullptr && *value != '\0';
+}
+
 void set_up_logging(int verbose, bool quiet) {
-  auto logger = spdlog::stderr_color_st("elfpack");
+  auto logger = spdlog::stderr_color_st("elfpack", no_color() ? spdlog::color_mode::never : spdlog::color_mode::automatic);
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
   formatter->add_flag<LevelPrefix>('*').set_pattern("elfpack: %^%*%$%v");
   logger->set_formatter(std::move(formatter));
   logger->set_level(quiet ? spdlog::level::err : verbose > 0 ? spdlog::level::debug : spdlog::level::info);
   spdlog::set_default_logger(logger);
 }
+
+std::string human_size(std::uintmax_t bytes);
+
+// A progress line for the copy and compression, drawn on a terminal only: not on a pipe or a
+// file, not in CI (CI set), not on a dumb terminal, not with -q. Redrawn at most ten times a
+// second and erased at the end, so the messages after it start on a clean line.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string output) : output_(std::move(output)) {}
+
+  static bool wanted(bool quiet) {
+    const char* ci = std::getenv("CI");
+    const char* term = std::getenv("TERM");
+    return !quiet && ::isatty(STDERR_FILENO) && (ci == nullptr || *ci == '\0') &&
+           !(term != nullptr && std::string(term) == "dumb");
+  }
+
+  void operator()(std::uintmax_t done, std::uintmax_t total) {
+    const auto now = std::chrono::steady_clock::now();
+    if (done >= total) {
+      if (drawn_) std::fputs("\r\033[K", stderr);
+      return;
+    }
+    if (drawn_ && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    drawn_ = true;
+    constexpr int kWidth = 30;
+    const int filled = static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * kWidth);
+    std::string bar(static_cast<std::size_t>(filled), '#');
+    bar.resize(kWidth, '.');
+    std::fprintf(stderr, "\r\033[Kelfpack: writing %s [%s] %3d%% %s of %s", output_.c_str(), bar.c_str(),
+                 static_cast<int>(done * 100 / total), human_size(done).c_str(), human_size(total).c_str());
+    std::fflush(stderr);
+  }
+
+ private:
+  std::string output_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_;
+};
 
 std::string human_size(std::uintmax_t bytes) {
   char text[32];
@@ -264,6 +311,9 @@ int main(int argc, char** argv) {
     return elfpack::kExitUsage;
   }
 
+  if (!inspect->parsed() && !verify->parsed() && ProgressBar::wanted(quiet)) {
+    options.progress = ProgressBar(options.output == "-" ? "standard output" : options.output);
+  }
   apply_search_flags(pack_search, options.resolve);
   apply_search_flags(inspect_search, inspect_options.resolve);
   set_up_logging(verbose, quiet);

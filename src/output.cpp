@@ -184,17 +184,31 @@ std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force,
   return open_archive_writer(output, f, level);
 }
 
-void write_bundle(const BundlePlan& plan, BundleWriter& writer) {
+void write_bundle(const BundlePlan& plan, BundleWriter& writer,
+                  const std::function<void(std::uintmax_t, std::uintmax_t)>& progress) {
+  std::uintmax_t total = 0, done = 0;
+  if (progress) {
+    for (const auto& entry : plan.entries) {
+      struct stat st;
+      if (entry.kind == BundleEntry::Kind::kFile && ::stat(entry.source.c_str(), &st) == 0) total += static_cast<std::uintmax_t>(st.st_size);
+      if (entry.kind == BundleEntry::Kind::kBytes) total += entry.bytes.size();
+    }
+  }
   writer.begin(plan);
   for (const auto& entry : plan.entries) {
+    std::size_t size = 0;
     if (entry.kind == BundleEntry::Kind::kFile) {
       const MappedFile file(entry.source);
       writer.add(entry, file.bytes());
       file.ensure_intact();  // before commit: a file cut short while read is an error, not zeros
+      size = file.bytes().size();
     } else {
       const auto* data = reinterpret_cast<const unsigned char*>(entry.bytes.data());
-      writer.add(entry, {data, entry.kind == BundleEntry::Kind::kBytes ? entry.bytes.size() : 0});
+      size = entry.kind == BundleEntry::Kind::kBytes ? entry.bytes.size() : 0;
+      writer.add(entry, {data, size});
     }
+    done += size;
+    if (progress) progress(done, std::max(total, done));
   }
   writer.commit();
 }

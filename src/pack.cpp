@@ -169,7 +169,7 @@ BundlePlan pack(const PackOptions& options) {
   if (output_format_for(options.output, options.format) == OutputFormat::kZip) warn_of_names_unzip_changes(plan);
 
   // (5, 6) stage and emit: write every entry into the output's temporary and rename it into place.
-  write_bundle(plan, *writer);
+  write_bundle(plan, *writer, options.progress);
   if (lambda && options.output != "-") {
     struct stat st;
     const std::uintmax_t zipped = ::stat(options.output.c_str(), &st) == 0 ? static_cast<std::uintmax_t>(st.st_size) : 0;

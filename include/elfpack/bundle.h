@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -40,6 +41,8 @@ struct PackOptions {
   std::vector<std::string> trace_logs;  // --trace-log FILE
   std::vector<std::string> trace_command;  // --trace -- COMMAND ARGS...
   ResolveOptions resolve{.sysroot = "/", .library_path = {}, .host_cpu = false};  // bundles run on any CPU
+  // Told the bytes written so far and the total after each entry (a progress bar); may be empty.
+  std::function<void(std::uintmax_t done, std::uintmax_t total)> progress;
 };
 
 // A program given on the command line, found and read.

@@ -3,6 +3,8 @@
 // its temporary, so a failed run leaves the destination as it was.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -40,7 +42,9 @@ std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force,
                                           int level = -1);
 
 // Feeds every entry of the plan to the writer and commits.
-void write_bundle(const BundlePlan& plan, BundleWriter& writer);
+// `progress`, when set, hears the bytes written so far and the total after each entry.
+void write_bundle(const BundlePlan& plan, BundleWriter& writer,
+                  const std::function<void(std::uintmax_t, std::uintmax_t)>& progress = {});
 
 // The timestamp archives carry: SOURCE_DATE_EPOCH when set (reproducible builds), else a fixed
 // date (1980-01-01, the earliest a zip can hold), so that the same input gives the same bytes.
