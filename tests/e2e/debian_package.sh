@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The Debian package: packaging/debian builds with `dpkg-buildpackage -us -uc -b` from Debian's
-# packaged dependencies, lintian finds nothing but the tags packaging/debian explains, and the
-# package installed with `apt-get install ./elfpack_*.deb` works: --version, the manual page and
-# completions in Debian's places, and `elfpack rig -o rig.zip` from the installed copy makes a
-# layer that runs in an empty root. The package is removed again afterwards if it was not
-# installed before.
+# The Debian package: packaging/debian builds with `dpkg-buildpackage -us -uc -b` in the source
+# tarball CPack makes, from Debian's packaged dependencies; lintian finds nothing but the tags
+# packaging/debian explains; the package installed with `apt-get install ./elfpack_*.deb` works:
+# --version, the manual page and completions in Debian's places, and `elfpack rig -o rig.zip`
+# from the installed copy makes a layer that runs in an empty root. The package is removed again
+# afterwards if it was not installed before.
 source "$(dirname "$0")/common.inc"
 for tool in dpkg-buildpackage dh lintian; do
   command -v "$tool" > /dev/null || fail "$tool is missing (apt-get install dpkg-dev debhelper lintian)"
@@ -13,10 +13,10 @@ version=$(sed -n 's/^project(elfpack VERSION \([0-9.]*\).*/\1/p' "$ELFPACK_SOURC
 head -1 "$ELFPACK_SOURCE_DIR/packaging/debian/changelog" | grep -qF "elfpack ($version)" \
   || fail "packaging/debian/changelog is not at version $version"
 
-# The source tree as a user has it (no build directories), with debian/ where dpkg wants it.
-mkdir "$t/elfpack-$version"
-tar -C "$ELFPACK_SOURCE_DIR" --exclude='./build*' --exclude=./.git --exclude=./rig.zip -cf - . | tar -C "$t/elfpack-$version" -xf -
-cp -r "$ELFPACK_SOURCE_DIR/packaging/debian" "$t/elfpack-$version/debian"
+# The release's source tarball (CPack), with debian/ where dpkg wants it.
+cpack --config "$(dirname "$ELFPACK")/CPackSourceConfig.cmake" -B "$t/dist" > "$t/cpack.log" 2>&1 || fail "cpack: $(cat "$t/cpack.log")"
+tar -C "$t" -xzf "$t/dist/elfpack-$version.tar.gz"
+cp -r "$t/elfpack-$version/packaging/debian" "$t/elfpack-$version/debian"
 (cd "$t/elfpack-$version" && dpkg-buildpackage -us -uc -b > "$t/build.log" 2>&1) || fail "dpkg-buildpackage: $(tail -20 "$t/build.log")"
 deb=$t/elfpack_${version}_amd64.deb
 [ -f "$deb" ] || fail "no $deb: $(ls "$t")"
