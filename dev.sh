@@ -15,7 +15,7 @@ packages=(g++ cmake ninja-build pkg-config
           musl-tools gcc-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
           busybox-static file python3 libcap2-bin  # tests
           man-db groff-base bsdextrautils zsh  # tests of the manual page and completions
-          debhelper lintian ruby  # the Debian package and Homebrew formula tests
+          debhelper lintian ruby python3-yaml  # the Debian package, Homebrew formula and action tests
           clang libclang-rt-dev)  # fuzzing
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
