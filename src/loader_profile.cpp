@@ -134,6 +134,27 @@ std::string trim(const std::string& text) {
 // The files read_conf_file has read (device, inode), each with the least depth it was read at.
 using ReadConfFiles = std::map<std::pair<dev_t, ino_t>, int>;
 
+// An absolute include pattern with "." and ".." resolved by name, never above "/": ldconfig -r
+// reads a root's configuration chrooted into it, where ".." cannot leave it. (Found by fuzzing:
+// "include ///../*/../*/../*/x" listed the directories around the root, cubed.)
+std::string pattern_inside_root(const std::string& pattern) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= pattern.size()) {
+    const std::size_t end = std::min(pattern.find('/', start), pattern.size());
+    const std::string part = pattern.substr(start, end - start);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    start = end + 1;
+  }
+  std::string out;
+  for (const auto& part : parts) out += "/" + part;
+  return out.empty() ? "/" : out;
+}
+
 // Follows one file's includes, depth-first, in order.
 void read_conf_file(const std::string& root, const std::string& file, std::vector<std::string>& dirs, int depth,
                     ReadConfFiles& read) {
@@ -159,6 +180,7 @@ void read_conf_file(const std::string& root, const std::string& file, std::vecto
     }
     std::string pattern = entry.value;
     if (!pattern.starts_with('/')) pattern = file.substr(0, file.rfind('/') + 1) + pattern;
+    pattern = pattern_inside_root(pattern);
     const std::string base = root == "/" ? "" : root;
     glob_t matches{};
     if (::glob((base + pattern).c_str(), 0, nullptr, &matches) == 0) {

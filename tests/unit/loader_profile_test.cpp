@@ -126,6 +126,17 @@ TEST(InRoot, LdSoConfIncludesReadEachFileOnce) {
   EXPECT_EQ(read_ld_so_conf(root.str()), (std::vector<std::string>{"/opt/top", "/opt/other", "/opt/last"}));
 }
 
+TEST(InRoot, LdSoConfIncludesNeverLeaveTheRoot) {
+  // Found by fuzzing: ".." in an include pattern listed the directories around the root.
+  ScratchRoot root;
+  std::filesystem::create_directories(root / "etc/ld.so.conf.d");
+  std::ofstream(root.str() + "/../elfpack-outside.conf") << "/opt/outside\n";
+  std::ofstream(root / "etc/ld.so.conf") << "include ../../elfpack-outside.conf /../../*/../etc/ld.so.conf.d/*.conf\n";
+  std::ofstream(root / "etc/ld.so.conf.d/a.conf") << "/opt/a\n";
+  EXPECT_EQ(read_ld_so_conf(root.str()), (std::vector<std::string>{"/opt/a"}));
+  std::filesystem::remove(root.str() + "/../elfpack-outside.conf");
+}
+
 TEST(LdSoConf, ParsesOneFilesText) {
   EXPECT_EQ(parse_ld_so_conf("# c\n /opt/a/ \ninclude\tx.conf  /y/*.conf\nhwcap 1 z\n/opt/b=libc6\n=x\n///\ninclude\n"),
             (std::vector<LdSoConfEntry>{{false, "/opt/a"}, {true, "x.conf"}, {true, "/y/*.conf"}, {false, "/opt/b"},
