@@ -244,7 +244,7 @@ void add_parent_directories(std::vector<BundleEntry>& entries) {
       dirs.insert(e.path.substr(0, slash));
     }
   }
-  for (const auto& d : dirs) entries.push_back(BundleEntry{BundleEntry::Kind::kDirectory, d, 0755, {}, {}});
+  for (const auto& d : dirs) entries.push_back(BundleEntry{BundleEntry::Kind::kDirectory, d, 0755, {}, {}, {}});
 }
 
 }  // namespace

@@ -113,7 +113,7 @@ TEST(MappedFile, ABundleFileCutShortWhileWrittenIsAnErrorBeforeCommit) {
   ScratchDir dir;
   const std::string source = dir.file("lib.so", 5 * kPage);
   BundlePlan plan;
-  plan.entries.push_back({BundleEntry::Kind::kFile, "lib/lib.so", 0644, source, ""});
+  plan.entries.push_back({BundleEntry::Kind::kFile, "lib/lib.so", 0644, source, "", "a test file"});
   ShrinkingWriter writer;
   try {
     write_bundle(plan, writer);
