@@ -95,6 +95,8 @@ def main():
     ap.add_argument("--e2e-runs", type=int, default=3, help="runs of each end-to-end pair")
     ap.add_argument("--start-runs", type=int, default=200, help="runs of each launcher-start pair")
     ap.add_argument("--programs", default="rig,cmake,gdb,ffmpeg")
+    ap.add_argument("--only", default="resolve,e2e,start",
+                    help="the parts to run, of resolve,e2e,start (sizes come with e2e and start)")
     ap.add_argument("--json")
     args = ap.parse_args()
     elfpack = os.path.abspath(os.path.join(args.build, "elfpack"))
@@ -122,11 +124,13 @@ def main():
               "resolve": [], "end_to_end": [], "start": [], "sizes": {}}
     md = []
 
+    only = set(args.only.split(","))
+
     # 1. Resolve.
-    md += ["### Resolve: `elfpack inspect --flat` vs `ld.so --list`", "",
+    md += [] if "resolve" not in only else ["### Resolve: `elfpack inspect --flat` vs `ld.so --list`", "",
            "| program | libraries | elfpack ms | ld.so ms | wall | CPU | RSS (elfpack / ld.so KB) |",
            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for p in programs:
+    for p in programs if "resolve" in only else []:
         path = os.path.realpath(shutil.which(p))
         libs = len(subprocess.run([LDSO, "--list", path], capture_output=True, text=True).stdout.splitlines())
         r = pair(([elfpack, "inspect", "--flat", path], None), ([LDSO, "--list", path], None), args.runs)
@@ -135,10 +139,11 @@ def main():
                   f"| {fmt(r['ratio']['cpu_ms'])} | {fmt(r['ratio']['max_rss_kb'])} ({r['a']['max_rss_kb']} / {r['b']['max_rss_kb']}) |")
 
     # 2. End to end, and 4. bundle sizes.
-    md += ["", "### End to end: `elfpack P -o OUT` vs compressing the same bundle tree", "",
-           "| program | output | elfpack ms | other | other ms | wall | CPU | elfpack bytes | other bytes | size |",
-           "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for p in programs:
+    md += [] if "e2e" not in only else [
+        "", "### End to end: `elfpack P -o OUT` vs compressing the same bundle tree", "",
+        "| program | output | elfpack ms | other | other ms | wall | CPU | elfpack bytes | other bytes | size |",
+        "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for p in programs if "e2e" in only else []:
         tree = os.path.join(work, f"{p}-tree")
         subprocess.run([elfpack, "-q", p, "-o", tree + "/"], check=True)
         unzipped = tree_bytes(tree)
@@ -165,36 +170,36 @@ def main():
             if ext == "zip":
                 report["sizes"][p] = {"zipped": a_bytes, "unzipped": unzipped}
 
-    # 3. Launcher start.
-    trivial_c = os.path.join(work, "trivial.c")
-    open(trivial_c, "w").write("int main(void) { return 0; }\n")
-    trivial = os.path.join(work, "trivial")
-    subprocess.run(["cc", "-O2", "-o", trivial, trivial_c], check=True)
-    start_tree = os.path.join(work, "start")
-    subprocess.run([elfpack, "-q", trivial, "rig", "-o", start_tree + "/"], check=True)
-    md += ["", f"### Launcher start (medians of {args.start_runs} runs)", "",
-           "| program | bundled ms | native ms | difference ms | ratio |", "| --- | ---: | ---: | ---: | ---: |"]
-    for name, bundled, native in (("trivial", [os.path.join(start_tree, "bin/trivial")], [trivial]),
-                                  ("rig -c 1", [os.path.join(start_tree, "bin/rig"), "-c", "1"],
-                                   [shutil.which("rig"), "-c", "1"])):
-        r = pair((bundled, None), (native, None), args.start_runs)
-        diff = r["a"]["wall_ms"] - r["b"]["wall_ms"]
-        report["start"].append({"program": name, **r, "difference_ms": diff})
-        md.append(f"| {name} | {fmt(r['a']['wall_ms'], 3)} | {fmt(r['b']['wall_ms'], 3)} | **{fmt(diff, 3)}** "
-                  f"| {fmt(r['ratio']['wall_ms'])} |")
+    if "start" in only:
+        # 3. Launcher start.
+        trivial_c = os.path.join(work, "trivial.c")
+        open(trivial_c, "w").write("int main(void) { return 0; }\n")
+        trivial = os.path.join(work, "trivial")
+        subprocess.run(["cc", "-O2", "-o", trivial, trivial_c], check=True)
+        start_tree = os.path.join(work, "start")
+        subprocess.run([elfpack, "-q", trivial, "rig", "-o", start_tree + "/"], check=True)
+        md += ["", f"### Launcher start (medians of {args.start_runs} runs)", "",
+               "| program | bundled ms | native ms | difference ms | ratio |", "| --- | ---: | ---: | ---: | ---: |"]
+        for name, bundled, native in (("trivial", [os.path.join(start_tree, "bin/trivial")], [trivial]),
+                                      ("rig -c 1", [os.path.join(start_tree, "bin/rig"), "-c", "1"],
+                                       [shutil.which("rig"), "-c", "1"])):
+            r = pair((bundled, None), (native, None), args.start_runs)
+            diff = r["a"]["wall_ms"] - r["b"]["wall_ms"]
+            report["start"].append({"program": name, **r, "difference_ms": diff})
+            md.append(f"| {name} | {fmt(r['a']['wall_ms'], 3)} | {fmt(r['b']['wall_ms'], 3)} | **{fmt(diff, 3)}** "
+                      f"| {fmt(r['ratio']['wall_ms'])} |")
 
-    # 4. Sizes.
-    launcher = os.path.getsize(os.path.join(start_tree, "bin/trivial"))
-    fn_tree = os.path.join(work, "fn")
-    subprocess.run([elfpack, "-q", "--lambda-function", "trivial", trivial, "-o", fn_tree + "/"], check=True)
-    bootstrap = os.path.getsize(os.path.join(fn_tree, "bootstrap"))
-    report["sizes"]["launcher_bytes"] = launcher
-    report["sizes"]["bootstrap_bytes"] = bootstrap
-    md += ["", "### Sizes", "", f"Launcher (bin/trivial): **{launcher} bytes**; Lambda bootstrap: **{bootstrap} bytes**.", "",
-           "| program | zipped bytes | unzipped bytes |", "| --- | ---: | ---: |"]
-    for p in programs:
-        md.append(f"| {p} | {report['sizes'][p]['zipped']} | {report['sizes'][p]['unzipped']} |")
-
+        # 4. Sizes.
+        launcher = os.path.getsize(os.path.join(start_tree, "bin/trivial"))
+        fn_tree = os.path.join(work, "fn")
+        subprocess.run([elfpack, "-q", "--lambda-function", "trivial", trivial, "-o", fn_tree + "/"], check=True)
+        bootstrap = os.path.getsize(os.path.join(fn_tree, "bootstrap"))
+        report["sizes"]["launcher_bytes"] = launcher
+        report["sizes"]["bootstrap_bytes"] = bootstrap
+        md += ["", "### Sizes", "", f"Launcher (bin/trivial): **{launcher} bytes**; Lambda bootstrap: **{bootstrap} bytes**.", "",
+               "| program | zipped bytes | unzipped bytes |", "| --- | ---: | ---: |"]
+        for p in programs if "e2e" in only else []:
+            md.append(f"| {p} | {report['sizes'][p]['zipped']} | {report['sizes'][p]['unzipped']} |")
     m = report["machine"]
     print(f"Machine: {m['cpu']}, {m['cores']} cores, {m['os']}, Linux {m['kernel']}; {report['elfpack']}.\n")
     print("\n".join(md))

@@ -24,8 +24,13 @@ std::vector<std::string>& registry() {
   return paths;
 }
 
+// The mask elfpack started with (install_interrupt_handler keeps it; before that, the current one).
 sigset_t& original_mask() {
-  static sigset_t mask;
+  static sigset_t mask = [] {
+    sigset_t current;
+    ::pthread_sigmask(SIG_BLOCK, nullptr, &current);
+    return current;
+  }();
   return mask;
 }
 

@@ -159,7 +159,6 @@ void apply_search_flags(const SearchFlags& flags, elfpack::ResolveOptions& optio
 }  // namespace
 
 int main(int argc, char** argv) {
-  elfpack::install_interrupt_handler();
   // "--trace -- COMMAND ARGS...": everything after the "--" is the command, not programs to
   // bundle; taken out before the rest is parsed.
   std::vector<std::string> trace_command;
@@ -311,6 +310,7 @@ int main(int argc, char** argv) {
     return elfpack::kExitUsage;
   }
 
+  if (!inspect->parsed()) elfpack::install_interrupt_handler();  // bundling and verify write
   if (!inspect->parsed() && !verify->parsed() && ProgressBar::wanted(quiet)) {
     options.progress = ProgressBar(options.output == "-" ? "standard output" : options.output);
   }

@@ -13,7 +13,8 @@
 
 namespace elfpack {
 
-// Once, first thing in main, before any other thread exists.
+// Once, before any other thread exists, by the commands that write (bundling, verify): inspect
+// and --help need no clean-up, and save the thread's start.
 void install_interrupt_handler();
 
 // The signal mask a child process should start with (the one before install_interrupt_handler).
