@@ -4,12 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <glob.h>
+#include <dirent.h>
+#include <fnmatch.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "elfpack/ld_cache.h"
@@ -131,8 +133,13 @@ std::string trim(const std::string& text) {
   return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
 }
 
-// The files read_conf_file has read (device, inode), each with the least depth it was read at.
-using ReadConfFiles = std::map<std::pair<dev_t, ino_t>, int>;
+// The files read_conf_file has read (device, inode), each with the least depth it was read at,
+// and what is left of the work include patterns may cause.
+struct ReadConfFiles {
+  std::map<std::pair<dev_t, ino_t>, int> depth;
+  int listings_left = 4096;  // directories listed to match wildcards, for the whole configuration
+};
+constexpr std::size_t kMaxMatches = 1024;  // files one include pattern may name
 
 // An absolute include pattern with "." and ".." resolved by name, never above "/": ldconfig -r
 // reads a root's configuration chrooted into it, where ".." cannot leave it. (Found by fuzzing:
@@ -155,6 +162,49 @@ std::string pattern_inside_root(const std::string& pattern) {
   return out.empty() ? "/" : out;
 }
 
+// The paths (inside the root) an include pattern names, as ldconfig's glob lists them, sorted;
+// but a wildcard never matches "." or ".." (glob's ".*" does, and "/.*/.*/.*" then climbs out
+// of the root and multiplies, found by fuzzing), symlinks are followed inside the root, and the
+// work is bounded (kMaxMatches per pattern, a listing budget per configuration): a hostile
+// "*/*/*/..." over a symlink loop ends instead of growing without limit.
+std::vector<std::string> match_in_root(const std::string& root, const std::string& pattern, int& listings_left) {
+  std::vector<std::string> paths{""};
+  const std::string absolute = pattern_inside_root(pattern);
+  std::size_t start = 1;
+  while (start < absolute.size() && !paths.empty()) {
+    const std::size_t end = std::min(absolute.find('/', start), absolute.size());
+    const std::string part = absolute.substr(start, end - start);
+    start = end + 1;
+    std::vector<std::string> next;
+    if (part.find_first_of("*?[\\") == std::string::npos) {
+      for (const auto& p : paths) {
+        struct stat st;
+        if (::stat(in_root(root, p + "/" + part).c_str(), &st) == 0) next.push_back(p + "/" + part);
+      }
+    } else {
+      for (const auto& p : paths) {
+        if (listings_left <= 0 || next.size() >= kMaxMatches) break;
+        --listings_left;
+        std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(in_root(root, p.empty() ? "/" : p).c_str()), ::closedir);
+        if (!dir) continue;
+        std::vector<std::string> names;
+        while (const dirent* e = ::readdir(dir.get())) {
+          const std::string name = e->d_name;
+          if (name != "." && name != ".." && ::fnmatch(part.c_str(), name.c_str(), FNM_PERIOD) == 0) names.push_back(name);
+        }
+        std::sort(names.begin(), names.end());
+        for (const auto& name : names) {
+          if (next.size() < kMaxMatches) next.push_back(p + "/" + name);
+        }
+      }
+    }
+    paths = std::move(next);
+  }
+  if (paths.size() == 1 && paths[0].empty()) return {};  // the pattern "/" names no file
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
 // Follows one file's includes, depth-first, in order.
 void read_conf_file(const std::string& root, const std::string& file, std::vector<std::string>& dirs, int depth,
                     ReadConfFiles& read) {
@@ -165,7 +215,7 @@ void read_conf_file(const std::string& root, const std::string& file, std::vecto
   // Reading a file again adds no directory (they are kept once, at their first place) unless its
   // first reading was cut shorter by the depth limit; it only costs time, exponential time when
   // patterns match the including file or each other ("include *.conf *.conf", found by fuzzing).
-  const auto [seen, first] = read.try_emplace({st.st_dev, st.st_ino}, depth);
+  const auto [seen, first] = read.depth.try_emplace({st.st_dev, st.st_ino}, depth);
   if (!first) {
     if (depth >= seen->second) return;
     seen->second = depth;
@@ -180,15 +230,9 @@ void read_conf_file(const std::string& root, const std::string& file, std::vecto
     }
     std::string pattern = entry.value;
     if (!pattern.starts_with('/')) pattern = file.substr(0, file.rfind('/') + 1) + pattern;
-    pattern = pattern_inside_root(pattern);
-    const std::string base = root == "/" ? "" : root;
-    glob_t matches{};
-    if (::glob((base + pattern).c_str(), 0, nullptr, &matches) == 0) {
-      for (std::size_t i = 0; i < matches.gl_pathc; ++i) {
-        read_conf_file(root, std::string(matches.gl_pathv[i]).substr(base.size()), dirs, depth + 1, read);
-      }
+    for (const auto& match : match_in_root(root, pattern, read.listings_left)) {
+      read_conf_file(root, match, dirs, depth + 1, read);
     }
-    ::globfree(&matches);
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -134,6 +136,26 @@ TEST(InRoot, LdSoConfIncludesNeverLeaveTheRoot) {
   std::ofstream(root / "etc/ld.so.conf") << "include ../../elfpack-outside.conf /../../*/../etc/ld.so.conf.d/*.conf\n";
   std::ofstream(root / "etc/ld.so.conf.d/a.conf") << "/opt/a\n";
   EXPECT_EQ(read_ld_so_conf(root.str()), (std::vector<std::string>{"/opt/a"}));
+  std::filesystem::remove(root.str() + "/../elfpack-outside.conf");
+}
+
+TEST(InRoot, LdSoConfWildcardsNeverMatchDotsAndStayBounded) {
+  // Found by fuzzing: glob's ".*" matches "." and "..", so "/.*/.*/x" climbed out of the root and
+  // multiplied; "*/*/*..." over a symlink loop grew without end.
+  ScratchRoot root;
+  std::filesystem::create_directories(root / "etc/ld.so.conf.d");
+  std::filesystem::create_directory_symlink("..", root / "etc/ld.so.conf.d/up");
+  std::ofstream(root.str() + "/../elfpack-outside.conf") << "/opt/outside\n";
+  std::string loop = "include /etc/ld.so.conf.d";
+  for (int i = 0; i < 40; ++i) loop += "/*";
+  std::ofstream(root / "etc/ld.so.conf") << "include /etc/.*/../elfpack-outside.conf /.*/.*/elfpack-outside.conf\n"
+                                          << "include /etc/ld.so.conf.d/.*.conf /etc/ld.so.conf.d/*.conf\n"
+                                          << loop << "\n";
+  std::ofstream(root / "etc/ld.so.conf.d/a.conf") << "/opt/a\n";
+  std::ofstream(root / "etc/ld.so.conf.d/.hidden.conf") << "/opt/hidden\n";
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(read_ld_so_conf(root.str()), (std::vector<std::string>{"/opt/hidden", "/opt/a"}));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   std::filesystem::remove(root.str() + "/../elfpack-outside.conf");
 }
 
