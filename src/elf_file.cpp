@@ -100,15 +100,7 @@ class FileSource : public ByteSource {
     const uint64_t start = n < kWindow ? off / kWindow * kWindow : off;
     const uint64_t length = n < kWindow ? std::min(size_ - start, std::max(kWindow, off + n - start)) : n;
     Window w{start, std::vector<unsigned char>(length)};
-    for (uint64_t done = 0; done < length;) {
-      const ssize_t got = ::pread(fd_, w.bytes.data() + done, length - done, static_cast<off_t>(start + done));
-      if (got < 0 && errno == EINTR) continue;
-      if (got < 0) throw Error(name_ + ": cannot read: " + std::strerror(errno));
-      if (got == 0) {
-        throw Error(name_ + ": changed while being read (now shorter than the " + std::to_string(size_) + " bytes it had)");
-      }
-      done += static_cast<uint64_t>(got);
-    }
+    read_exactly(fd_, w.bytes.data(), length, start, name_, size_);
     windows_.push_back(std::move(w));
     return std::span<const unsigned char>(windows_.back().bytes).subspan(off - start, n);
   }

@@ -79,7 +79,15 @@ void set_up_logging(int verbose, bool quiet) {
   spdlog::set_default_logger(logger);
 }
 
-std::string human_size(std::uintmax_t bytes);
+std::string human_size(std::uintmax_t bytes) {
+  char text[32];
+  if (bytes >= 1024 * 1024) {
+    std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024 * 1024));
+  } else {
+    std::snprintf(text, sizeof text, "%.1f KiB", static_cast<double>(bytes) / 1024);
+  }
+  return text;
+}
 
 // A progress line for the copy and compression, drawn on a terminal only: not on a pipe or a
 // file, not in CI (CI set), not on a dumb terminal, not with -q. Redrawn at most ten times a
@@ -119,15 +127,6 @@ class ProgressBar {
   std::chrono::steady_clock::time_point last_;
 };
 
-std::string human_size(std::uintmax_t bytes) {
-  char text[32];
-  if (bytes >= 1024 * 1024) {
-    std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024 * 1024));
-  } else {
-    std::snprintf(text, sizeof text, "%.1f KiB", static_cast<double>(bytes) / 1024);
-  }
-  return text;
-}
 
 // Options of the search itself, shared by bundling and inspect.
 struct SearchFlags {

@@ -23,6 +23,10 @@ std::string describe_errno(const std::string& path, const char* what) {
   return path + ": " + what + ": " + std::strerror(errno);
 }
 
+std::string cut_short(const std::string& path, std::uint64_t size) {
+  return path + ": changed while being read (now shorter than the " + std::to_string(size) + " bytes it had)";
+}
+
 // The live mappings, for the SIGBUS handler, which may take no lock: each slot is claimed by a
 // compare-and-swap of `taken`, becomes visible to the handler when `begin` is set last, and is
 // hidden again (`begin` cleared) before its range is unmapped, so a slot the
@@ -122,25 +126,28 @@ void MappedFile::map(int fd) {
   p = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw Error(describe_errno(path_, "cannot allocate memory for"));
   data_ = static_cast<const unsigned char*>(p);
-  for (std::size_t done = 0; done < size_;) {
-    const ssize_t n = ::pread(fd, static_cast<unsigned char*>(p) + done, size_ - done, static_cast<off_t>(done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string problem = n < 0 ? describe_errno(path_, "cannot read") : shortened();
-      release();
-      throw Error(problem);
-    }
-    done += static_cast<std::size_t>(n);
+  try {
+    read_exactly(fd, static_cast<unsigned char*>(p), size_, 0, path_, size_);
+  } catch (const Error&) {
+    release();
+    throw;
   }
 }
 
-std::string MappedFile::shortened() const {
-  return path_ + ": changed while being read (now shorter than the " + std::to_string(size_) + " bytes it had)";
+void read_exactly(int fd, unsigned char* out, std::size_t n, std::uint64_t offset, const std::string& path,
+                  std::uint64_t size) {
+  for (std::size_t done = 0; done < n;) {
+    const ssize_t got = ::pread(fd, out + done, n - done, static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw Error(describe_errno(path, "cannot read"));
+    if (got == 0) throw Error(cut_short(path, size));
+    done += static_cast<std::size_t>(got);
+  }
 }
 
 void MappedFile::ensure_intact() const {
   if (slot_ >= 0 && g_slots[static_cast<std::size_t>(slot_)].changed.load(std::memory_order_acquire)) {
-    throw Error(shortened());
+    throw Error(cut_short(path_, size_));
   }
 }
 

@@ -11,10 +11,17 @@
 #include <sys/stat.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 
 namespace elfpack {
+
+// Reads exactly `n` bytes at `offset` of the open file `path` (of `size` bytes when opened) into
+// `out`. Throws Error naming the path: a read error, or "changed while being read" for a file cut
+// short meanwhile. The reader of files that are not mapped (elf_file.cpp) uses it too.
+void read_exactly(int fd, unsigned char* out, std::size_t n, std::uint64_t offset, const std::string& path,
+                  std::uint64_t size);
 
 class MappedFile {
  public:
@@ -37,7 +44,6 @@ class MappedFile {
  private:
   void map(int fd);
   void release();
-  std::string shortened() const;  // the message for a file cut short
 
   std::string path_;
   const unsigned char* data_ = nullptr;

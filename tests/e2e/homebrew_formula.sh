@@ -22,3 +22,7 @@ for f in bin/elfpack share/man/man1/elfpack.1 share/bash-completion/completions/
   [ -f "$t/prefix/$f" ] || fail "the formula did not install $f"
 done
 [ -f "$t/testpath/hello.zip" ] || fail "the formula's test made no bundle"
+# The formula's test bundle runs in an empty root.
+root=$(empty_root root)
+unzip -q "$t/testpath/hello.zip" -d "$root/opt"
+expect_output "hello from a bundle" in_root "$root" /opt/bin/hello

@@ -52,3 +52,9 @@ PY
 status=0
 "$ELFPACK" --json ./echo_args -o - > /dev/null 2> err.txt || status=$?
 [ "$status" -eq 2 ] && grep -q "standard output carries the manifest" err.txt || fail "--json -o -: exit $status: $(cat err.txt)"
+
+# The bundle the manifest describes runs in an empty root.
+root=$(empty_root root)
+unzip -q b.zip -d "$root/opt"
+grep -qE '^[A-Z][a-z]+ ' <<<"$(in_root "$root" /opt/bin/rig -c 1)" || fail "b.zip's rig does not run"
+grep -qx "argv\[0\]=/opt/bin/echo_args" <<<"$(in_root "$root" /opt/bin/echo_args)" || fail "b.zip's echo_args does not run"

@@ -36,3 +36,8 @@ TERM=dumb on_tty dumb.txt "$ELFPACK" ./echo_args -o e.zip
 "$ELFPACK" ./nothing -o g.zip 2>> pipe.txt || true
 ! grep -qF "$esc" pipe.txt || fail "escapes on a pipe: $(cat -v pipe.txt)"
 ! grep -qF "writing f.zip [" pipe.txt || fail "progress on a pipe"
+
+# What was written with a progress line on a terminal is whole: it runs in an empty root.
+root=$(empty_root root)
+unzip -q a.zip -d "$root/opt"
+grep -qE '^[A-Z][a-z]+ ' <<<"$(in_root "$root" /opt/bin/rig -c 1)" || fail "a.zip's rig does not run"

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -153,9 +151,8 @@ TEST(InRoot, LdSoConfWildcardsNeverMatchDotsAndStayBounded) {
                                           << loop << "\n";
   std::ofstream(root / "etc/ld.so.conf.d/a.conf") << "/opt/a\n";
   std::ofstream(root / "etc/ld.so.conf.d/.hidden.conf") << "/opt/hidden\n";
-  const auto start = std::chrono::steady_clock::now();
+  // Without the bounds this does not end (2^40 paths); ctest's timeout would fail it.
   EXPECT_EQ(read_ld_so_conf(root.str()), (std::vector<std::string>{"/opt/hidden", "/opt/a"}));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   std::filesystem::remove(root.str() + "/../elfpack-outside.conf");
 }
 

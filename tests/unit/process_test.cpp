@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <string>
 
 namespace elfpack {
 namespace {
@@ -17,10 +23,32 @@ TEST(Process, RunsToTheEndAndKeepsItsOutput) {
   EXPECT_EQ(run_process({"/nonexistent/tool"}).exit_status, -1);
 }
 
-TEST(Process, OneNotWaitedForIsKilledNotWaitedFor) {
-  const auto start = std::chrono::steady_clock::now();
-  { Process sleeper({"/bin/sleep", "30"}); }
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+// The pid of a child of this process named `name`, from /proc (0 if there is none yet).
+int child_named(const std::string& name) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream stat(entry.path() / "stat");
+    std::string pid, comm, state, ppid;
+    if (stat >> pid >> comm >> state >> ppid && comm == "(" + name + ")" && std::stoi(ppid) == ::getpid()) {
+      return std::stoi(pid);
+    }
+  }
+  return 0;
+}
+
+TEST(Process, OneNotWaitedForIsKilledAndReaped) {
+  // A command that never ends: destroying the Process must kill and reap it (waiting instead
+  // would never return), leaving no such process, running or zombie.
+  int pid = 0;
+  {
+    Process sleeper({"/bin/sleep", "infinity"});
+    for (int i = 0; i < 1000 && pid == 0; ++i) {
+      pid = child_named("sleep");
+      if (pid == 0) ::usleep(1000);
+    }
+  }
+  ASSERT_NE(pid, 0) << "the sleep never started";
+  EXPECT_NE(::kill(pid, 0), 0);
+  EXPECT_EQ(errno, ESRCH);
 }
 
 }  // namespace
