@@ -1,102 +1,44 @@
-// The archive writers (libarchive): zip, and tar (POSIX pax, restricted to ustar where it can)
-// plain or compressed with gzip, xz or zstd. Deterministic: entries come sorted from the plan,
-// every entry gets the same timestamp, uid/gid 0 and no owner names, a normalised mode, links are
-// stored as links (in zips, Info-ZIP's Unix extra fields, so `unzip` restores execute bits and
-// symlinks as AWS Lambda needs them), and gzip headers carry no time.
-#include <fcntl.h>
-#include <sys/stat.h>
+// The tar.xz writer (libarchive: POSIX pax restricted to ustar where it can, xz). Deterministic:
+// entries come from the plan, every entry gets the same timestamp, uid/gid 0 and no owner names,
+// a normalised mode. It cannot patch what it wrote, so write_bundle names the bundle first (reading
+// each file twice). The other archives are written by elfpack itself (zip_writer.cpp,
+// tar_writer.cpp), compressed in parallel.
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <ctime>
 
 #include "elfpack/error.h"
-#include "elfpack/interrupt.h"
 #include "elfpack/libarchive_api.h"
-#include "elfpack/paths.h"
 #include "elfpack/output.h"
+#include "elfpack/output_file.h"
 
 namespace elfpack {
 
-std::string installer_script(const BundlePlan& plan);
-
 namespace {
 
-class ArchiveWriter : public BundleWriter {
+class XzWriter : public BundleWriter {
  public:
-  ArchiveWriter(const std::string& output, OutputFormat format, int level)
-      : la_(libarchive()), output_(output), mtime_(archive_timestamp()) {
-    // A zip stores MS-DOS times in local time: fix the zone so that the bytes do not depend on
-    // the machine's TZ.
-    ::setenv("TZ", "UTC0", 1);
-    ::tzset();
-    if (output_ == "-") {
-      fd_ = STDOUT_FILENO;  // no temporary: the stream is the caller's
-    } else {
-      // A file with no name (O_TMPFILE) until commit: not even kill -9 leaves anything behind.
-      // Where the file system cannot, a named temporary that an interruption removes.
-      // (Naming it later takes /proc, or root for AT_EMPTY_PATH.)
-      if (::access("/proc/self/fd", F_OK) == 0 || ::geteuid() == 0) {
-        fd_ = ::open(directory_of(output_).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-      }
-      if (fd_ < 0) {
-        std::string pattern = directory_of(output_) + "/.elfpack-tmp-XXXXXX";
-        const auto held = hold_temporaries();
-        fd_ = ::mkstemp(pattern.data());
-        if (fd_ < 0) throw Error(output_ + ": cannot create a file in " + directory_of(output_) + ": " + std::strerror(errno));
-        temp_ = pattern;
-        guard_.reset(temp_);
-      }
-    }
+  XzWriter(const std::string& output, int level) : la_(libarchive()), file_(output), mtime_(archive_timestamp()) {
     archive_ = la_.archive_write_new();
-    const std::string level_option = level < 0 ? "" : std::to_string(level);
-    bool ok = true;
-    if (format == OutputFormat::kZip) {
-      ok = la_.archive_write_set_format_zip(archive_) == ARCHIVE_OK &&
-           la_.archive_write_set_options(archive_, "zip:compression=deflate") == ARCHIVE_OK &&
-           (level < 0 || la_.archive_write_set_options(archive_, ("zip:compression-level=" + level_option).c_str()) == ARCHIVE_OK);
-    } else {
-      // An installer carries a plain tar: a machine with only sh and tar may have no gzip.
-      ok = la_.archive_write_set_format_pax_restricted(archive_) == ARCHIVE_OK;
-      if (format == OutputFormat::kTarGz) {
-        ok = ok && la_.archive_write_add_filter_gzip(archive_) == ARCHIVE_OK &&
-             la_.archive_write_set_options(archive_, "gzip:!timestamp") == ARCHIVE_OK &&
-             (level < 0 || la_.archive_write_set_options(archive_, ("gzip:compression-level=" + level_option).c_str()) == ARCHIVE_OK);
-      } else if (format == OutputFormat::kTarXz) {
-        ok = ok && la_.archive_write_add_filter_xz(archive_) == ARCHIVE_OK &&
-             (level < 0 || la_.archive_write_set_options(archive_, ("xz:compression-level=" + level_option).c_str()) == ARCHIVE_OK);
-      } else if (format == OutputFormat::kTarZst) {
-        ok = ok && la_.archive_write_add_filter_zstd(archive_) == ARCHIVE_OK &&
-             (level < 0 || la_.archive_write_set_options(archive_, ("zstd:compression-level=" + level_option).c_str()) == ARCHIVE_OK);
-      }
-    }
-    if (!ok || la_.archive_write_set_bytes_in_last_block(archive_, 1) != ARCHIVE_OK) fail("cannot start the archive");
-    installer_ = format == OutputFormat::kInstaller;
+    const std::string level_option = "xz:compression-level=" + std::to_string(level);
+    const bool ok = la_.archive_write_set_format_pax_restricted(archive_) == ARCHIVE_OK &&
+                    la_.archive_write_add_filter_xz(archive_) == ARCHIVE_OK &&
+                    (level < 0 || la_.archive_write_set_options(archive_, level_option.c_str()) == ARCHIVE_OK) &&
+                    la_.archive_write_set_bytes_in_last_block(archive_, 1) == ARCHIVE_OK &&
+                    la_.archive_write_open_fd(archive_, file_.fd()) == ARCHIVE_OK;
+    if (!ok) fail("cannot start the archive");
   }
 
-  // The installer's script goes first; the tar follows it.
-  void begin(const BundlePlan& plan) override {
-    if (installer_) {
-      const std::string script = installer_script(plan);
-      for (std::size_t done = 0; done < script.size();) {
-        const ssize_t n = ::write(fd_, script.data() + done, script.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw Error(output_ + ": cannot write: " + std::strerror(errno));
-        done += static_cast<std::size_t>(n);
-      }
-    }
-    if (la_.archive_write_open_fd(archive_, fd_) != ARCHIVE_OK) fail("cannot start the archive");
-  }
-
-  ~ArchiveWriter() override {
+  ~XzWriter() override {
     if (archive_ != nullptr) la_.archive_write_free(archive_);
-    if (fd_ >= 0 && fd_ != STDOUT_FILENO) ::close(fd_);
-    if (!temp_.empty()) ::unlink(temp_.c_str());
   }
 
-  void add(const BundleEntry& entry, std::span<const unsigned char> content) override {
+  Coding coding() const override { return {.patches_id = false}; }
+
+  void start_entry(const BundleEntry& entry, std::uint64_t size) override {
+    entry_ = &entry;
     archive_entry* e = la_.archive_entry_new();
     la_.archive_entry_set_pathname(e, entry.path.c_str());
     la_.archive_entry_set_mtime(e, static_cast<time_t>(mtime_), 0);
@@ -116,71 +58,40 @@ class ArchiveWriter : public BundleWriter {
       case BundleEntry::Kind::kBytes:
         la_.archive_entry_set_filetype(e, AE_IFREG);
         la_.archive_entry_set_perm(e, entry.mode);
-        la_.archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
+        la_.archive_entry_set_size(e, static_cast<la_int64_t>(size));
         break;
     }
     const int status = la_.archive_write_header(archive_, e);
     la_.archive_entry_free(e);
     if (status != ARCHIVE_OK) fail(("cannot add " + entry.path).c_str());
-    if (entry.kind == BundleEntry::Kind::kFile || entry.kind == BundleEntry::Kind::kBytes) {
-      constexpr std::size_t kChunk = 1 << 20;
-      for (std::size_t off = 0; off < content.size(); off += kChunk) {
-        const std::size_t n = std::min(kChunk, content.size() - off);
-        if (la_.archive_write_data(archive_, content.data() + off, n) < 0) fail(("cannot write " + entry.path).c_str());
-      }
-    }
+  }
+
+  void piece(const Piece& piece) override {
+    if (la_.archive_write_data(archive_, piece.raw.data(), piece.raw.size()) < 0) fail(("cannot write " + entry_->path).c_str());
   }
 
   void commit() override {
     if (la_.archive_write_close(archive_) != ARCHIVE_OK) fail("cannot finish the archive");
     la_.archive_write_free(archive_);
     archive_ = nullptr;
-    if (fd_ == STDOUT_FILENO) return;
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    if (::fchmod(fd_, 0666 & ~mask) != 0 || ::fsync(fd_) != 0) throw Error(output_ + ": cannot write: " + std::strerror(errno));
-    auto held = hold_temporaries();
-    if (temp_.empty()) give_a_name();
-    ::close(fd_);
-    fd_ = -1;
-    if (::rename(temp_.c_str(), output_.c_str()) != 0) throw Error(output_ + ": cannot create: " + std::strerror(errno));
-    temp_.clear();
-    guard_.release();
+    file_.sync_size();
+    file_.commit();
   }
 
  private:
-  // The anonymous file gets a temporary name beside the destination (then renamed over it, as a
-  // link cannot replace a file): through /proc/self/fd, or AT_EMPTY_PATH where /proc is absent.
-  void give_a_name() {
-    const std::string proc = "/proc/self/fd/" + std::to_string(fd_);
-    for (unsigned attempt = 0;; ++attempt) {
-      const std::string name = directory_of(output_) + "/.elfpack-tmp-" + std::to_string(::getpid()) + "-" +
-                               std::to_string(attempt);
-      if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0 ||
-          ::linkat(fd_, "", AT_FDCWD, name.c_str(), AT_EMPTY_PATH) == 0) {
-        temp_ = name;
-        guard_.reset(temp_);
-        return;
-      }
-      if (errno != EEXIST || attempt > 100) throw Error(output_ + ": cannot create: " + std::strerror(errno));
-    }
-  }
-
   [[noreturn]] void fail(const char* what) {
     const char* reason = archive_ != nullptr ? la_.archive_error_string(archive_) : nullptr;
     // libarchive says "Write error" for any failed write: the system's reason says which.
     const int error = archive_ != nullptr ? la_.archive_errno(archive_) : 0;
     std::string why = reason != nullptr ? reason : "unknown libarchive error";
     if (error > 0 && why.find(std::strerror(error)) == std::string::npos) why += " (" + std::string(std::strerror(error)) + ")";
-    throw Error(output_ + ": " + what + ": " + why);
+    throw Error(file_.output() + ": " + what + ": " + why);
   }
 
   const LibArchive& la_;
-  bool installer_ = false;
-  std::string output_, temp_;
-  TemporaryGuard guard_;
+  OutputFile file_;
   long long mtime_;
-  int fd_ = -1;
+  const BundleEntry* entry_ = nullptr;
   archive* archive_ = nullptr;
 };
 
@@ -264,8 +175,14 @@ install_bundle "$@"; exit 0
   return script;
 }
 
-std::unique_ptr<BundleWriter> open_archive_writer(const std::string& output, OutputFormat format, int level) {
-  return std::make_unique<ArchiveWriter>(output, format, level);
+std::unique_ptr<BundleWriter> open_zip_writer(const std::string& output, int level);
+std::unique_ptr<BundleWriter> open_tar_writer(const std::string& output, OutputFormat format, int level, unsigned jobs);
+
+std::unique_ptr<BundleWriter> open_archive_writer(const std::string& output, OutputFormat format, int level,
+                                                  unsigned jobs) {
+  if (format == OutputFormat::kZip) return open_zip_writer(output, level);
+  if (format == OutputFormat::kTarXz) return std::make_unique<XzWriter>(output, level);
+  return open_tar_writer(output, format, level, effective_jobs(jobs));
 }
 
 }  // namespace elfpack

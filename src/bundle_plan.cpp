@@ -1,4 +1,4 @@
-// Step (4): where every file goes, the content id, and the launchers.
+// Step (4): where every file goes and the launchers (the content id comes as the files are written).
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
@@ -6,8 +6,6 @@
 #include <cstring>
 #include <map>
 #include <set>
-
-#include <xxhash.h>
 
 #include "elfpack/bundle.h"
 #include "elfpack/closed_world.h"
@@ -21,13 +19,21 @@ namespace elfpack {
 
 namespace {
 
-constexpr const char* kPrivateRoot = "lib/elfpack";
+// The status of each source, taken once.
+class SourceStatus {
+ public:
+  const struct stat& of(const std::string& file) {
+    auto it = status_.find(file);
+    if (it != status_.end()) return it->second;
+    struct stat st;
+    if (::stat(file.c_str(), &st) != 0) throw Error(file + ": " + std::strerror(errno));
+    return status_.emplace(file, st).first->second;
+  }
 
-mode_t normalised_mode(const std::string& file) {
-  struct stat st;
-  if (::stat(file.c_str(), &st) != 0) throw Error(file + ": " + std::strerror(errno));
-  return (st.st_mode & 0111) != 0 ? 0755 : 0644;
-}
+ private:
+  std::map<std::string, struct stat> status_;
+};
+
 
 bool same_file(const std::string& a, const std::string& b) {
   struct stat sa, sb;
@@ -41,8 +47,8 @@ class PrivateFiles {
   // normalised, no extended attributes are written): a source that had them is said once.
   void check_source(const std::string& source) {
     if (!checked_.insert(source).second) return;
-    struct stat st;
-    if (::stat(source.c_str(), &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)) != 0) {
+    const struct stat& st = status_.of(source);
+    if ((st.st_mode & (S_ISUID | S_ISGID)) != 0) {
       warnings.push_back(source + ": its " + std::string((st.st_mode & S_ISUID) != 0 ? "set-user-ID" : "set-group-ID") +
                          " bit is dropped: a bundle never carries one");
     }
@@ -51,6 +57,9 @@ class PrivateFiles {
     }
   }
   std::vector<std::string> warnings;
+
+  mode_t mode_of(const std::string& file) { return (status_.of(file).st_mode & 0111) != 0 ? 0755 : 0644; }
+  std::uint64_t size_of(const std::string& file) { return static_cast<std::uint64_t>(status_.of(file).st_size); }
 
   void add_file(const std::string& path, const std::string& source, mode_t mode, const std::string& why) {
     check_source(source);
@@ -76,36 +85,7 @@ class PrivateFiles {
   // The programs whose file is in exe/ (name, source), to give another name of one file a link.
   std::vector<std::pair<std::string, std::string>> programs;
 
-  // A digest of every path, mode and content: the name of the private directory.
-  std::string content_id() const {
-    XXH3_state_t* state = XXH3_createState();
-    XXH3_64bits_reset(state);
-    for (const auto& [path, item] : files_) {
-      XXH3_64bits_update(state, path.data(), path.size() + 1);
-      const uint32_t mode = item.mode;
-      XXH3_64bits_update(state, &mode, sizeof mode);
-      if (!item.link.empty()) {
-        XXH3_64bits_update(state, item.link.data(), item.link.size() + 1);
-        continue;
-      }
-      if (item.is_bytes) {
-        const XXH64_hash_t content = XXH3_64bits(item.bytes.data(), item.bytes.size());
-        XXH3_64bits_update(state, &content, sizeof content);
-        continue;
-      }
-      const MappedFile file(item.source);
-      const XXH64_hash_t content = XXH3_64bits(file.bytes().data(), file.bytes().size());
-      file.ensure_intact();
-      XXH3_64bits_update(state, &content, sizeof content);
-    }
-    const XXH64_hash_t digest = XXH3_64bits_digest(state);
-    XXH3_freeState(state);
-    char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(digest));
-    return text;
-  }
-
-  void emit(const std::string& prefix, std::vector<BundleEntry>& entries) const {
+  void emit(const std::string& prefix, std::vector<BundleEntry>& entries) {
     for (const auto& [path, item] : files_) {
       BundleEntry e;
       e.path = prefix + "/" + path;
@@ -116,6 +96,7 @@ class PrivateFiles {
       e.source = item.source;
       e.bytes = item.is_bytes ? item.bytes : item.link;
       e.why = item.why;
+      if (e.kind == BundleEntry::Kind::kFile) e.size = size_of(item.source);
       entries.push_back(std::move(e));
     }
   }
@@ -131,6 +112,7 @@ class PrivateFiles {
   };
   std::map<std::string, Item> files_;
   std::set<std::string> checked_;
+  SourceStatus status_;
 };
 
 // Adds an ELF object; in a closed world (`closed` set) a copy whose absolute run path entries
@@ -174,7 +156,7 @@ void add_libraries(const Closure& closure, const std::string& why, PrivateFiles&
     std::string reason = why;
     if (object.loader && *object.loader != 0) reason = "needed by " + closure.objects[*object.loader].path;
     if (!object.found_in.empty()) reason += " (found: " + object.found_in + ")";
-    add_object(files, "lib/" + first, object.file, object.elf, normalised_mode(object.file), reason, closed);
+    add_object(files, "lib/" + first, object.file, object.elf, files.mode_of(object.file), reason, closed);
     for (std::size_t n = 1; n < object.names.size(); ++n) {
       const std::string other = base_name(object.names[n]);
       if (other != first) files.add_symlink("lib/" + other, first);
@@ -229,7 +211,7 @@ void add_closure(const Program& program, const Closure& closure, PrivateFiles& f
 void add_runtime_closure(const Closure& closure, PrivateFiles& files, const ClosedWorld* closed) {
   const LoadedObject& lib = closure.objects[0];
   const std::string name = base_name(lib.path);
-  add_object(files, "lib/" + name, lib.file, lib.elf, normalised_mode(lib.file), "loaded at run time", closed);
+  add_object(files, "lib/" + name, lib.file, lib.elf, files.mode_of(lib.file), "loaded at run time", closed);
   if (lib.elf.soname && *lib.elf.soname != name) files.add_symlink("lib/" + *lib.elf.soname, name);
   std::string up;
   for (const char c : lib.path.substr(0, lib.path.rfind('/'))) up += c == '/' ? "../" : "";
@@ -291,7 +273,7 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   }
   // Runtime files at their absolute paths under root/, the prefixes the shim serves, the shim.
   bool shim = false;
-  for (const auto& f : runtime.files) files.add_file("root" + f.path, f.file, normalised_mode(f.file), f.why);
+  for (const auto& f : runtime.files) files.add_file("root" + f.path, f.file, files.mode_of(f.file), f.why);
   for (const auto& c : extra.libraries) add_runtime_closure(c, files, closed);
   for (std::size_t i = 0; i < extra.helpers.size(); ++i) {
     const Program& helper = extra.helpers[i];
@@ -369,7 +351,7 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   };
   for (std::size_t i = 0; i < extra.helpers.size(); ++i) launcher_at_path(extra.helpers[i], extra.helper_closures[i]);
   for (std::size_t i = 0; i < programs.size(); ++i) launcher_at_path(programs[i], closures[i]);
-  plan.id = files.content_id();
+  plan.id = kPendingId;  // write_bundle names it by its content
   const std::string private_dir = std::string(kPrivateRoot) + "/" + plan.id;
   files.emit(private_dir, plan.entries);
 
@@ -377,7 +359,7 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
     const Program& program = programs[i];
     files.check_source(program.file);
     BundleEntry bin{BundleEntry::Kind::kFile, "bin/" + program.name, 0755, program.file, {},
-                    "program " + program.path + " (static: runs as it is)"};
+                    "program " + program.path + " (static: runs as it is)", files.size_of(program.file)};
     if (!program.elf.is_static_executable()) {
       bin.kind = BundleEntry::Kind::kBytes;
       bin.source.clear();

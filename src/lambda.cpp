@@ -46,8 +46,7 @@ LambdaFacts check_lambda_layer(const BundlePlan& plan, const std::vector<Program
       throw Error(e.path + ": a layer with a top-level " + e.path + " would be run by Lambda itself");
     }
     if (e.kind == BundleEntry::Kind::kFile) {
-      struct stat st;
-      if (::stat(e.source.c_str(), &st) == 0) facts.unzipped += static_cast<std::uintmax_t>(st.st_size);
+      facts.unzipped += e.size;
       if (base_name(e.path) == "libc.so.6") facts.glibc = glibc_version(e.source);
     } else if (e.kind == BundleEntry::Kind::kBytes) {
       facts.unzipped += e.bytes.size();

@@ -203,6 +203,10 @@ int main(int argc, char** argv) {
       ->needs("--lambda-function");
   app.add_flag("--lambda", options.lambda,
                "Check the bundle against AWS Lambda's layer rules and describe it (always for a .zip)");
+  app.add_option("-j,--jobs", options.jobs,
+                 "Threads that read, hash and compress (default: one per CPU); the output is the same for any number")
+      ->check(CLI::Range(1, 1024))
+      ->type_name("N");
   app.add_option("--level", options.level, "Compression level of zip, gzip, xz (0-9) or zstd (1-19)")
       ->check(CLI::Range(0, 19))
       ->type_name("N");
@@ -333,7 +337,7 @@ int main(int argc, char** argv) {
     std::size_t files = 0;
     std::uintmax_t bytes = 0;
     for (const auto& e : plan.entries) {
-      if (e.kind == elfpack::BundleEntry::Kind::kFile) bytes += std::filesystem::file_size(e.source);
+      if (e.kind == elfpack::BundleEntry::Kind::kFile) bytes += e.size;
       if (e.kind == elfpack::BundleEntry::Kind::kBytes) bytes += e.bytes.size();
       files += e.kind != elfpack::BundleEntry::Kind::kDirectory;
     }

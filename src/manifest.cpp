@@ -23,12 +23,10 @@ std::string manifest_json(const BundlePlan& plan, const std::string& output, con
     json.begin_object().key("path").value(e.path);
     std::uintmax_t size = 0;
     switch (e.kind) {
-      case BundleEntry::Kind::kFile: {
-        struct stat st {};
-        if (::stat(e.source.c_str(), &st) == 0) size = static_cast<std::uintmax_t>(st.st_size);
+      case BundleEntry::Kind::kFile:
+        size = e.size;  // as planned, and checked when written
         json.key("type").value("file").key("source").value(e.source);
         break;
-      }
       case BundleEntry::Kind::kBytes:
         size = e.bytes.size();
         json.key("type").value("generated");

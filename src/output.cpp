@@ -8,11 +8,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "elfpack/error.h"
 #include "elfpack/interrupt.h"
 #include "elfpack/paths.h"
-#include "elfpack/mapped_file.h"
 
 namespace elfpack {
 
@@ -65,16 +65,17 @@ class DirectoryWriter : public BundleWriter {
   }
 
   ~DirectoryWriter() override {
+    if (fd_ >= 0) ::close(fd_);
     std::error_code ignored;
     if (!temp_.empty()) fs::remove_all(temp_, ignored);
     if (!old_.empty()) fs::remove_all(old_, ignored);
   }
 
-  void add(const BundleEntry& entry, std::span<const unsigned char> content) override {
+  void start_entry(const BundleEntry& entry, std::uint64_t size) override {
+    (void)size;
     const auto held = hold_temporaries();  // an interruption's clean-up waits for this entry
     const std::string path = temp_ + "/" + entry.path;
-    // Errors name the destination and the entry, not the temporary tree.
-    auto failed = [&](const char* what) { return Error(output_ + ": cannot " + what + " " + entry.path + ": " + std::strerror(errno)); };
+    entry_ = entry.path;
     switch (entry.kind) {
       case BundleEntry::Kind::kDirectory:
         if (::mkdir(path.c_str(), entry.mode) != 0) throw failed("create directory");
@@ -84,17 +85,33 @@ class DirectoryWriter : public BundleWriter {
         if (::symlink(entry.bytes.c_str(), path.c_str()) != 0) throw failed("create link");
         break;
       case BundleEntry::Kind::kFile:
-      case BundleEntry::Kind::kBytes: {
-        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, entry.mode);
-        if (fd < 0) throw failed("create");
-        bool ok = write_all(fd, content);
-        ok = ::fchmod(fd, entry.mode) == 0 && ok;
-        const int saved = errno;
-        ok = ::close(fd) == 0 && ok;
-        errno = ok ? errno : saved;
-        if (!ok) throw failed("write");
+      case BundleEntry::Kind::kBytes:
+        fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, entry.mode);
+        if (fd_ < 0) throw failed("create");
+        mode_ = entry.mode;
         break;
-      }
+    }
+  }
+
+  void piece(const Piece& piece) override {
+    if (!write_all(fd_, piece.raw)) throw failed("write");
+  }
+
+  void end_entry() override {
+    if (fd_ < 0) return;
+    bool ok = ::fchmod(fd_, mode_) == 0;
+    const int saved = errno;
+    ok = ::close(std::exchange(fd_, -1)) == 0 && ok;
+    errno = ok ? errno : saved;
+    if (!ok) throw failed("write");
+  }
+
+  // The private directory was made under the pending id: it takes its name.
+  void set_id(const std::string& id) override {
+    const auto held = hold_temporaries();
+    const std::string dir = temp_ + "/" + kPrivateRoot + "/";
+    if (::rename((dir + kPendingId).c_str(), (dir + id).c_str()) != 0 && errno != ENOENT) {
+      throw Error(system_error(output_, "cannot name the bundle's directory in"));
     }
   }
 
@@ -120,8 +137,13 @@ class DirectoryWriter : public BundleWriter {
   }
 
  private:
-  std::string output_, temp_, old_;
+  // Errors name the destination and the entry, not the temporary tree.
+  Error failed(const char* what) const { return Error(output_ + ": cannot " + what + " " + entry_ + ": " + std::strerror(errno)); }
+
+  std::string output_, temp_, old_, entry_;
   bool force_;
+  int fd_ = -1;
+  mode_t mode_ = 0644;
   TemporaryGuard temp_guard_, old_guard_;
 };
 
@@ -178,39 +200,11 @@ std::unique_ptr<BundleWriter> open_directory_writer(const std::string& output, b
   return std::make_unique<DirectoryWriter>(output, force);
 }
 
-std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force, const std::string& format, int level) {
+std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force, const std::string& format, int level,
+                                          unsigned jobs) {
   const OutputFormat f = output_format_for(output, format);
   if (f == OutputFormat::kDirectory) return open_directory_writer(output, force);
-  return open_archive_writer(output, f, level);
-}
-
-void write_bundle(const BundlePlan& plan, BundleWriter& writer,
-                  const std::function<void(std::uintmax_t, std::uintmax_t)>& progress) {
-  std::uintmax_t total = 0, done = 0;
-  if (progress) {
-    for (const auto& entry : plan.entries) {
-      struct stat st;
-      if (entry.kind == BundleEntry::Kind::kFile && ::stat(entry.source.c_str(), &st) == 0) total += static_cast<std::uintmax_t>(st.st_size);
-      if (entry.kind == BundleEntry::Kind::kBytes) total += entry.bytes.size();
-    }
-  }
-  writer.begin(plan);
-  for (const auto& entry : plan.entries) {
-    std::size_t size = 0;
-    if (entry.kind == BundleEntry::Kind::kFile) {
-      const MappedFile file(entry.source);
-      writer.add(entry, file.bytes());
-      file.ensure_intact();  // before commit: a file cut short while read is an error, not zeros
-      size = file.bytes().size();
-    } else {
-      const auto* data = reinterpret_cast<const unsigned char*>(entry.bytes.data());
-      size = entry.kind == BundleEntry::Kind::kBytes ? entry.bytes.size() : 0;
-      writer.add(entry, {data, size});
-    }
-    done += size;
-    if (progress) progress(done, std::max(total, done));
-  }
-  writer.commit();
+  return open_archive_writer(output, f, level, jobs);
 }
 
 long long archive_timestamp() {

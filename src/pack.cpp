@@ -87,7 +87,7 @@ void warn_of_names_unzip_changes(const BundlePlan& plan) {
 BundlePlan pack(const PackOptions& options) {
   // The destination is checked and its temporary made first, so an unwritable output fails
   // before any work, and nothing is left behind if a later step fails.
-  auto writer = open_output(options.output, options.force, options.format, options.level);
+  auto writer = open_output(options.output, options.force, options.format, options.level, options.jobs);
 
   // (1) load: find each program and read its ELF facts.
   const std::vector<Program> programs = load_programs(options.programs, options.resolve.sysroot);
@@ -169,7 +169,7 @@ BundlePlan pack(const PackOptions& options) {
   if (output_format_for(options.output, options.format) == OutputFormat::kZip) warn_of_names_unzip_changes(plan);
 
   // (5, 6) stage and emit: write every entry into the output's temporary and rename it into place.
-  write_bundle(plan, *writer, options.progress);
+  write_bundle(plan, *writer, options.progress, options.jobs);
   if (lambda && options.output != "-") {
     struct stat st;
     const std::uintmax_t zipped = ::stat(options.output.c_str(), &st) == 0 ? static_cast<std::uintmax_t>(st.st_size) : 0;

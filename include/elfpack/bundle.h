@@ -29,6 +29,7 @@ struct PackOptions {
   std::string output;                 // *.zip, *.tar[.gz|.xz|.zst], a directory (ends in '/' or exists), or -
   std::string format;                 // --format: overrides the name
   int level = -1;                     // --level: the compressor's level (-1: its default)
+  unsigned jobs = 0;                  // --jobs: threads that compress (0: one per CPU)
   bool lambda = false;                // --lambda: check Lambda's layer rules (implied by .zip)
   std::string lambda_function;        // --lambda-function 'PROGRAM ARGS': a function with a bootstrap
   bool json_response = false;         // --json-response: the function posts its output as a JSON string
@@ -53,6 +54,13 @@ struct Program {
   ElfFacts elf;
 };
 
+// The bundle's private directory, lib/elfpack/<id>.
+inline constexpr const char* kPrivateRoot = "lib/elfpack";
+// The id of a plan before its files are read: plan_bundle names the private directory
+// kPendingId, and writers that can (see Coding::patches_id) put the real id in its place
+// once write_bundle knows it. The same length as an id, so that every offset stays.
+inline constexpr const char* kPendingId = "elfpack-pending!";
+
 struct BundleEntry {
   enum class Kind { kDirectory, kFile, kBytes, kSymlink };
   Kind kind = Kind::kFile;
@@ -61,10 +69,11 @@ struct BundleEntry {
   std::string source;  // kFile: the file to copy
   std::string bytes;   // kBytes: the content; kSymlink: the (relative) target
   std::string why;     // why it is in the bundle, for people (-v, --json); empty for directories
+  std::uint64_t size = 0;  // kFile: the source's size when planned (write_bundle checks it)
 };
 
 struct BundlePlan {
-  std::string id;                    // content id of the private directory
+  std::string id;                    // content id of the private directory (kPendingId until written)
   std::vector<BundleEntry> entries;  // sorted by path, directories included
   std::vector<std::string> warnings;
 };

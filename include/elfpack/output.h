@@ -3,6 +3,7 @@
 // its temporary, so a failed run leaves the destination as it was.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,26 +26,74 @@ OutputFormat output_format_for(const std::string& output, const std::string& for
 std::vector<std::string> output_format_names();
 std::string output_format_name(OutputFormat format);
 
+// How a writer wants file contents handed to it.
+enum class Codec {
+  kNone,     // the bytes as they are
+  kDeflate,  // raw deflate (RFC 1951), each piece a part of one stream per entry
+};
+
+// The size of a piece: the unit of parallel compression (fixed, so the output does not depend on
+// the number of threads).
+inline constexpr std::size_t kPieceSize = std::size_t{1} << 20;
+
+// One piece of an entry's content, in order: up to kPieceSize bytes of the content (and, for the
+// last piece, the zeros a format pads with), compressed by write_bundle's workers.
+struct Piece {
+  std::span<const unsigned char> raw;       // the content bytes of this piece
+  std::size_t padding = 0;                  // zeros after them (in `coded` and `crc` too)
+  std::vector<unsigned char> coded;         // kDeflate: the codec's output
+  bool stored = false;                      // kDeflate, an entry of one piece: compressing did not pay
+  std::uint32_t crc = 0;                    // CRC-32 of raw + padding, when Coding::crc
+  bool last = false;                        // the entry's last piece
+};
+
 class BundleWriter {
  public:
+  struct Coding {
+    Codec codec = Codec::kNone;
+    int level = -1;           // the codec's level (-1: its default)
+    bool crc = false;         // wants Piece::crc
+    unsigned pad_to = 0;      // content padded with zeros to a multiple of this (tar: 512)
+    bool patches_id = true;   // takes kPendingId in names and is told the id by set_id()
+    std::size_t piece_size = kPieceSize;
+  };
   virtual ~BundleWriter() = default;
+  virtual Coding coding() const { return {}; }
   // Called once before the entries.
   virtual void begin(const BundlePlan& plan) { (void)plan; }
-  // Entries come in plan order (sorted, parents first). `content` is the file's bytes for files.
-  virtual void add(const BundleEntry& entry, std::span<const unsigned char> content) = 0;
+  // Each entry: start_entry, its pieces in order (none for an empty file, a directory or a link),
+  // end_entry. `size` is the content's size (files and bytes).
+  virtual void start_entry(const BundleEntry& entry, std::uint64_t size) = 0;
+  virtual void piece(const Piece& piece) { (void)piece; }
+  virtual void end_entry() {}
+  // The private directory's id, once known: what was written under kPendingId is now under `id`,
+  // and the entries still to come carry it. Never called for writers that do not patch.
+  virtual void set_id(const std::string& id) { (void)id; }
   virtual void commit() = 0;
 };
 
 std::unique_ptr<BundleWriter> open_directory_writer(const std::string& output, bool force);
-// `level`: the compressor's level (-1: its default).
-std::unique_ptr<BundleWriter> open_archive_writer(const std::string& output, OutputFormat format, int level);
+// `level`: the compressor's level (-1: its default); `jobs`: the threads of a compressor that has
+// its own (zstd; 0: one per CPU).
+std::unique_ptr<BundleWriter> open_archive_writer(const std::string& output, OutputFormat format, int level,
+                                                  unsigned jobs = 0);
 std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force, const std::string& format = "",
-                                          int level = -1);
+                                          int level = -1, unsigned jobs = 0);
+// The threads to use for `jobs` (0: one per CPU this process may run on).
+unsigned effective_jobs(unsigned jobs);
 
-// Feeds every entry of the plan to the writer and commits.
-// `progress`, when set, hears the bytes written so far and the total after each entry.
-void write_bundle(const BundlePlan& plan, BundleWriter& writer,
-                  const std::function<void(std::uintmax_t, std::uintmax_t)>& progress = {});
+// Writes every entry of the plan through the writer and commits. Each file is read once, by
+// `jobs` threads (0: one per CPU) that hash it for the bundle's id and compress it piece by piece
+// while the calling thread writes the pieces in order. A plan whose id is pending (kPendingId,
+// from plan_bundle) gets its id here: plan.id, the entries' paths and the bytes that name the
+// private directory are updated. `progress`, when set, hears the content bytes written so far and
+// the total.
+void write_bundle(BundlePlan& plan, BundleWriter& writer,
+                  const std::function<void(std::uintmax_t, std::uintmax_t)>& progress = {}, unsigned jobs = 0);
+
+// The id of a plan's private directory: a digest of every path, mode, link and content under
+// lib/elfpack/<id>/ (reading every file). write_bundle computes the same while it writes.
+std::string content_id(const BundlePlan& plan);
 
 // The timestamp archives carry: SOURCE_DATE_EPOCH when set (reproducible builds), else a fixed
 // date (1980-01-01, the earliest a zip can hold), so that the same input gives the same bytes.

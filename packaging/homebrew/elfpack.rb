@@ -16,6 +16,8 @@ class Elfpack < Formula
   depends_on :linux
   depends_on "spdlog"
   depends_on "xxhash"
+  depends_on "zlib"
+  depends_on "zstd"
 
   def install
     # The test suite needs root, namespaces and chroot: the project's CI runs it.

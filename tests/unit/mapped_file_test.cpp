@@ -96,25 +96,38 @@ TEST(MappedFileDeathTest, ASigbusNotFromAMappingStillKills) {
   EXPECT_EXIT(::raise(SIGBUS), testing::KilledBySignal(SIGBUS), "");
 }
 
-// A writer that cuts the file short just before reading it, as a concurrent rewrite would.
+// A writer that cuts the file short: after it was mapped, just before reading a piece of it, as a
+// concurrent rewrite would (`in_piece`), or before it was mapped (after it was planned).
 class ShrinkingWriter : public BundleWriter {
  public:
-  void add(const BundleEntry& entry, std::span<const unsigned char> content) override {
-    if (entry.kind != BundleEntry::Kind::kFile) return;
-    EXPECT_EQ(::truncate(entry.source.c_str(), 1), 0);
-    for (const unsigned char c : content) sum += c;
+  ShrinkingWriter(std::string source, bool in_piece) : source_(std::move(source)), in_piece_(in_piece) {}
+  void begin(const BundlePlan&) override {
+    if (!in_piece_) {
+      EXPECT_EQ(::truncate(source_.c_str(), 1), 0);
+    }
+  }
+  void start_entry(const BundleEntry&, std::uint64_t) override {}
+  void piece(const Piece& piece) override {
+    if (in_piece_) {
+      EXPECT_EQ(::truncate(source_.c_str(), 1), 0);
+    }
+    for (const unsigned char c : piece.raw) sum += c;
   }
   void commit() override { committed = true; }
   unsigned long sum = 0;
   bool committed = false;
+
+ private:
+  std::string source_;
+  bool in_piece_;
 };
 
-TEST(MappedFile, ABundleFileCutShortWhileWrittenIsAnErrorBeforeCommit) {
+void expect_cut_short_is_an_error(bool in_piece) {
   ScratchDir dir;
   const std::string source = dir.file("lib.so", 5 * kPage);
   BundlePlan plan;
-  plan.entries.push_back({BundleEntry::Kind::kFile, "lib/lib.so", 0644, source, "", "a test file"});
-  ShrinkingWriter writer;
+  plan.entries.push_back({BundleEntry::Kind::kFile, "lib/lib.so", 0644, source, "", "a test file", 5 * kPage});
+  ShrinkingWriter writer(source, in_piece);
   try {
     write_bundle(plan, writer);
     FAIL() << "a shrunk file was written";
@@ -123,6 +136,10 @@ TEST(MappedFile, ABundleFileCutShortWhileWrittenIsAnErrorBeforeCommit) {
   }
   EXPECT_FALSE(writer.committed);
 }
+
+TEST(MappedFile, ABundleFileCutShortWhileWrittenIsAnErrorBeforeCommit) { expect_cut_short_is_an_error(true); }
+
+TEST(MappedFile, ABundleFileCutShortAfterPlanningIsAnErrorBeforeCommit) { expect_cut_short_is_an_error(false); }
 
 }  // namespace
 }  // namespace elfpack

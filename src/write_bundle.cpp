@@ -1,0 +1,426 @@
+// Step (6), the hot path: every file of the plan read once, hashed for the bundle's id and
+// compressed piece by piece on every CPU, while this thread writes the pieces out in order.
+//
+// The id names the private directory, so it is in the names of entries written before it is
+// known: writers that can (zip, tar, directories) take kPendingId there and patch it in place
+// once the last private file is hashed (set_id); the entries outside the private directory that
+// name it in their bytes (launchers) are written last, after that. A writer that cannot patch
+// (libarchive's xz) gets the id from a hashing pass first.
+//
+// Pieces are kPieceSize bytes of one entry, compressed independently (deflate primed with the
+// 32 KiB before the piece, so the ratio is that of one stream), so the bytes written do not
+// depend on the number of threads.
+#include <sched.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <xxhash.h>
+
+#include "elfpack/error.h"
+#include "elfpack/mapped_file.h"
+#include "elfpack/output.h"
+
+namespace elfpack {
+
+namespace {
+
+const std::string& pending_prefix() {
+  static const std::string prefix = std::string(kPrivateRoot) + "/" + kPendingId;
+  return prefix;
+}
+
+bool in_private_dir(const std::string& path, const std::string& prefix) {
+  return path.size() > prefix.size() && path.starts_with(prefix) && path[prefix.size()] == '/';
+}
+
+bool has_content(const BundleEntry& e) {
+  return e.kind == BundleEntry::Kind::kFile || e.kind == BundleEntry::Kind::kBytes;
+}
+
+std::uint64_t content_size(const BundleEntry& e) {
+  return e.kind == BundleEntry::Kind::kFile ? e.size : e.kind == BundleEntry::Kind::kBytes ? e.bytes.size() : 0;
+}
+
+// The digest that names the private directory: for every entry under it (directories aside), in
+// path order, its path inside it, mode, and link target or the XXH3 of its content.
+class IdDigest {
+ public:
+  IdDigest() : state_(XXH3_createState()) { XXH3_64bits_reset(state_); }
+  ~IdDigest() { XXH3_freeState(state_); }
+  IdDigest(const IdDigest&) = delete;
+  IdDigest& operator=(const IdDigest&) = delete;
+
+  void add(const std::string& path, mode_t mode, const std::string& link, XXH64_hash_t content) {
+    XXH3_64bits_update(state_, path.data(), path.size() + 1);
+    const uint32_t m = mode;
+    XXH3_64bits_update(state_, &m, sizeof m);
+    if (!link.empty()) {
+      XXH3_64bits_update(state_, link.data(), link.size() + 1);
+    } else {
+      XXH3_64bits_update(state_, &content, sizeof content);
+    }
+  }
+  std::string finish() const {
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(XXH3_64bits_digest(state_)));
+    return text;
+  }
+
+ private:
+  XXH3_state_t* state_;
+};
+
+// Puts `id` where kPendingId names the private directory: in paths, and in the bytes of entries
+// (the launchers' paths to it). Same length: nothing else moves.
+void settle_id(BundlePlan& plan, const std::string& id) {
+  const std::string& from = pending_prefix();
+  const std::string to = std::string(kPrivateRoot) + "/" + id;
+  for (auto& e : plan.entries) {
+    if (e.path == from || in_private_dir(e.path, from)) e.path.replace(0, from.size(), to);
+    if (e.kind == BundleEntry::Kind::kDirectory) continue;
+    for (auto at = e.bytes.find(from); at != std::string::npos; at = e.bytes.find(from, at + to.size())) {
+      e.bytes.replace(at, from.size(), to);
+    }
+  }
+  plan.id = id;
+}
+
+// What a worker keeps between pieces: a compressor each.
+struct WorkerState {
+  z_stream deflate{};
+  bool deflate_ready = false;
+  int deflate_level = 0;
+  ~WorkerState() {
+    if (deflate_ready) deflateEnd(&deflate);
+  }
+  WorkerState() = default;
+  WorkerState(const WorkerState&) = delete;
+  WorkerState& operator=(const WorkerState&) = delete;
+};
+
+const unsigned char* zeros() {
+  static const std::vector<unsigned char> z(512, 0);  // padding never exceeds a tar block
+  return z.data();
+}
+
+// Raw deflate of one piece: primed with the 32 KiB before it, ending on a byte boundary (a sync
+// flush) so that the next piece's stream follows it, or with the final block.
+void deflate_piece(WorkerState& w, int level, std::span<const unsigned char> before, Piece& piece) {
+  if (!w.deflate_ready || w.deflate_level != level) {
+    if (w.deflate_ready) deflateEnd(&w.deflate);
+    w.deflate = {};
+    if (deflateInit2(&w.deflate, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw Error("deflate: cannot start");
+    w.deflate_ready = true;
+    w.deflate_level = level;
+  } else {
+    deflateReset(&w.deflate);
+  }
+  z_stream& z = w.deflate;
+  if (!before.empty()) {
+    const std::size_t n = std::min<std::size_t>(before.size(), 32768);
+    deflateSetDictionary(&z, before.data() + before.size() - n, static_cast<uInt>(n));
+  }
+  piece.coded.resize(deflateBound(&z, piece.raw.size() + piece.padding) + 64);
+  z.next_out = piece.coded.data();
+  z.avail_out = static_cast<uInt>(piece.coded.size());
+  const int final_flush = piece.last ? Z_FINISH : Z_SYNC_FLUSH;
+  auto run = [&](const unsigned char* data, std::size_t n, int flush) {
+    z.next_in = const_cast<unsigned char*>(data);
+    z.avail_in = static_cast<uInt>(n);
+    for (;;) {
+      if (z.avail_out < 64) {
+        const std::size_t used = piece.coded.size() - z.avail_out;
+        piece.coded.resize(piece.coded.size() * 2);
+        z.next_out = piece.coded.data() + used;
+        z.avail_out = static_cast<uInt>(piece.coded.size() - used);
+      }
+      const int status = deflate(&z, flush);
+      if (status == Z_STREAM_END) return;
+      if (status != Z_OK && status != Z_BUF_ERROR) throw Error("deflate: failed");
+      if (z.avail_in == 0 && z.avail_out >= 64 && flush == Z_NO_FLUSH) return;
+      if (z.avail_in == 0 && z.avail_out >= 64 && flush == Z_SYNC_FLUSH) return;
+    }
+  };
+  if (piece.padding == 0) {
+    run(piece.raw.data(), piece.raw.size(), final_flush);
+  } else {
+    run(piece.raw.data(), piece.raw.size(), Z_NO_FLUSH);
+    run(zeros(), piece.padding, final_flush);
+  }
+  piece.coded.resize(piece.coded.size() - z.avail_out);
+  piece.stored = piece.last && piece.raw.data() != nullptr && piece.coded.size() >= piece.raw.size() + piece.padding &&
+                 before.empty();
+}
+
+// One piece of work: a piece of an entry's content.
+struct Unit {
+  std::size_t entry = 0;
+  std::uint64_t offset = 0;
+  std::size_t length = 0;
+  bool first = false;
+  Piece piece;
+  XXH64_hash_t hash = 0;  // the entry's, when first and the id needs it
+  bool ready = false;
+  std::exception_ptr error;
+};
+
+class Pipeline {
+ public:
+  Pipeline(BundlePlan& plan, BundleWriter& writer, unsigned jobs,
+           const std::function<void(std::uintmax_t, std::uintmax_t)>& progress)
+      : plan_(plan), writer_(writer), coding_(writer.coding()), progress_(progress) {
+    jobs_ = effective_jobs(jobs);
+    pending_ = plan_.id == kPendingId;
+    if (pending_ && !coding_.patches_id) {
+      settle_id(plan_, content_id(plan_));
+      pending_ = false;
+    }
+    if (pending_) {
+      // Entries outside the private directory whose bytes name it go last, once it has its id.
+      std::stable_partition(plan_.entries.begin(), plan_.entries.end(), [](const BundleEntry& e) {
+        return in_private_dir(e.path, pending_prefix()) || e.path == pending_prefix() ||
+               e.bytes.find(pending_prefix()) == std::string::npos;
+      });
+      barrier_ = plan_.entries.size();
+      for (std::size_t i = 0; i < plan_.entries.size(); ++i) {
+        const auto& e = plan_.entries[i];
+        if (!in_private_dir(e.path, pending_prefix()) && e.path != pending_prefix() &&
+            e.bytes.find(pending_prefix()) != std::string::npos) {
+          barrier_ = i;
+          break;
+        }
+      }
+    } else {
+      barrier_ = plan_.entries.size();
+    }
+    first_unit_.resize(plan_.entries.size() + 1);
+    for (std::size_t i = 0; i < plan_.entries.size(); ++i) {
+      first_unit_[i] = units_.size();
+      const auto& e = plan_.entries[i];
+      if (!has_content(e)) continue;
+      const std::uint64_t size = content_size(e);
+      total_ += size;
+      for (std::uint64_t off = 0; off < size; off += coding_.piece_size) {
+        Unit u;
+        u.entry = i;
+        u.offset = off;
+        u.length = static_cast<std::size_t>(std::min<std::uint64_t>(coding_.piece_size, size - off));
+        u.first = off == 0;
+        u.piece.last = off + u.length == size;
+        if (u.piece.last && coding_.pad_to != 0) u.piece.padding = (coding_.pad_to - size % coding_.pad_to) % coding_.pad_to;
+        units_.push_back(std::move(u));
+      }
+    }
+    first_unit_[plan_.entries.size()] = units_.size();
+    maps_.resize(plan_.entries.size());
+    window_ = std::max<std::size_t>(8, 4 * jobs_);
+    limit_ = first_unit_[barrier_];
+    for (unsigned t = 0; t < jobs_; ++t) threads_.emplace_back([this] { work(); });
+  }
+
+  ~Pipeline() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    work_cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+
+  void run() {
+    writer_.begin(plan_);
+    IdDigest digest;
+    std::uintmax_t done = 0;
+    for (std::size_t i = 0; i < plan_.entries.size(); ++i) {
+      if (pending_ && i == barrier_) settle(digest.finish());
+      const BundleEntry& e = plan_.entries[i];
+      writer_.start_entry(e, content_size(e));
+      XXH64_hash_t hash = XXH3_64bits(nullptr, 0);
+      for (std::size_t u = first_unit_[i]; u < first_unit_[i + 1]; ++u) {
+        Unit& unit = wait_for(u);
+        if (unit.first) hash = unit.hash;
+        writer_.piece(unit.piece);
+        done += unit.length;
+        unit.piece = Piece{};  // its buffer back
+        if (progress_) progress_(done, total_);
+      }
+      if (maps_[i]) {
+        maps_[i]->ensure_intact();  // before commit: a file cut short while read is an error, not zeros
+        maps_[i].reset();
+      }
+      writer_.end_entry();
+      if (pending_ && in_private_dir(e.path, pending_prefix()) && e.kind != BundleEntry::Kind::kDirectory) {
+        digest.add(e.path.substr(pending_prefix().size() + 1), e.mode,
+                   e.kind == BundleEntry::Kind::kSymlink ? e.bytes : std::string(), hash);
+      }
+    }
+    if (pending_ && barrier_ == plan_.entries.size()) settle(digest.finish());
+    writer_.commit();
+  }
+
+ private:
+  void settle(const std::string& id) {
+    settle_id(plan_, id);
+    writer_.set_id(id);
+    {
+      std::lock_guard lock(mutex_);
+      limit_ = units_.size();
+    }
+    admit();
+  }
+
+  // The bytes of entry i: its mapping (made here, the first time) or its own bytes.
+  std::span<const unsigned char> content_of(std::size_t i) {
+    const BundleEntry& e = plan_.entries[i];
+    if (e.kind == BundleEntry::Kind::kBytes) return {reinterpret_cast<const unsigned char*>(e.bytes.data()), e.bytes.size()};
+    if (!maps_[i]) {
+      auto map = std::make_unique<MappedFile>(e.source);
+      if (map->bytes().size() != e.size) {
+        throw Error(e.source + ": changed while being read (" + std::to_string(e.size) + " bytes when planned, now " +
+                    std::to_string(map->bytes().size()) + ")");
+      }
+      maps_[i] = std::move(map);
+    }
+    return maps_[i]->bytes();
+  }
+
+  // Hands workers the pieces up to the window ahead of the writer.
+  void admit() {
+    std::size_t upto;
+    {
+      std::lock_guard lock(mutex_);
+      upto = std::min(limit_, written_ + window_);
+      if (admitted_ >= upto) return;
+    }
+    for (std::size_t u = admitted_; u < upto; ++u) {
+      Unit& unit = units_[u];
+      const auto content = content_of(unit.entry);  // may throw: nothing handed out yet for u
+      unit.piece.raw = content.subspan(static_cast<std::size_t>(unit.offset), unit.length);
+      std::lock_guard lock(mutex_);
+      admitted_ = u + 1;
+      work_cv_.notify_one();
+    }
+  }
+
+  Unit& wait_for(std::size_t u) {
+    {
+      std::lock_guard lock(mutex_);
+      written_ = u;
+    }
+    admit();
+    std::unique_lock lock(mutex_);
+    done_cv_.wait(lock, [&] { return units_[u].ready; });
+    if (units_[u].error) std::rethrow_exception(units_[u].error);
+    return units_[u];
+  }
+
+  void work() {
+    WorkerState state;
+    for (;;) {
+      std::size_t u;
+      {
+        std::unique_lock lock(mutex_);
+        work_cv_.wait(lock, [&] { return stop_ || taken_ < admitted_; });
+        if (stop_) return;
+        u = taken_++;
+      }
+      Unit& unit = units_[u];
+      try {
+        process(state, unit);
+      } catch (...) {
+        unit.error = std::current_exception();
+      }
+      {
+        std::lock_guard lock(mutex_);
+        unit.ready = true;
+      }
+      done_cv_.notify_all();
+    }
+  }
+
+  void process(WorkerState& state, Unit& unit) {
+    Piece& piece = unit.piece;
+    const std::span<const unsigned char> whole(piece.raw.data() - unit.offset,
+                                               static_cast<std::size_t>(unit.offset) + piece.raw.size());
+    if (unit.first && pending_) {
+      const BundleEntry& e = plan_.entries[unit.entry];
+      if (in_private_dir(e.path, pending_prefix())) {
+        const std::size_t size = static_cast<std::size_t>(content_size(e));
+        unit.hash = XXH3_64bits(piece.raw.data(), size);
+      }
+    }
+    if (coding_.crc) {
+      piece.crc = static_cast<std::uint32_t>(crc32(0, piece.raw.data(), static_cast<uInt>(piece.raw.size())));
+      if (piece.padding != 0) piece.crc = static_cast<std::uint32_t>(crc32(piece.crc, zeros(), static_cast<uInt>(piece.padding)));
+    }
+    switch (coding_.codec) {
+      case Codec::kNone:
+        break;
+      case Codec::kDeflate:
+        deflate_piece(state, coding_.level < 0 ? 6 : coding_.level, whole.first(static_cast<std::size_t>(unit.offset)), piece);
+        break;
+    }
+  }
+
+  BundlePlan& plan_;
+  BundleWriter& writer_;
+  const BundleWriter::Coding coding_;
+  const std::function<void(std::uintmax_t, std::uintmax_t)>& progress_;
+  unsigned jobs_ = 1;
+  bool pending_ = false;
+  std::size_t barrier_ = 0;                // the first entry that must wait for the id
+  std::vector<Unit> units_;
+  std::vector<std::size_t> first_unit_;    // entry -> its first unit (units_.size() past the end)
+  std::vector<std::unique_ptr<MappedFile>> maps_;
+  std::uintmax_t total_ = 0;
+  std::size_t window_ = 8;
+
+  std::mutex mutex_;
+  std::condition_variable work_cv_, done_cv_;
+  std::size_t admitted_ = 0, taken_ = 0, written_ = 0, limit_ = 0;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace
+
+unsigned effective_jobs(unsigned jobs) {
+  if (jobs != 0) return jobs;
+  cpu_set_t set;
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) return static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::string content_id(const BundlePlan& plan) {
+  const std::string prefix = std::string(kPrivateRoot) + "/" + plan.id;
+  IdDigest digest;
+  for (const auto& e : plan.entries) {
+    if (!in_private_dir(e.path, prefix) || e.kind == BundleEntry::Kind::kDirectory) continue;
+    XXH64_hash_t hash = 0;
+    if (e.kind == BundleEntry::Kind::kBytes) hash = XXH3_64bits(e.bytes.data(), e.bytes.size());
+    if (e.kind == BundleEntry::Kind::kFile) {
+      const MappedFile file(e.source);
+      hash = XXH3_64bits(file.bytes().data(), file.bytes().size());
+      file.ensure_intact();
+    }
+    digest.add(e.path.substr(prefix.size() + 1), e.mode, e.kind == BundleEntry::Kind::kSymlink ? e.bytes : std::string(),
+               hash);
+  }
+  return digest.finish();
+}
+
+void write_bundle(BundlePlan& plan, BundleWriter& writer,
+                  const std::function<void(std::uintmax_t, std::uintmax_t)>& progress, unsigned jobs) {
+  Pipeline pipeline(plan, writer, jobs, progress);
+  pipeline.run();
+}
+
+}  // namespace elfpack
