@@ -212,7 +212,7 @@ TEST(LauncherConfigErrors, RejectsEmptyAndNulPaths) {
   nul.interp = std::string("a\0b", 3);
   nul.exe = "x";
   EXPECT_THROW(make_launcher(kEmX86_64, nul), Error);
-  EXPECT_THROW(launcher_template(kEmAarch64), Error);
+  EXPECT_THROW(launcher_template(243), Error);  // RISC-V: no launcher
 }
 
 }  // namespace
