@@ -4,8 +4,8 @@
 # running the root's linker, bundled with the aarch64 launcher, and run under emulation
 # (qemu-user through binfmt_misc) in an empty root: libraries through RUNPATH, $ORIGIN, a soname
 # link, an x86_64 copy of a library skipped for its machine; arguments, environment, argv[0] and
-# exit status passed through, with /proc and without. The zip is an arm64 layer; the aarch64
-# Lambda bootstrap answers events. Skipped, saying why, where the machine cannot do it.
+# exit status passed through, with /proc and without; the path shim gives a program its identity.
+# The zip is an arm64 layer; the aarch64 Lambda bootstrap answers events. Skipped, saying why, where the machine cannot do it.
 source "$(dirname "$0")/common.inc"
 command -v aarch64-linux-gnu-gcc >/dev/null || skip "aarch64-linux-gnu-gcc is not installed (apt-get install gcc-aarch64-linux-gnu)"
 cross=/usr/aarch64-linux-gnu/lib
@@ -72,6 +72,10 @@ argv[3]=--exit
 argv[4]=9
 FIX_ENV=kept
 LD_LIBRARY_PATH=(unset)" ] || fail "echo_args: $out"
+
+# Its identity through the aarch64 path shim: /proc/self/exe, data beside it, re-executing itself.
+acc -o "$r/usr/bin/identity" "$fixtures/identity.c"
+check_identity "$r" identity.zip aarch64_emulation
 
 # The aarch64 Lambda bootstrap: an answer, a failing command (its exit status), a deadline passed.
 "$ELFPACK" -q --sysroot "$r" handler --lambda-function handler -o function.zip
