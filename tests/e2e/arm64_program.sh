@@ -41,12 +41,8 @@ for line in "  ld-linux-aarch64.so.1 => /lib/ld-linux-aarch64.so.1 (interpreter)
 done
 
 cd "$t"
-status=0
-notes=$("$ELFPACK" -v --sysroot "$r" /opt/app/bin/app echo_args --lambda -o app.zip 2>&1) || status=$?
-if [ "$status" -ne 0 ] && grep -q "no launcher for aarch64 in this build" <<<"$notes"; then
-  skip "this elfpack was built without gcc-aarch64-linux-gnu"
-fi
-[ "$status" -eq 0 ] || fail "bundling: $notes"
+notes=$("$ELFPACK" -v --sysroot "$r" /opt/app/bin/app echo_args --lambda -o app.zip 2>&1) ||
+  { skip_without_aarch64 "$notes"; fail "bundling: $notes"; }
 grep -q "loader for /opt/app/bin/app: built-in table" <<<"$notes" || fail "the root's linker was asked: $notes"
 grep -q "Lambda layer: arm64, " <<<"$notes" || fail "not an arm64 layer: $notes"
 mkdir unpacked && unzip -q app.zip -d unpacked
