@@ -12,9 +12,11 @@ cd "$(dirname "$0")"
 packages=(g++ cmake ninja-build pkg-config
           liblief-dev libcli11-dev libarchive-dev libspdlog-dev libxxhash-dev libgtest-dev
           rig unzip zip util-linux
-          musl-tools gcc-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
+          musl-tools gcc-12-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
           busybox-static file python3 libcap2-bin  # tests
           gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static  # aarch64 launchers, their tests
+          # (gcc-12-multilib, not gcc-multilib: Debian 12's cross compilers conflict with that one,
+          # which adds only /usr/include/asm, needed by no 32-bit fixture)
           man-db groff-base bsdextrautils zsh  # tests of the manual page and completions
           debhelper lintian ruby python3-yaml  # the Debian package, Homebrew formula and action tests
           clang libclang-rt-dev)  # fuzzing

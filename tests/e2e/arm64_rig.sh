@@ -30,8 +30,9 @@ r=$t/arm64-root
 for p in libc6 libstdc++6 libgcc-s1 libc-bin; do dpkg-deb -x "$debs/${p}"_*_arm64.deb "$r"; done
 mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates"
 : > "$r/var/lib/dpkg/status"
-dpkg --root="$r" --add-architecture arm64
-dpkg --root="$r" --force-depends --unpack "$debs"/rig_*_arm64.deb > /dev/null
+# (--log: dpkg logs to this machine's /var/log/dpkg.log even with --root.)
+dpkg --root="$r" --log=/dev/null --add-architecture arm64
+dpkg --root="$r" --log=/dev/null --force-depends --unpack "$debs"/rig_*_arm64.deb > /dev/null
 qemu-aarch64-static "$r/sbin/ldconfig" -r "$r"
 
 # Resolved inside the root through its aarch64 cache, and through its ld.so.conf without one.
