@@ -73,10 +73,6 @@ std::string payload(const LauncherConfig& config) {
   return p;
 }
 
-}  // namespace
-
-namespace {
-
 // What elfpack carries for one architecture: the program's e_machine picks it.
 struct ArchParts {
   uint16_t machine;
