@@ -59,6 +59,13 @@ expect_output "chain 2
 leaf of the aarch64 root" in_root "$run" /opt/bin/app
 expect_output "chain 2
 leaf of the aarch64 root" in_root_without_proc "$run" /opt/bin/app
+# elfpack verify unpacks into a root of its own: it can run the programs only when binfmt_misc
+# reaches the emulator from any root.
+if [ "$aarch64_in_any_root" = 1 ]; then
+  out=$("$ELFPACK" verify app.zip -- /opt/bin/app) || fail "verify: $out"
+  grep -q "^ok    app: 4 objects, all in the bundle, every symbol version provided$" <<<"$out" &&
+    grep -q "^      | leaf of the aarch64 root$" <<<"$out" || fail "verify: $out"
+fi
 out=$(FIX_ENV=kept in_root "$run" /opt/bin/echo_args "two words" "" --exit 9) && status=0 || status=$?
 [ "$status" -eq 9 ] || fail "exit status: $status"
 [ "$out" = "argv[0]=/opt/bin/echo_args
