@@ -46,7 +46,7 @@ notes=$("$ELFPACK" -v --sysroot "$r" /opt/app/bin/app echo_args --lambda -o app.
 grep -q "loader for /opt/app/bin/app: built-in table" <<<"$notes" || fail "the root's linker was asked: $notes"
 grep -q "Lambda layer: arm64, " <<<"$notes" || fail "not an arm64 layer: $notes"
 mkdir unpacked && unzip -q app.zip -d unpacked
-# The launcher is the aarch64 one (EM_AARCH64 = 183 = 0xb7), small, and static.
+# The launcher is the aarch64 one (EM_AARCH64 = 183 = 0xb7), and small.
 [ "$(od -An -tx1 -j18 -N2 unpacked/bin/app | tr -d ' ')" = b700 ] || fail "bin/app is not an aarch64 program"
 [ "$(stat -c %s unpacked/bin/app)" -le 2560 ] || fail "the aarch64 launcher is $(stat -c %s unpacked/bin/app) bytes"
 priv=$(echo unpacked/lib/elfpack/*)
