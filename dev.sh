@@ -12,8 +12,11 @@ cd "$(dirname "$0")"
 packages=(g++ cmake ninja-build pkg-config
           liblief-dev libcli11-dev libarchive-dev libspdlog-dev libxxhash-dev zlib1g-dev libzstd-dev libgtest-dev
           rig unzip zip util-linux
-          musl-tools gcc-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
+          musl-tools gcc-12-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
           busybox-static file python3 libcap2-bin  # tests
+          gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static  # aarch64 launchers, their tests
+          # (gcc-12-multilib, not gcc-multilib: Debian 12's cross compilers conflict with that one,
+          # which adds only /usr/include/asm, needed by no 32-bit fixture)
           man-db groff-base bsdextrautils zsh  # tests of the manual page and completions
           debhelper lintian ruby python3-yaml  # the Debian package, Homebrew formula and action tests
           clang libclang-rt-dev)  # fuzzing
@@ -48,18 +51,18 @@ build() {
 case "${1:-}" in
   run)
     install_missing
-    build build all -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    build build all -DCMAKE_BUILD_TYPE=RelWithDebInfo -DELFPACK_REQUIRE_AARCH64=ON
     ./build/elfpack rig -o rig.zip
     ;;
   test)
     install_missing
-    build build all -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    build build all -DCMAKE_BUILD_TYPE=RelWithDebInfo -DELFPACK_REQUIRE_AARCH64=ON
     # The end-to-end tests enter empty roots with unshare and chroot: they need root.
     ctest --test-dir build --output-on-failure -j "$(nproc)" ${CI:+--timeout 900}
     ;;
   sanitize)
     install_missing
-    build build-asan all -DCMAKE_BUILD_TYPE=Debug -DELFPACK_SANITIZE=ON
+    build build-asan all -DCMAKE_BUILD_TYPE=Debug -DELFPACK_SANITIZE=ON -DELFPACK_REQUIRE_AARCH64=ON
     ctest --test-dir build-asan --output-on-failure -j "$(nproc)" -LE package ${CI:+--timeout 900}
     ;;
   fuzz)

@@ -3,7 +3,7 @@
 # that crashed a parser once, kept as regression tests) are left alone.
 #   fuzz/make_corpus.sh
 # Needs cc, python3 and ldconfig; uses cc -m32, musl-gcc and strace when they are there (Debian:
-# gcc-multilib, musl-tools, strace). The seeds are small on purpose: libFuzzer's input size limit
+# gcc-12-multilib, musl-tools, strace). The seeds are small on purpose: libFuzzer's input size limit
 # defaults to the largest seed, and small inputs run faster.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

@@ -13,17 +13,6 @@
  * segment like the launcher's: this program needs a writable one for its buffers.) */
 #include "arch.h"
 
-#define SYS_READ 0
-#define SYS_CLOSE 3
-#define SYS_POLL 7
-#define SYS_KILL 62
-#define SYS_SOCKET 41
-#define SYS_CONNECT 42
-#define SYS_FORK 57
-#define SYS_WAIT4 61
-#define SYS_CLOCK_GETTIME 228
-#define SYS_DUP3 292
-#define SYS_PIPE2 293
 #define AT_FDCWD (-100)
 #define X_OK 1
 #define O_CLOEXEC 02000000
@@ -32,10 +21,9 @@
 #define POLLHUP 16
 #define POLLERR 8
 #define SIGKILL 9
+#define SIGCHLD 17
 #define PATH_SIZE 4096
 #define MAX_BODY (6 * 1024 * 1024 + 65536)
-
-#define SYS_OPENAT 257
 
 static char response[MAX_BODY + 8192]; /* one HTTP response: headers and an event */
 static char output[MAX_BODY];           /* the command's standard output */
@@ -185,7 +173,8 @@ static unsigned long run(char **argv, char **envp, const char *input, unsigned l
   if (syscall3(SYS_PIPE2, (long)in, O_CLOEXEC, 0) < 0 || syscall3(SYS_PIPE2, (long)out, O_CLOEXEC, 0) < 0) {
     die("cannot make pipes");
   }
-  const long pid = syscall3(SYS_FORK, 0, 0, 0);
+  /* fork() as clone: aarch64 has no fork system call. */
+  const long pid = syscall3(SYS_CLONE, SIGCHLD, 0, 0);
   if (pid == 0) {
     syscall3(SYS_DUP3, in[0], 0, 0);
     syscall3(SYS_DUP3, out[1], 1, 0);
@@ -212,7 +201,8 @@ static unsigned long run(char **argv, char **envp, const char *input, unsigned l
       syscall3(SYS_KILL, pid, SIGKILL, 0);
       break;
     }
-    if (syscall3(SYS_POLL, (long)fds, 2, wait) < 0) continue;
+    const long timeout[2] = {wait / 1000, wait % 1000 * 1000000}; /* ppoll: aarch64 has no poll */
+    if (syscall4(SYS_PPOLL, (long)fds, 2, (long)timeout, 0) < 0) continue;
     if (input_open && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
       const long w = syscall3(SYS_WRITE, in[1], (long)(input + written), (long)(input_length - written));
       if (w > 0) written += (unsigned long)w;

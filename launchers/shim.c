@@ -12,11 +12,11 @@
  *                       iconv converters itself, with no call this library can see
  *
  * <dir> is found from this library's own path as the linker loaded it. The interposed functions
- * are those of glibc's x86_64 ABI, including the __xstat-era and _FORTIFY_SOURCE (__open_2)
+ * are those of glibc's x86_64 (and aarch64) ABI, including the __xstat-era and _FORTIFY_SOURCE (__open_2)
  * entry points that programs built against older glibc call. The stat, open and access families
  * are system calls (what glibc's are on Linux); fopen, freopen, opendir and execvp call the next
  * definition (the C library's) with the mapped path. Every libc symbol is bound to its oldest
- * version (GLIBC_2.2.5), so one shim serves any glibc a bundle carries. */
+ * version (GLIBC_2.2.5; aarch64: GLIBC_2.17), so one shim serves any glibc a bundle carries. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <dlfcn.h>
@@ -33,8 +33,12 @@
  * only in libdl.so.2, which a program may not load. So the reference is weak and pinned to that
  * version: where dlsym is missing, fopen/opendir/execvp are done with open + fdopen/fdopendir
  * and a PATH walk instead of calling the C library's own. */
-#ifdef __GLIBC__
+#if defined(__GLIBC__) && defined(__x86_64__)
 __asm__(".symver dlsym,dlsym@GLIBC_2.2.5");
+#elif defined(__GLIBC__) && defined(__aarch64__)
+__asm__(".symver dlsym,dlsym@GLIBC_2.17"); /* aarch64's first glibc */
+#elif defined(__GLIBC__)
+#error "the oldest glibc symbol version of this architecture is not known here"
 #else
 /* musl (this file built with musl-gcc, for musl programs): dlsym is always in its libc, and its
  * headers make the *64 names macros for the plain ones, which are defined here as aliases. */
@@ -48,12 +52,25 @@ extern void *dlsym(void *, const char *) __attribute__((weak));
 
 
 /* System calls made inline (glibc's syscall() is a variadic call of its own): the result, or -1
- * with errno set, as the C library's wrappers do. x86_64 only, like this library. */
+ * with errno set, as the C library's wrappers do. x86_64 and aarch64. */
 static inline long raw_syscall(long n, long a, long b, long c, long d, long e) {
+#if defined(__x86_64__)
   long ret;
   register long r10 __asm__("r10") = d;
   register long r8 __asm__("r8") = e;
   __asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8) : "rcx", "r11", "memory");
+#elif defined(__aarch64__)
+  register long x8 __asm__("x8") = n;
+  register long x0 __asm__("x0") = a;
+  register long x1 __asm__("x1") = b;
+  register long x2 __asm__("x2") = c;
+  register long x3 __asm__("x3") = d;
+  register long x4 __asm__("x4") = e;
+  __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4) : "memory");
+  const long ret = x0;
+#else
+#error "raw_syscall: not written for this architecture"
+#endif
   if (ret < 0 && ret > -4096) {
     errno = (int)-ret;
     return -1;
@@ -71,7 +88,8 @@ static inline long raw_syscall(long n, long a, long b, long c, long d, long e) {
 
 #define EXPORT __attribute__((visibility("default")))
 /* <sys/stat.h> is not included: its prototypes (struct stat64 for stat64...) are not how these
- * entry points are defined here; on x86_64 every one of them takes the kernel's struct stat. */
+ * entry points are defined here; on x86_64 and aarch64 every one of them takes the kernel's
+ * struct stat. */
 #define SHIM_PATH_MAX 4096
 #define MAX_PREFIXES 64
 
@@ -461,7 +479,8 @@ EXPORT int __openat64_2(int dirfd, const char *path, int flags) __attribute__((a
 EXPORT int creat(const char *path, mode_t mode) { return open_mapped(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, (int)mode); }
 EXPORT int creat64(const char *path, mode_t mode) __attribute__((alias("creat")));
 
-/* stat family: newfstatat and statx, as glibc's own on x86_64 (struct stat is the kernel's). */
+/* stat family: newfstatat and statx, as glibc's own on x86_64 and aarch64 (struct stat is the
+ * kernel's). */
 static int stat_mapped(int dirfd, const char *path, void *st, int flags) {
   char buffer[SHIM_PATH_MAX];
   return (int)SYSCALL(SYS_newfstatat, dirfd, map(path, buffer), st, flags);

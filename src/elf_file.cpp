@@ -18,6 +18,23 @@
 
 namespace elfpack {
 
+std::string machine_name(uint16_t e_machine) {
+  switch (e_machine) {  // the gABI's EM_ values
+    case kEm386: return "i386";
+    case 8: return "MIPS";
+    case 20: return "PowerPC";
+    case 21: return "PowerPC64";
+    case 22: return "s390";
+    case 40: return "ARM (32-bit)";
+    case 43: return "SPARC V9";
+    case kEmX86_64: return "x86_64";
+    case kEmAarch64: return "aarch64";
+    case 243: return "RISC-V";
+    case 258: return "LoongArch";
+    default: return "ELF machine " + std::to_string(e_machine);
+  }
+}
+
 namespace {
 
 constexpr uint32_t kPtLoad = 1;

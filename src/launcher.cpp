@@ -7,16 +7,21 @@
 
 namespace elfpack {
 
-extern const unsigned char elfpack_launcher_x86_64[];
-extern const std::size_t elfpack_launcher_x86_64_size;
-extern const unsigned char elfpack_launcher_musl_x86_64[];
-extern const std::size_t elfpack_launcher_musl_x86_64_size;
-extern const unsigned char elfpack_shim_x86_64[];
-extern const std::size_t elfpack_shim_x86_64_size;
-extern const unsigned char elfpack_shim_musl_x86_64[];
-extern const std::size_t elfpack_shim_musl_x86_64_size;
-extern const unsigned char elfpack_bootstrap_x86_64[];
-extern const std::size_t elfpack_bootstrap_x86_64_size;
+// The embedded parts (launchers/embed.cmake); a part this build could not make has size 0.
+#define ELFPACK_EMBEDDED(name)              \
+  extern const unsigned char name[];        \
+  extern const std::size_t name##_size;
+ELFPACK_EMBEDDED(elfpack_launcher_x86_64)
+ELFPACK_EMBEDDED(elfpack_launcher_musl_x86_64)
+ELFPACK_EMBEDDED(elfpack_shim_x86_64)
+ELFPACK_EMBEDDED(elfpack_shim_musl_x86_64)
+ELFPACK_EMBEDDED(elfpack_bootstrap_x86_64)
+ELFPACK_EMBEDDED(elfpack_launcher_aarch64)
+ELFPACK_EMBEDDED(elfpack_launcher_musl_aarch64)
+ELFPACK_EMBEDDED(elfpack_shim_aarch64)
+ELFPACK_EMBEDDED(elfpack_shim_musl_aarch64)
+ELFPACK_EMBEDDED(elfpack_bootstrap_aarch64)
+#undef ELFPACK_EMBEDDED
 
 namespace {
 
@@ -68,24 +73,78 @@ std::string payload(const LauncherConfig& config) {
   return p;
 }
 
+// What elfpack carries for one architecture: the program's e_machine picks it.
+struct ArchParts {
+  uint16_t machine;
+  const char* built_by;  // what the build needs to make them, for the message when they are absent
+  std::span<const unsigned char> launcher, launcher_musl, shim, shim_musl, bootstrap;
+};
+
+std::span<const ArchParts> all_arch_parts() {
+  static const ArchParts kParts[] = {
+      {kEmX86_64, "the host compiler",
+       {elfpack_launcher_x86_64, elfpack_launcher_x86_64_size},
+       {elfpack_launcher_musl_x86_64, elfpack_launcher_musl_x86_64_size},
+       {elfpack_shim_x86_64, elfpack_shim_x86_64_size},
+       {elfpack_shim_musl_x86_64, elfpack_shim_musl_x86_64_size},
+       {elfpack_bootstrap_x86_64, elfpack_bootstrap_x86_64_size}},
+      {kEmAarch64, "gcc-aarch64-linux-gnu",
+       {elfpack_launcher_aarch64, elfpack_launcher_aarch64_size},
+       {elfpack_launcher_musl_aarch64, elfpack_launcher_musl_aarch64_size},
+       {elfpack_shim_aarch64, elfpack_shim_aarch64_size},
+       {elfpack_shim_musl_aarch64, elfpack_shim_musl_aarch64_size},
+       {elfpack_bootstrap_aarch64, elfpack_bootstrap_aarch64_size}},
+  };
+  return kParts;
+}
+
+const ArchParts* arch_parts(uint16_t e_machine) {
+  for (const auto& parts : all_arch_parts()) {
+    if (parts.machine == e_machine) return &parts;
+  }
+  return nullptr;
+}
+
+// `part` of the architecture's parts, or an Error naming the architecture: one elfpack has no
+// launchers for, or one this build was made without.
+std::span<const unsigned char> required(uint16_t e_machine, std::span<const unsigned char> ArchParts::*part,
+                                        const std::string& what) {
+  const ArchParts* parts = arch_parts(e_machine);
+  if (parts != nullptr && !(parts->*part).empty()) return parts->*part;
+  const std::string name = machine_name(e_machine);
+  if (parts != nullptr) {
+    throw Error("no " + what + " for " + name + " in this build (built without " + parts->built_by + ")");
+  }
+  std::string have;
+  for (const uint16_t m : launcher_machines()) have += (have.empty() ? "" : " and ") + machine_name(m);
+  throw Error("no " + what + " for " + name + " (e_machine " + std::to_string(e_machine) + "): this elfpack has them for " +
+              have + " programs");
+}
+
 }  // namespace
 
+std::vector<uint16_t> launcher_machines() {
+  std::vector<uint16_t> machines;
+  for (const auto& parts : all_arch_parts()) {
+    if (!parts.launcher.empty()) machines.push_back(parts.machine);
+  }
+  return machines;
+}
+
 std::span<const unsigned char> launcher_template(uint16_t e_machine, bool argv0_in_environment) {
-  if (e_machine == kEmX86_64 && argv0_in_environment) return {elfpack_launcher_musl_x86_64, elfpack_launcher_musl_x86_64_size};
-  if (e_machine == kEmX86_64) return {elfpack_launcher_x86_64, elfpack_launcher_x86_64_size};
-  throw Error("no launcher for ELF machine " + std::to_string(e_machine) + " (elfpack has one for x86_64 (62))");
+  return required(e_machine, argv0_in_environment ? &ArchParts::launcher_musl : &ArchParts::launcher, "launcher");
 }
 
 std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine, bool musl) {
-  if (e_machine != kEmX86_64) return std::nullopt;
-  if (!musl) return std::span<const unsigned char>(elfpack_shim_x86_64, elfpack_shim_x86_64_size);
-  if (elfpack_shim_musl_x86_64_size == 0) return std::nullopt;  // built without musl-gcc
-  return std::span<const unsigned char>(elfpack_shim_musl_x86_64, elfpack_shim_musl_x86_64_size);
+  const ArchParts* parts = arch_parts(e_machine);
+  if (parts == nullptr) return std::nullopt;
+  const auto bytes = musl ? parts->shim_musl : parts->shim;
+  if (bytes.empty()) return std::nullopt;  // built without musl-gcc, or without this architecture
+  return bytes;
 }
 
 std::span<const unsigned char> bootstrap_template(uint16_t e_machine) {
-  if (e_machine == kEmX86_64) return {elfpack_bootstrap_x86_64, elfpack_bootstrap_x86_64_size};
-  throw Error("no Lambda bootstrap for ELF machine " + std::to_string(e_machine) + " (elfpack has one for x86_64 (62))");
+  return required(e_machine, &ArchParts::bootstrap, "Lambda bootstrap");
 }
 
 std::string make_launcher(uint16_t e_machine, const LauncherConfig& config) {

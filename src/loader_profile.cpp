@@ -458,6 +458,21 @@ LoaderProfile glibc_profile_from(const std::optional<std::map<std::string, std::
   return profile;
 }
 
+bool linker_runs_here(const ElfIdent& program) {
+#if defined(__x86_64__)
+  return (program.machine == kEmX86_64 || program.machine == kEm386) && program.little_endian;
+#elif defined(__aarch64__)
+  return program.machine == kEmAarch64 && program.elf_class == kElfClass64 && program.little_endian;
+#else
+  (void)program;
+  return false;
+#endif
+}
+
+bool asks_linker(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options) {
+  return options.run_linker && !interpreter.empty() && !is_musl_linker(interpreter) && linker_runs_here(program);
+}
+
 LoaderProfile loader_profile_for(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options) {
   if (is_musl_linker(interpreter)) {
     LoaderProfile profile = musl_profile_for(program, interpreter, options.sysroot);
@@ -465,7 +480,7 @@ LoaderProfile loader_profile_for(const ElfIdent& program, const std::string& int
     return profile;
   }
   std::optional<std::map<std::string, std::string>> diagnostics;
-  if (options.run_linker && !interpreter.empty()) diagnostics = run_list_diagnostics(in_root(options.sysroot, interpreter));
+  if (asks_linker(program, interpreter, options)) diagnostics = run_list_diagnostics(in_root(options.sysroot, interpreter));
   return glibc_profile_from(diagnostics, program, interpreter, options);
 }
 

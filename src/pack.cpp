@@ -91,6 +91,16 @@ BundlePlan pack(const PackOptions& options) {
 
   // (1) load: find each program and read its ELF facts.
   const std::vector<Program> programs = load_programs(options.programs, options.resolve.sysroot);
+  // A dynamic program runs through a launcher of its architecture: one elfpack lacks is said now,
+  // before any library is looked for.
+  for (const auto& p : programs) {
+    if (p.elf.is_static_executable()) continue;
+    try {
+      launcher_template(p.elf.ident.machine);
+    } catch (const Error& e) {
+      throw Error(p.path + ": " + e.what());
+    }
+  }
 
   // (2) resolve: the shared-object closure of each, as the target's dynamic linker would load it.
   Diagnostics diagnostics;

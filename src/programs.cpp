@@ -27,7 +27,13 @@ std::string find_program(const std::string& name, const std::string& sysroot) {
   const bool rooted = sysroot != "/";
   if (name.find('/') != std::string::npos) {
     if (::access(in_root(sysroot, name).c_str(), F_OK) != 0) {
-      throw Error(in_root(sysroot, name) + ": " + std::strerror(errno));
+      std::string message = in_root(sysroot, name) + ": " + std::strerror(errno);
+      // `--sysroot R R/usr/bin/x`: the root's path given twice.
+      const std::string root = sysroot.ends_with('/') ? sysroot : sysroot + "/";
+      if (rooted && name.starts_with(root)) {
+        message += "; with --sysroot a program's path is inside the root: " + name.substr(root.size() - 1);
+      }
+      throw Error(message);
     }
     // Absolute, as /proc/self/exe would name it: the path it is served at and answers with.
     if (!rooted && !name.starts_with('/')) return std::filesystem::absolute(name).lexically_normal().string();

@@ -584,7 +584,7 @@ Resolver::Resolver(LoaderProfile profile) : profile_(std::move(profile)) { load_
 
 Resolver::Resolver(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options)
     : program_(program), interpreter_(interpreter), options_(options) {
-  if (is_musl_linker(interpreter) || !options.run_linker || interpreter.empty()) {
+  if (!asks_linker(program, interpreter, options)) {
     profile_ = loader_profile_for(program, interpreter, options);  // nothing to run
   } else {
     // The fields every search needs and the table gets right: root, class, cache.

@@ -25,6 +25,10 @@ inline constexpr uint16_t kEmAarch64 = 183;
 inline constexpr uint64_t kDf1Nodeflib = 0x800;
 inline constexpr uint64_t kDf1Pie = 0x08000000;
 
+// The common name of an ELF e_machine ("x86_64", "aarch64", "RISC-V"), for messages; the
+// number itself for one not in the table.
+std::string machine_name(uint16_t e_machine);
+
 // The identity of an ELF file: what a loader compares before it looks any further.
 struct ElfIdent {
   uint8_t elf_class = 0;  // kElfClass32 / kElfClass64

@@ -21,8 +21,12 @@ struct LauncherConfig {
   std::string preload;                     // a library for --preload (the path shim); empty: none
 };
 
-// The embedded, unconfigured launcher for an ELF e_machine. Throws Error for a machine elfpack
-// has no launcher for.
+// The ELF machines this build has launchers for (x86_64, and aarch64 when it was built with
+// gcc-aarch64-linux-gnu).
+std::vector<uint16_t> launcher_machines();
+
+// The embedded, unconfigured launcher for an ELF e_machine (x86_64, aarch64). Throws Error, naming
+// the architecture, for a machine elfpack has no launcher for or this build was made without.
 // `argv0_in_environment`: the variant that hands argv[0] to the shim (for musl programs).
 std::span<const unsigned char> launcher_template(uint16_t e_machine, bool argv0_in_environment = false);
 
@@ -30,7 +34,8 @@ std::span<const unsigned char> launcher_template(uint16_t e_machine, bool argv0_
 // elfpack has none.
 std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine, bool musl = false);
 
-// The Lambda bootstrap (launchers/bootstrap.c) for an ELF machine; Error where elfpack has none.
+// The Lambda bootstrap (launchers/bootstrap.c) for an ELF machine; Error (as launcher_template)
+// where elfpack has none.
 std::span<const unsigned char> bootstrap_template(uint16_t e_machine);
 
 // A configured launcher: the template cut at the end of its one PT_LOAD segment, the payload

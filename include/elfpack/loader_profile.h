@@ -51,6 +51,14 @@ struct ResolveOptions {
 // runs here (glibc >= 2.33, an architecture this machine executes), else from glibc_profile_for.
 LoaderProfile loader_profile_for(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options);
 
+// Whether this machine runs a linker for objects like `program` itself (elfpack's own
+// architecture; i386 too on x86_64). Another architecture's linker would run only through an
+// emulator registered with binfmt_misc, if at all, and answer for the emulated CPU: it is never
+// run, its profile comes from the table (an aarch64 root on an x86_64 machine).
+bool linker_runs_here(const ElfIdent& program);
+// Whether loader_profile_for asks the linker: glibc's, run_linker set, and it runs here.
+bool asks_linker(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options);
+
 // musl's profile for the linker `interpreter` (e.g. /lib/ld-musl-x86_64.so.1): its system path
 // from <prefix>/etc/ld-musl-<arch>.path (prefix: the linker's path minus two components), the
 // built-in "/lib:/usr/local/lib:/usr/lib" when that file does not exist, none when it cannot be

@@ -1,14 +1,28 @@
-/* x86_64: the entry point and the system calls the launcher uses. Everything else in the
- * launcher is architecture-independent; another architecture adds its own arch.h. */
+/* x86_64: the entry point and the system calls the launcher and the bootstrap use. Everything
+ * else in them is architecture-independent; another architecture has its own arch.h
+ * (aarch64/arch.h) with the same names. */
 #ifndef ELFPACK_LAUNCHER_ARCH_H
 #define ELFPACK_LAUNCHER_ARCH_H
 
+/* arch/x86/entry/syscalls/syscall_64.tbl */
+#define SYS_READ 0
 #define SYS_WRITE 1
+#define SYS_CLOSE 3
+#define SYS_SOCKET 41
+#define SYS_CONNECT 42
+#define SYS_CLONE 56
 #define SYS_EXECVE 59
+#define SYS_WAIT4 61
+#define SYS_KILL 62
 #define SYS_GETCWD 79
+#define SYS_CLOCK_GETTIME 228
 #define SYS_EXIT_GROUP 231
+#define SYS_OPENAT 257
 #define SYS_READLINKAT 267
 #define SYS_FACCESSAT 269
+#define SYS_PPOLL 271
+#define SYS_DUP3 292
+#define SYS_PIPE2 293
 
 static inline long syscall3(long n, long a, long b, long c) {
   long ret;

@@ -14,6 +14,12 @@ printf '#!/bin/sh\necho hi\n' > script.sh && chmod +x script.sh
 expect_failure "elfpack: error: $t/script.sh: a script \(starts with #!\), not an ELF program" "$ELFPACK" ./script.sh -o out/a.zip
 echo "just text" > notes.txt
 expect_failure "elfpack: error: $t/notes.txt: not an ELF file \(bad magic: starts 6a 75 73 74, not 7f 45 4c 46\)" "$ELFPACK" ./notes.txt -o out/a.zip
+# A program of an architecture elfpack has no launcher for (e_machine made EM_RISCV, 243): named,
+# before any library is looked for.
+cp echo_args riscv && printf '\363\000' | dd of=riscv bs=1 seek=18 conv=notrunc status=none
+expect_failure "elfpack: error: $t/riscv: no launcher for RISC-V \(e_machine 243\): this elfpack has them for x86_64( and aarch64)? programs" \
+  "$ELFPACK" ./riscv -o out/a.zip
+[ ! -e out/a.zip ] || fail "a zip was written for a RISC-V program"
 # A missing library: every one is listed, then the count; with --allow-missing it is a warning.
 mkdir -p gone
 cc -shared -fPIC -o gone/libgone1.so -DFIX_NAME=gone1 "$fixtures/fixlib.c"

@@ -4,26 +4,7 @@
 # running /proc/self/exe again runs it again through its launcher; argv[0] is what was typed. For
 # glibc and musl programs alike.
 source "$(dirname "$0")/common.inc"
-mkdir -p "$t/data"
-echo "found next to myself" > "$t/data/data.txt"
 cd "$t"
-
-# check_identity SYSROOT ZIP: bundles SYSROOT's /usr/bin/identity with its data into ZIP and
-# checks its answers in an empty root; through a symlink with another name, argv[0] is that
-# name, for the program and its child.
-check_identity() {
-  local sysroot=$1 zip=$2 root
-  "$ELFPACK" -q --sysroot "$sysroot" /usr/bin/identity --add "$t/data=/usr/share/fixture" -o "$zip"
-  root=$(empty_root "$zip-root")
-  unzip -q "$zip" -d "$root/opt"
-  expect_output "self: /usr/bin/identity
-data: found next to myself
-child of /opt/bin/identity
-re-exec: 5" in_root "$root" /opt/bin/identity
-  ln -s identity "$root/opt/bin/other-name"
-  out=$(in_root "$root" /opt/bin/other-name)
-  grep -q "^child of /opt/bin/other-name$" <<<"$out" || fail "$zip, argv[0]: $out"
-}
 
 r=$t/sysroot
 glibc_root "$r"
@@ -33,7 +14,7 @@ check_identity "$r" id.zip
 # A multi-call program bundled under two names (a file and a link to it, as gzip and gunzip): one
 # copy, two launchers, and each name is its argv[0].
 ln -s identity "$r/usr/bin/alias"
-"$ELFPACK" -q --sysroot "$r" /usr/bin/identity /usr/bin/alias --add "$t/data=/usr/share/fixture" -o multi.zip
+"$ELFPACK" -q --sysroot "$r" /usr/bin/identity /usr/bin/alias --add "$t/identity-data=/usr/share/fixture" -o multi.zip
 listing=$(zipinfo multi.zip)
 grep -q "^lrwx.* lib/elfpack/[0-9a-f]*/exe/alias$" <<<"$listing" || fail "two copies of one program: $listing"
 root=$(empty_root multi-root)
@@ -55,7 +36,7 @@ check_identity "$m" musl-id.zip
 # brought at their paths with --add, are found as they were laid out.
 mkdir -p "$t/proj/bin" "$t/proj/share"
 cc -o "$t/proj/bin/identity" "$fixtures/identity.c"
-cp -r "$t/data" "$t/proj/share/fixture"
+cp -r "$t/identity-data" "$t/proj/share/fixture"
 "$ELFPACK" -q proj/bin/identity --add "$t/proj/share/fixture" -o tree.zip
 root=$(empty_root tree-root)
 unzip -q tree.zip -d "$root/opt"

@@ -5,31 +5,12 @@
 # failing command and a passed deadline on /error; from a layer (/opt) it works too; a command
 # that cannot run is reported on init/error; --json-response posts the output as one JSON string.
 source "$(dirname "$0")/common.inc"
-here=$(cd "$(dirname "$0")" && pwd)
 command -v python3 >/dev/null || fail "python3 is not installed (the fake Runtime API needs it)"
 cc -o "$t/handler" "$fixtures/handler.c"
 cd "$t"
 "$ELFPACK" -q ./handler --lambda-function handler -o function.zip
 [ "$(zipinfo -1 function.zip | grep -c '^bootstrap')" -eq 2 ] || fail "no bootstrap: $(zipinfo -1 function.zip)"
 [ "$(zipinfo function.zip bootstrap | awk '{print $1}')" = "-rwxr-xr-x" ] || fail "bootstrap is not executable"
-
-# serve OUT EVENTS...: a fake Runtime API in the background; prints its port.
-serve() {
-  local out=$1; shift
-  mkdir -p "$out"
-  python3 "$here/fake_runtime_api.py" "$out/port" "$out" "$@" &
-  echo $! > "$out/pid"
-  for _ in $(seq 100); do [ -s "$out/port" ] && break; sleep 0.05; done
-  [ -s "$out/port" ] || fail "the fake Runtime API did not start"
-}
-# await FILE...: wait (10 s at most) until each file exists.
-await() {
-  for f in "$@"; do
-    for _ in $(seq 200); do [ -e "$f" ] && break; sleep 0.05; done
-    [ -e "$f" ] || fail "no $f"
-  done
-}
-stop() { kill "$(cat "$1/pid")" 2>/dev/null || true; kill "$2" 2>/dev/null || true; wait 2>/dev/null || true; }
 
 root=$(empty_root task-root)
 mkdir -p "$root/var/task"

@@ -10,22 +10,15 @@ cd "$t"
 root=$(empty_root root)
 unzip -q rig.zip -d "$root/opt"
 [ ! -e "$root/lib" ] && [ ! -e "$root/usr" ] || fail "the root must hold no libraries and no data"
-check_identity() {
-  # A name, a street, "City, ST  zip", and "(area) xxx-xxxx".
-  grep -Eq "^ ?[A-Z][A-Za-z.' -]+$" <<<"$(sed -n 1p <<<"$1")" || fail "no name in: $1"
-  grep -Eq '^[0-9]+ [A-Za-z]' <<<"$(sed -n 2p <<<"$1")" || fail "no street in: $1"
-  grep -Eq '^[A-Za-z .]+, [A-Z]{2}  [0-9]{5}$' <<<"$(sed -n 3p <<<"$1")" || fail "no city line in: $1"
-  grep -Eq '^\([0-9]{3}\) xxx-xxxx$' <<<"$(sed -n 4p <<<"$1")" || fail "no phone line in: $1"
-}
-check_identity "$(in_root "$root" /opt/bin/rig)"
-check_identity "$(in_root_without_proc "$root" /opt/bin/rig)"
+check_rig_identity "$(in_root "$root" /opt/bin/rig)"
+check_rig_identity "$(in_root_without_proc "$root" /opt/bin/rig)"
 # Three identities, and the -f (female names) variant.
 three=$(in_root "$root" /opt/bin/rig -c 3 -f)
 [ "$(grep -Ec '^\([0-9]{3}\) xxx-xxxx$' <<<"$three")" -eq 3 ] || fail "rig -c 3 -f: $three"
 # Data given with -d, outside the bundle, is read from the real file system.
 mkdir -p "$root/rigdata"
 cp -r /usr/share/rig/. "$root/rigdata/"
-check_identity "$(in_root "$root" /opt/bin/rig -d /rigdata)"
+check_rig_identity "$(in_root "$root" /opt/bin/rig -d /rigdata)"
 
 # --no-detect leaves the data out: rig then finds none.
 "$ELFPACK" -q --no-detect rig -o bare.zip

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -33,7 +35,7 @@ std::string drain(int fd) {
 }
 
 // Runs `path` with exactly `argv` and `env`, capturing stdout and stderr.
-ProcessResult run(const std::string& path, std::vector<std::string> argv, std::vector<std::string> env) {
+ProcessResult run_exactly(const std::string& path, std::vector<std::string> argv, std::vector<std::string> env) {
   int out[2], err[2];
   EXPECT_EQ(::pipe(out), 0);
   EXPECT_EQ(::pipe(err), 0);
@@ -66,10 +68,35 @@ void write_file(const fs::path& path, const std::string& bytes, fs::perms perms)
   fs::permissions(path, perms);
 }
 
+// qemu-aarch64-static on PATH, or "".
+std::string aarch64_emulator() {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/bin";
+  for (std::size_t start = 0; start <= dirs.size();) {
+    const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+    const std::string candidate = dirs.substr(start, end - start) + "/qemu-aarch64-static";
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
+
+bool has_launcher(uint16_t machine) {
+  const auto machines = launcher_machines();
+  return std::find(machines.begin(), machines.end(), machine) != machines.end();
+}
+
 // A bundle-like tree: bin/launcher, fake/interp (echo_args standing in for ld.so), fake/exe.
-class Launcher : public ::testing::Test {
+// Each test runs for every architecture elfpack has a launcher for: the aarch64 launcher under
+// qemu-user, which hands the launcher's execve of the (x86_64) fake linker to the kernel.
+class Launcher : public ::testing::TestWithParam<uint16_t> {
  protected:
   void SetUp() override {
+    if (GetParam() == kEmAarch64) {
+      if (!has_launcher(kEmAarch64)) GTEST_SKIP() << "this elfpack was built without gcc-aarch64-linux-gnu";
+      emulator_ = aarch64_emulator();
+      if (emulator_.empty()) GTEST_SKIP() << "qemu-aarch64-static is not installed (apt-get install qemu-user-static)";
+    }
     dir_ = fs::temp_directory_path() / ("elfpack-launcher-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "fake");
@@ -86,15 +113,28 @@ class Launcher : public ::testing::Test {
   std::string install(const LauncherConfig& config) {
     const fs::path path = dir_ / "bin/launcher";
     fs::remove(path);
-    write_file(path, make_launcher(kEmX86_64, config), fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    write_file(path, make_launcher(GetParam(), config), fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
     return path.string();
+  }
+
+  // Runs the launcher at `path` with `argv` and `env`, through the emulator when it needs one
+  // (qemu's -0 sets argv[0]; it passes its environment on unchanged).
+  ProcessResult run(const std::string& path, std::vector<std::string> argv, std::vector<std::string> env) {
+    if (emulator_.empty()) return run_exactly(path, std::move(argv), std::move(env));
+    std::vector<std::string> emulated{emulator_, "-0", argv.empty() ? "" : argv[0], path};
+    if (!argv.empty()) emulated.insert(emulated.end(), argv.begin() + 1, argv.end());
+    return run_exactly(emulator_, emulated, std::move(env));
   }
 
   fs::path dir_;
   LauncherConfig config_;
+  std::string emulator_;  // qemu-aarch64-static for the aarch64 launcher
 };
 
-TEST_F(Launcher, ExecsTheLinkerWithTheBundlePaths) {
+INSTANTIATE_TEST_SUITE_P(Architectures, Launcher, ::testing::Values(kEmX86_64, kEmAarch64),
+                         [](const auto& info) { return machine_name(info.param); });
+
+TEST_P(Launcher, ExecsTheLinkerWithTheBundlePaths) {
   const std::string launcher = install(config_);
   const ProcessResult r = run(launcher, {"/typed/name", "two words", "", "-x"}, {"FIX_ENV=kept", "OTHER=1"});
   const std::string bin = dir_.string() + "/bin";
@@ -114,7 +154,7 @@ TEST_F(Launcher, ExecsTheLinkerWithTheBundlePaths) {
   EXPECT_EQ(r.err, "");
 }
 
-TEST_F(Launcher, FlagsAreHonoured) {
+TEST_P(Launcher, FlagsAreHonoured) {
   config_.pass_argv0 = false;
   config_.inhibit_cache = false;
   const ProcessResult r = run(install(config_), {"name"}, {});
@@ -124,7 +164,7 @@ TEST_F(Launcher, FlagsAreHonoured) {
   EXPECT_NE(r.out.find("argv[3]=" + dir_.string() + "/bin/../fake/exe\n"), std::string::npos) << r.out;
 }
 
-TEST_F(Launcher, PreloadsTheShimWhenConfigured) {
+TEST_P(Launcher, PreloadsTheShimWhenConfigured) {
   config_.preload = "lib/shim.so";
   const ProcessResult r = run(install(config_), {"name"}, {});
   EXPECT_EQ(r.status, 0) << r.err;
@@ -137,7 +177,7 @@ TEST_F(Launcher, PreloadsTheShimWhenConfigured) {
 
 // musl's linker has no --argv0: the musl launcher puts a marker and argv[0] first in the
 // environment for the shim, which restores argv[0] and removes both (launchers/shim.c).
-TEST_F(Launcher, HandsArgv0ToTheShimInTheEnvironmentForMusl) {
+TEST_P(Launcher, HandsArgv0ToTheShimInTheEnvironmentForMusl) {
   config_.pass_argv0 = false;
   config_.inhibit_cache = false;
   config_.preload = "shim-musl.so";
@@ -145,9 +185,13 @@ TEST_F(Launcher, HandsArgv0ToTheShimInTheEnvironmentForMusl) {
   ProcessResult r = run(install(config_), {"/typed/name", "x"}, {"FIX_DUMP_ENV=1", "A=1"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out.find("--argv0"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("argv[6]=x\nenv=ELFPACK_ARGV0=\nenv=/typed/name\nenv=FIX_DUMP_ENV=1\nenv=A=1\nFIX_ENV"),
-            std::string::npos)
-      << r.out;
+  // First in the environment; the rest follows (in the order given, but qemu-user reorders it).
+  EXPECT_NE(r.out.find("argv[6]=x\nenv=ELFPACK_ARGV0=\nenv=/typed/name\nenv="), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nenv=FIX_DUMP_ENV=1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nenv=A=1\n"), std::string::npos) << r.out;
+  if (emulator_.empty()) {
+    EXPECT_NE(r.out.find("env=/typed/name\nenv=FIX_DUMP_ENV=1\nenv=A=1\nFIX_ENV"), std::string::npos) << r.out;
+  }
   // The glibc launcher never does (it passes --argv0 to glibc's linker instead).
   config_.argv0_in_environment = false;
   r = run(install(config_), {"/typed/name"}, {"FIX_DUMP_ENV=1"});
@@ -155,7 +199,7 @@ TEST_F(Launcher, HandsArgv0ToTheShimInTheEnvironmentForMusl) {
   EXPECT_EQ(r.out.find("ELFPACK_ARGV0"), std::string::npos) << r.out;
 }
 
-TEST_F(Launcher, PathsAreRelativeToTheRealFileNotTheSymlink) {
+TEST_P(Launcher, PathsAreRelativeToTheRealFileNotTheSymlink) {
   const std::string launcher = install(config_);
   fs::create_directories(dir_ / "elsewhere/deeper");
   fs::create_symlink("../../bin/launcher", dir_ / "elsewhere/deeper/link");
@@ -165,7 +209,7 @@ TEST_F(Launcher, PathsAreRelativeToTheRealFileNotTheSymlink) {
   EXPECT_NE(r.out.find("argv[5]=link\n"), std::string::npos) << r.out;
 }
 
-TEST_F(Launcher, MissingExecutableIsOneLineAndStatus127) {
+TEST_P(Launcher, MissingExecutableIsOneLineAndStatus127) {
   config_.exe = "fake/missing";
   const ProcessResult r = run(install(config_), {"x"}, {});
   EXPECT_EQ(r.status, 127);
@@ -173,35 +217,75 @@ TEST_F(Launcher, MissingExecutableIsOneLineAndStatus127) {
   EXPECT_EQ(r.err, "elfpack launcher: " + dir_.string() + "/bin/../fake/missing: No such file or directory\n");
 }
 
-TEST_F(Launcher, MissingLinkerIsOneLineAndStatus127) {
+TEST_P(Launcher, MissingLinkerIsOneLineAndStatus127) {
   config_.interp = "fake/no-linker";
   const ProcessResult r = run(install(config_), {"x"}, {});
   EXPECT_EQ(r.status, 127);
   EXPECT_EQ(r.err, "elfpack launcher: " + dir_.string() + "/bin/../fake/no-linker: No such file or directory\n");
 }
 
-TEST_F(Launcher, UnconfiguredTemplateRefusesToRun) {
-  const auto tmpl = launcher_template(kEmX86_64);
+TEST_P(Launcher, UnconfiguredTemplateRefusesToRun) {
+  const auto tmpl = launcher_template(GetParam());
   write_file(dir_ / "bin/raw", std::string(reinterpret_cast<const char*>(tmpl.data()), tmpl.size()), fs::perms::owner_all);
   const ProcessResult r = run((dir_ / "bin/raw").string(), {"raw"}, {});
   EXPECT_EQ(r.status, 127);
   EXPECT_EQ(r.err, "elfpack launcher: raw: not configured by elfpack\n");
 }
 
-TEST_F(Launcher, IsSmallAndDropsSectionHeaders) {
+TEST_P(Launcher, IsSmallAndDropsSectionHeaders) {
   LauncherConfig typical;
   typical.base = "../lib/elfpack/0123456789abcdef";
-  typical.interp = "ld-linux-x86-64.so.2";
+  typical.interp = GetParam() == kEmAarch64 ? "ld-linux-aarch64.so.1" : "ld-linux-x86-64.so.2";
   typical.exe = "exe/program";
   typical.library_dirs = {"lib"};
   typical.preload = "shim.so";
   typical.pass_argv0 = true;
-  const std::string bytes = make_launcher(kEmX86_64, typical);
+  const std::string bytes = make_launcher(GetParam(), typical);
   RecordProperty("configured_launcher_bytes", static_cast<int>(bytes.size()));
-  EXPECT_LE(bytes.size(), 2048u);
+  // aarch64's instructions are all four bytes: its launcher is about a tenth larger.
+  EXPECT_LE(bytes.size(), GetParam() == kEmAarch64 ? 2304u : 2048u);
   const ElfFacts facts = parse_elf({reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()}, "launcher");
   EXPECT_TRUE(facts.is_static_executable());
   EXPECT_FALSE(facts.has_dynamic);
+  EXPECT_EQ(facts.ident.machine, GetParam());
+}
+
+uint16_t machine_of(std::span<const unsigned char> bytes) { return parse_elf(bytes, "embedded").ident.machine; }
+
+TEST(LauncherSelection, EachMachineGetsItsOwnArchitecturesParts) {
+  for (const uint16_t machine : {kEmX86_64, kEmAarch64}) {
+    if (!has_launcher(machine)) continue;  // aarch64, in a build without the cross compiler
+    SCOPED_TRACE(machine_name(machine));
+    EXPECT_EQ(machine_of(launcher_template(machine)), machine);
+    EXPECT_EQ(machine_of(launcher_template(machine, true)), machine);
+    EXPECT_EQ(machine_of(bootstrap_template(machine)), machine);
+    ASSERT_TRUE(shim_template(machine).has_value());
+    EXPECT_EQ(machine_of(*shim_template(machine)), machine);
+    EXPECT_EQ(parse_elf(*shim_template(machine), "shim").ident.type, kEtDyn);
+  }
+  EXPECT_EQ(launcher_machines().front(), kEmX86_64);
+  // No musl for aarch64 here: its musl programs get a launcher and no shim.
+  EXPECT_FALSE(shim_template(kEmAarch64, true).has_value());
+}
+
+TEST(LauncherSelection, AnArchitectureWithoutOneIsNamed) {
+  auto message = [](auto&& call) {
+    try {
+      call();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_NE(message([] { launcher_template(243); }).find("no launcher for RISC-V (e_machine 243): this elfpack has them for x86_64"),
+            std::string::npos);
+  EXPECT_NE(message([] { bootstrap_template(21); }).find("no Lambda bootstrap for PowerPC64 (e_machine 21)"), std::string::npos);
+  EXPECT_NE(message([] { launcher_template(9999); }).find("no launcher for ELF machine 9999 (e_machine 9999)"), std::string::npos);
+  EXPECT_FALSE(shim_template(243).has_value());
+  if (!has_launcher(kEmAarch64)) {
+    EXPECT_EQ(message([] { launcher_template(kEmAarch64); }),
+              "no launcher for aarch64 in this build (built without gcc-aarch64-linux-gnu)");
+  }
 }
 
 TEST(LauncherConfigErrors, RejectsEmptyAndNulPaths) {
@@ -212,7 +296,7 @@ TEST(LauncherConfigErrors, RejectsEmptyAndNulPaths) {
   nul.interp = std::string("a\0b", 3);
   nul.exe = "x";
   EXPECT_THROW(make_launcher(kEmX86_64, nul), Error);
-  EXPECT_THROW(launcher_template(kEmAarch64), Error);
+  EXPECT_THROW(launcher_template(243), Error);  // RISC-V: no launcher
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "elfpack/resolver.h"
+
 namespace elfpack {
 namespace {
 
@@ -89,6 +91,34 @@ class ScratchRoot {
  private:
   std::filesystem::path path_;
 };
+
+// An aarch64 root on this x86_64 machine, its "linker" this machine's x86_64 ld.so, which would
+// run and answer for x86_64: it is never asked, by the profile or by the resolver; the table
+// gives Debian's aarch64 directories (what Debian 12's ld-linux-aarch64.so.1 --list-diagnostics
+// prints).
+TEST(ForeignLinker, AnotherArchitecturesLinkerIsNeverRun) {
+  ScratchRoot root;
+  std::filesystem::create_directories(root / "usr/lib/aarch64-linux-gnu");
+  std::filesystem::create_directories(root / "lib");
+  std::filesystem::copy_file("/lib64/ld-linux-x86-64.so.2", root / "lib/ld-linux-aarch64.so.1");
+  const ElfIdent arm64{.elf_class = kElfClass64, .little_endian = true, .osabi = 0, .type = kEtDyn, .machine = kEmAarch64};
+  const ElfIdent x64{.elf_class = kElfClass64, .little_endian = true, .osabi = 0, .type = kEtDyn, .machine = kEmX86_64};
+  EXPECT_FALSE(linker_runs_here(arm64));
+  EXPECT_TRUE(linker_runs_here(x64));
+  ResolveOptions options;
+  options.sysroot = root.str();
+  EXPECT_FALSE(asks_linker(arm64, "/lib/ld-linux-aarch64.so.1", options));
+  for (const LoaderProfile& p : {loader_profile_for(arm64, "/lib/ld-linux-aarch64.so.1", options),
+                                 Resolver(arm64, "/lib/ld-linux-aarch64.so.1", options).profile()}) {
+    EXPECT_EQ(p.source, "built-in table");
+    EXPECT_EQ(p.default_dirs, (std::vector<std::string>{"/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib", "/usr/lib"}));
+    EXPECT_EQ(p.lib_token, "lib/aarch64-linux-gnu");
+    EXPECT_EQ(p.platform_token, "aarch64");
+    EXPECT_EQ(p.cache_flags, 0x0a03);  // FLAG_ELF_LIBC6 | FLAG_AARCH64_LIB64
+  }
+  // The same file asked about x86_64 objects is run (it is this machine's linker).
+  EXPECT_NE(loader_profile_for(x64, "/lib/ld-linux-aarch64.so.1", options).source.find("--list-diagnostics"), std::string::npos);
+}
 
 TEST(InRoot, SymlinksAreFollowedInsideTheRoot) {
   ScratchRoot root;

@@ -222,7 +222,7 @@ TEST(Resolver, NeededNamesWithASlashOrATokenAreOpenedAsGiven) {
 
 TEST(Resolver, ThirtyTwoBitProgramsUseThirtyTwoBitLibraries) {
   if (::access((kFixtures + "/i386/i386_prog").c_str(), F_OK) != 0) {
-    GTEST_SKIP() << "no 32-bit compiler support (apt-get install gcc-multilib), so no i386 fixture";
+    GTEST_SKIP() << "no 32-bit compiler support (apt-get install gcc-12-multilib), so no i386 fixture";
   }
   const Closure c = resolve("i386/i386_prog");
   ASSERT_TRUE(c.interpreter.has_value());
