@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The writer reads each file once and compresses pieces of it on several threads, naming the
+# bundle's private directory after its content once the last file is hashed: the output is the
+# same for any number of threads, every format gives the bundle the same id, nothing keeps the
+# pending name, files of several pieces come back byte for byte, and each file is mapped once
+# to be copied (twice for tar.zst and tar.xz, whose compressed streams cannot be patched: the id
+# comes first).
+source "$(dirname "$0")/common.inc"
+two_names_program "$t/two"
+cd "$t"
+# Data of several pieces (1 MiB each): random (incompressible), and text, neither a multiple of
+# the tar block.
+head -c $((3 * 1048576 + 77)) /dev/urandom > random.bin
+seq 1 700000 > numbers.txt
+add=(--add "$t/random.bin=/opt/data/random.bin" --add "$t/numbers.txt=/opt/data/numbers.txt")
+
+formats=(zip tar tar.gz tar.zst tar.xz sh)
+for f in "${formats[@]}" dir; do
+  out=one.$f; [ "$f" = dir ] && out=one-dir/
+  "$ELFPACK" -j 1 two/prog "${add[@]}" -o "$out" 2> "one.$f.log" || fail "$f: $(cat "one.$f.log")"
+  out=three.$f; [ "$f" = dir ] && out=three-dir/
+  "$ELFPACK" -q -j 3 two/prog "${add[@]}" -o "$out"
+done
+for f in "${formats[@]}"; do
+  cmp "one.$f" "three.$f" || fail "$f: -j 1 and -j 3 wrote different bytes"
+done
+diff -r one-dir three-dir || fail "dir: -j 1 and -j 3 differ"
+
+# One id, whichever format: those that patch it in and those that compute it first agree.
+ids=$(for f in "${formats[@]}" dir; do sed -n 's/.*bundle id \([0-9a-f]\{16\}\)).*/\1/p' "one.$f.log"; done | sort -u)
+[ "$(wc -l <<<"$ids")" -eq 1 ] && [ -n "$ids" ] || fail "formats disagree on the id: $ids"
+id=$ids
+[ -d "one-dir/lib/elfpack/$id" ] || fail "dir: no lib/elfpack/$id: $(ls one-dir/lib/elfpack)"
+[ "$(tar -tf one.tar.gz | grep -c "^lib/elfpack/$id/")" -gt 5 ] || fail "tar.gz: entries not under the id"
+[ "$(zipinfo -1 one.zip | grep -c "^lib/elfpack/$id/")" -gt 5 ] || fail "zip: entries not under the id"
+
+# Nothing keeps the pending name: not a name, not a launcher's bytes, not the installer script.
+pending='elfpack-pending'
+grep -qa "$pending" one.tar one.sh one.zip && fail "the pending id is left in tar, sh or zip"
+for f in tar.gz tar.zst tar.xz; do
+  tar -xOf "one.$f" | grep -qa "$pending" && fail "$f: the pending id is left in a file"
+  [ "$(tar -tf "one.$f" | grep -c "$pending")" -eq 0 ] || fail "$f: the pending id is left in a name"
+done
+unzip -p one.zip | grep -qa "$pending" && fail "zip: the pending id is left in a file"
+grep -rqa "$pending" one-dir && fail "dir: the pending id is left in a file"
+[ -z "$(find one-dir -name "*$pending*")" ] || fail "dir: the pending id is left in a name"
+
+# Every format's own check, and the data back byte for byte.
+unzip -tqq one.zip || fail "unzip -t"
+python3 -c 'import sys, zipfile; sys.exit(zipfile.ZipFile(sys.argv[1]).testzip() is not None)' one.zip || fail "zipfile"
+gzip -t one.tar.gz || fail "gzip -t"
+zstd -tq one.tar.zst || fail "zstd -t"
+python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).getmembers()' one.tar.gz || fail "tarfile"
+data=lib/elfpack/$id/root/opt/data
+for f in tar tar.gz tar.zst tar.xz; do
+  mkdir "x-$f" && tar -xf "one.$f" -C "x-$f"
+  cmp "x-$f/$data/random.bin" random.bin && cmp "x-$f/$data/numbers.txt" numbers.txt || fail "$f: data differ"
+done
+mkdir x-zip && unzip -q one.zip -d x-zip
+cmp "x-zip/$data/random.bin" random.bin && cmp "x-zip/$data/numbers.txt" numbers.txt || fail "zip: data differ"
+cmp "one-dir/$data/random.bin" random.bin || fail "dir: data differ"
+# The launchers, written after the id, find the private directory.
+root=$(empty_root zip-root)
+unzip -q one.zip -d "$root/opt"
+expect_output "chain 2" in_root "$root" /opt/bin/prog
+root=$(empty_root gz-root)
+mkdir -p "$root/opt" && tar -xf one.tar.gz -C "$root/opt"
+expect_output "chain 2" in_root "$root" /opt/bin/prog
+
+# Each file is mapped once to be copied (elfpack maps what it copies; the resolver reads headers
+# with pread). A library is mapped once more, before: the look for libraries loaded implicitly
+# reads its symbol table (those pages only).
+for f in zip tar.gz tar sh dir tar.zst tar.xz; do
+  out=traced.$f; [ "$f" = dir ] && out=traced-dir/
+  strace -f -qq -e trace=openat -o "trace.$f" "$ELFPACK" -q two/prog "${add[@]}" -o "$out"
+  maps=$(grep -c 'random.bin", O_RDONLY|O_NOCTTY|O_NONBLOCK' "trace.$f" || true)
+  lib=$(grep -c 'libfoo.so.1", O_RDONLY|O_NOCTTY|O_NONBLOCK' "trace.$f" || true)
+  case $f in
+    tar.zst|tar.xz) want=2 ;;
+    *) want=1 ;;
+  esac
+  [ "$maps" -eq "$want" ] && [ "$lib" -eq $((want + 1)) ] ||
+    fail "$f: random.bin mapped $maps times (want $want), libfoo.so.1 $lib times (want $((want + 1)))"
+done
