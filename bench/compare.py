@@ -138,6 +138,16 @@ def main():
         md.append(f"| {p} | {libs} | {fmt(r['a']['wall_ms'])} | {fmt(r['b']['wall_ms'])} | **{fmt(r['ratio']['wall_ms'])}** "
                   f"| {fmt(r['ratio']['cpu_ms'])} | {fmt(r['ratio']['max_rss_kb'])} ({r['a']['max_rss_kb']} / {r['b']['max_rss_kb']}) |")
 
+    # The floor under every row above: starting, running and reaping a static program that does
+    # nothing, with this harness. No process can take less, so no ratio to ld.so can be below
+    # floor / ld.so.
+    busybox = shutil.which("busybox")
+    if "resolve" in only and busybox:
+        r = pair(([busybox, "true"], None), ([busybox, "true"], None), args.runs)
+        report["floor_ms"] = r["a"]["wall_ms"]
+        md += ["", f"Floor: a static program that does nothing (`busybox true`) takes **{fmt(r['a']['wall_ms'])} ms** "
+               "with this harness; no tool's row can be lower."]
+
     # 2. End to end, and 4. bundle sizes.
     md += [] if "e2e" not in only else [
         "", "### End to end: `elfpack P -o OUT` vs compressing the same bundle tree", "",

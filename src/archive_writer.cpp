@@ -102,7 +102,7 @@ class XzWriter : public BundleWriter {
 // then a rename), links PREFIX/bin/<program> to it, and says where; a bundle already installed is
 // left as it is. Run as a file (`sh rig.sh`) it reads the tar from itself from byte `start`;
 // piped (`elfpack rig | ssh host sh`) from its standard input, after a marker line.
-std::string installer_script(const BundlePlan& plan) {
+std::string installer_script(const BundlePlan& plan, const std::string& id) {
   std::string programs;
   for (const auto& e : plan.entries) {
     if (e.path.starts_with("bin/") && e.path.find('/', 4) == std::string::npos) programs += (programs.empty() ? "" : " ") + e.path.substr(4);
@@ -163,7 +163,7 @@ install_bundle "$@"; exit 0
       script.replace(at, key.size(), value);
     }
   };
-  replace("@ID@", plan.id);
+  replace("@ID@", id);
   replace("@PROGRAMS@", programs);
   // The tar starts right after the script, whose length must not depend on how the number is
   // written: a fixed width, padded with spaces (not zeros, which sh would read as octal).

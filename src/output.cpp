@@ -203,6 +203,10 @@ std::unique_ptr<BundleWriter> open_directory_writer(const std::string& output, b
 std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force, const std::string& format, int level,
                                           unsigned jobs) {
   const OutputFormat f = output_format_for(output, format);
+  if (level > 9 && f != OutputFormat::kTarZst) {
+    throw Error("--level " + std::to_string(level) + ": " + output_format_name(f) +
+                " takes 0-9 (1-19 is zstd's range, for .tar.zst)");
+  }
   if (f == OutputFormat::kDirectory) return open_directory_writer(output, force);
   return open_archive_writer(output, f, level, jobs);
 }
@@ -217,6 +221,9 @@ long long archive_timestamp() {
   if (errno != 0 || *end != '\0' || value < 0) {
     throw Error(std::string("SOURCE_DATE_EPOCH: '") + env + "' is not a number of seconds since 1970");
   }
+  // A zip's times (UT field: 32 bits; MS-DOS: to 2107) and ustar's end in 2106.
+  constexpr long long kLatest = 4294967295;  // 2106-02-07T06:28:15Z
+  if (value > kLatest) throw Error(std::string("SOURCE_DATE_EPOCH: ") + env + " is past 2106, later than archives can hold");
   return std::max(value, kZipEpoch);
 }
 

@@ -112,13 +112,20 @@ void OutputFile::give_a_name() {
   for (unsigned attempt = 0;; ++attempt) {
     const std::string name = directory_of(output_) + "/.elfpack-tmp-" + std::to_string(::getpid()) + "-" +
                              std::to_string(attempt);
-    if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0 ||
-        ::linkat(fd_, "", AT_FDCWD, name.c_str(), AT_EMPTY_PATH) == 0) {
+    if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
       temp_ = name;
       guard_.reset(temp_);
       return;
     }
-    if (errno != EEXIST || attempt > 100) throw Error(output_ + ": cannot create: " + std::strerror(errno));
+    const int first = errno;
+    if (::linkat(fd_, "", AT_FDCWD, name.c_str(), AT_EMPTY_PATH) == 0) {
+      temp_ = name;
+      guard_.reset(temp_);
+      return;
+    }
+    // A name taken (by a run killed before it could clean up) is tried again with the next.
+    const bool taken = first == EEXIST || errno == EEXIST;
+    if (!taken || attempt > 100) throw Error(output_ + ": cannot create: " + std::strerror(first == EEXIST ? errno : first));
   }
 }
 

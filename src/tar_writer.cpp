@@ -3,16 +3,17 @@
 // (a shell script and a plain tar). Deterministic: entries come from the plan, every entry has the
 // same time, uid/gid 0 and no owner names, a normalised mode.
 //
-// gzip: each entry is its own member (gzip reads a concatenation as one stream): its header is
-// stored uncompressed at the member's start, so that the bundle's id, known only once the private
-// files are hashed, can be written over the pending one (with the member's CRC); its content
-// follows, compressed by write_bundle's workers.
+// gzip: one member (streaming readers, like Python's tarfile "r|gz", stop after the first), in
+// which each tar header is a stored block, so that the bundle's id, known only once the private
+// files are hashed, can be written over the pending one (the CRC is kept by stretches and summed
+// at the end); the contents are deflated by write_bundle's workers, each ending on a byte boundary.
 // zstd: one stream, compressed by zstd's own threads (a frame per file would lose the matches
 // between files: 5% more for gdb); it cannot be patched, so the id is known first.
 #include <zlib.h>
 #include <zstd.h>
 
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "elfpack/error.h"
@@ -21,7 +22,7 @@
 
 namespace elfpack {
 
-std::string installer_script(const BundlePlan& plan);
+std::string installer_script(const BundlePlan& plan, const std::string& id);
 
 namespace {
 
@@ -130,16 +131,11 @@ void put32(unsigned char* p, std::uint32_t v) {
 // A gzip member's header: no name, no time (reproducible), Unix.
 constexpr unsigned char kGzipHeader[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
 
-// What goes before a header stored uncompressed at the start of an entry's gzip member: the
-// member's header and a stored block's.
-std::vector<unsigned char> stored_prefix(std::size_t n, bool final_block) {
-  std::vector<unsigned char> p(kGzipHeader, kGzipHeader + 10);
-  p.push_back(final_block ? 1 : 0);  // BFINAL, BTYPE 00 (stored)
-  p.push_back(static_cast<unsigned char>(n));
-  p.push_back(static_cast<unsigned char>(n >> 8));
-  p.push_back(static_cast<unsigned char>(~n));
-  p.push_back(static_cast<unsigned char>((~n) >> 8));
-  return p;
+// A stored deflate block's header (not final: the stream goes on), for a tar header kept
+// uncompressed in the gzip stream so that the bundle's id can be written over it.
+std::vector<unsigned char> stored_block(std::size_t n) {
+  return {0, static_cast<unsigned char>(n), static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(~n),
+          static_cast<unsigned char>((~n) >> 8)};
 }
 
 // A zstd stream compressed by zstd's threads; its output is the same for any number of them.
@@ -186,14 +182,21 @@ class TarWriter : public BundleWriter {
   }
 
   Coding coding() const override {
-    return {.codec = codec_, .level = level_, .crc = codec_ == Codec::kDeflate, .pad_to = kBlock, .patches_id = !zstd_};
+    return {.codec = codec_, .level = level_, .crc = codec_ == Codec::kDeflate, .pad_to = kBlock,
+            .patches_id = !zstd_, .final_blocks = false};
   }
 
   void begin(const BundlePlan& plan) override {
+    if (codec_ == Codec::kDeflate) file_.write(std::span<const unsigned char>(kGzipHeader, 10), "the gzip header");
     if (!installer_) return;
-    const std::string script = installer_script(plan);
-    for (auto at = script.find(kPendingId); at != std::string::npos; at = script.find(kPendingId, at + 1)) {
-      pending_script_.push_back(at);
+    // The id's places in the script: where it differs from the script for another id.
+    const std::string script = installer_script(plan, plan.id);
+    const std::string other = installer_script(plan, std::string(plan.id.size(), plan.id[0] == '0' ? '1' : '0'));
+    for (std::size_t i = 0; i + plan.id.size() <= script.size() && script.size() == other.size(); ++i) {
+      if (script[i] != other[i]) {
+        pending_script_.push_back(i);
+        i += plan.id.size() - 1;
+      }
     }
     file_.write(script, "the installer script");
   }
@@ -202,17 +205,14 @@ class TarWriter : public BundleWriter {
     entry_ = &entry;
     const std::string headers = tar_headers(entry, size, mtime_);
     if (headers.size() > 0xffff) throw Error(file_.output() + ": " + entry.path + ": name too long for an archive");
-    content_ = entry.kind == BundleEntry::Kind::kFile || entry.kind == BundleEntry::Kind::kBytes ? size : 0;
-    if (codec_ == Codec::kDeflate) file_.write(stored_prefix(headers.size(), content_ == 0), entry.path);
+    if (codec_ == Codec::kDeflate) file_.write(stored_block(headers.size()), entry.path);
     const std::uint64_t at = file_.size();
     emit(as_bytes(headers), entry.path);
-    header_crc_ = static_cast<std::uint32_t>(crc32(0, as_bytes(headers).data(), static_cast<uInt>(headers.size())));
-    header_length_ = headers.size();
+    add_segment(crc_of(headers), headers.size());
     crc_ = 0;
     crc_length_ = 0;
-    pending_entry_ = entry.path.find(kPendingId) != std::string::npos;
-    if (pending_entry_) {
-      Pending p{at, entry, size};
+    if (pending_id_at(entry.path)) {
+      Pending p{at, entry, size, segments_.size() - 1};
       if (entry.kind != BundleEntry::Kind::kSymlink) p.entry.bytes.clear();
       pending_.push_back(std::move(p));
     }
@@ -231,63 +231,54 @@ class TarWriter : public BundleWriter {
   }
 
   void end_entry() override {
-    if (codec_ != Codec::kDeflate) return;
-    // The member's trailer: the CRC of the header and the content, and their length.
-    const std::uint32_t crc = crc_length_ == 0 ? header_crc_
-                                               : static_cast<std::uint32_t>(crc32_combine(header_crc_, crc_, static_cast<z_off_t>(crc_length_)));
-    if (pending_entry_) {
-      pending_.back().trailer = file_.size();
-      pending_.back().content_crc = crc_;
-      pending_.back().content_length = crc_length_;
-    }
-    unsigned char trailer[8];
-    put32(trailer, crc);
-    put32(trailer + 4, static_cast<std::uint32_t>(header_length_ + crc_length_));
-    file_.write(std::span<const unsigned char>(trailer, 8), entry_->path);
+    if (crc_length_ != 0) add_segment(crc_, crc_length_);
   }
 
+  // The headers written under the pending id are written again with the id (same length), and
+  // their share of the gzip CRC computed again.
   void set_id(const std::string& id) override {
     const std::span<const unsigned char> bytes = as_bytes(id);
     for (const std::size_t at : pending_script_) file_.patch(at, bytes);
     for (auto& p : pending_) {
       BundleEntry entry = p.entry;
-      for (auto at = entry.path.find(kPendingId); at != std::string::npos; at = entry.path.find(kPendingId, at + id.size())) {
-        entry.path.replace(at, id.size(), id);
-      }
+      entry.path.replace(*pending_id_at(entry.path), id.size(), id);
       const std::string headers = tar_headers(entry, p.size, mtime_);
       file_.patch(p.offset, as_bytes(headers));
-      if (codec_ == Codec::kDeflate) {
-        std::uint32_t crc = static_cast<std::uint32_t>(crc32(0, as_bytes(headers).data(), static_cast<uInt>(headers.size())));
-        if (p.content_length != 0) crc = static_cast<std::uint32_t>(crc32_combine(crc, p.content_crc, static_cast<z_off_t>(p.content_length)));
-        unsigned char field[4];
-        put32(field, crc);
-        file_.patch(p.trailer, std::span<const unsigned char>(field, 4));
-      }
+      if (codec_ == Codec::kDeflate) segments_[p.segment].first = crc_of(headers);
     }
     pending_.clear();
   }
 
   void commit() override {
-    // The end: two blocks of zeros (as their own member when gzip'd).
+    // The end: two blocks of zeros; for gzip, the last deflate block and the member's trailer
+    // (the CRC of everything, and its length).
     const std::vector<unsigned char> end(2 * kBlock, 0);
     if (codec_ == Codec::kDeflate) {
-      std::vector<unsigned char> member(kGzipHeader, kGzipHeader + 10);
       z_stream z{};
-      deflateInit2(&z, level_ < 0 ? 6 : level_, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+      if (deflateInit2(&z, level_ < 0 ? 6 : level_, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        throw Error(file_.output() + ": deflate: cannot start at level " + std::to_string(level_));
+      }
       std::vector<unsigned char> out(deflateBound(&z, end.size()) + 16);
       z.next_in = const_cast<unsigned char*>(end.data());
       z.avail_in = static_cast<uInt>(end.size());
       z.next_out = out.data();
       z.avail_out = static_cast<uInt>(out.size());
-      deflate(&z, Z_FINISH);
+      const int status = deflate(&z, Z_FINISH);
       out.resize(out.size() - z.avail_out);
       deflateEnd(&z);
-      member.insert(member.end(), out.begin(), out.end());
+      if (status != Z_STREAM_END) throw Error(file_.output() + ": deflate: cannot finish");
+      add_segment(crc_of(end), end.size());
+      std::uint32_t crc = 0;
+      std::uint64_t length = 0;
+      for (const auto& [c, n] : segments_) {
+        crc = length == 0 ? c : static_cast<std::uint32_t>(crc32_combine(crc, c, static_cast<z_off_t>(n)));
+        length += n;
+      }
       unsigned char trailer[8];
-      put32(trailer, static_cast<std::uint32_t>(crc32(0, end.data(), static_cast<uInt>(end.size()))));
-      put32(trailer + 4, static_cast<std::uint32_t>(end.size()));
-      member.insert(member.end(), trailer, trailer + 8);
-      file_.write(member, "the end of the archive");
+      put32(trailer, crc);
+      put32(trailer + 4, static_cast<std::uint32_t>(length));
+      out.insert(out.end(), trailer, trailer + 8);
+      file_.write(out, "the end of the archive");
     } else {
       emit(end, "the end of the archive");
       if (zstd_) zstd_->finish();
@@ -305,15 +296,22 @@ class TarWriter : public BundleWriter {
     }
   }
 
-  // An entry written under the pending id: where its headers are, what they said, and for gzip
-  // where its member's CRC is and the CRC of its content.
+  template <typename Bytes>
+  static std::uint32_t crc_of(const Bytes& bytes) {
+    return static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+  }
+
+  void add_segment(std::uint32_t crc, std::uint64_t length) {
+    if (codec_ == Codec::kDeflate) segments_.emplace_back(crc, length);
+  }
+
+  // An entry written under the pending id: where its headers are, what they said, and (gzip)
+  // which segment of the CRC they are.
   struct Pending {
     std::uint64_t offset = 0;
     BundleEntry entry;
     std::uint64_t size = 0;
-    std::uint64_t trailer = 0;
-    std::uint32_t content_crc = 0;
-    std::uint64_t content_length = 0;
+    std::size_t segment = 0;
   };
 
   OutputFile file_;
@@ -323,9 +321,10 @@ class TarWriter : public BundleWriter {
   bool installer_;
   long long mtime_;
   const BundleEntry* entry_ = nullptr;
-  std::uint64_t content_ = 0, crc_length_ = 0, header_length_ = 0;
-  bool pending_entry_ = false;
-  std::uint32_t crc_ = 0, header_crc_ = 0;
+  std::uint64_t crc_length_ = 0;
+  std::uint32_t crc_ = 0;
+  // gzip: the CRC and length of each stretch of the stream (headers, contents), in order.
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> segments_;
   std::vector<std::size_t> pending_script_;
   std::vector<Pending> pending_;
 };

@@ -20,6 +20,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include <xxhash.h>
@@ -113,11 +114,13 @@ const unsigned char* zeros() {
 
 // Raw deflate of one piece: primed with the 32 KiB before it, ending on a byte boundary (a sync
 // flush) so that the next piece's stream follows it, or with the final block.
-void deflate_piece(WorkerState& w, int level, std::span<const unsigned char> before, Piece& piece) {
+void deflate_piece(WorkerState& w, int level, bool final_block, std::span<const unsigned char> before, Piece& piece) {
   if (!w.deflate_ready || w.deflate_level != level) {
     if (w.deflate_ready) deflateEnd(&w.deflate);
     w.deflate = {};
-    if (deflateInit2(&w.deflate, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw Error("deflate: cannot start");
+    if (deflateInit2(&w.deflate, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+      throw Error("deflate: cannot start at level " + std::to_string(level));
+    }
     w.deflate_ready = true;
     w.deflate_level = level;
   } else {
@@ -131,7 +134,7 @@ void deflate_piece(WorkerState& w, int level, std::span<const unsigned char> bef
   piece.coded.resize(deflateBound(&z, piece.raw.size() + piece.padding) + 64);
   z.next_out = piece.coded.data();
   z.avail_out = static_cast<uInt>(piece.coded.size());
-  const int final_flush = piece.last ? Z_FINISH : Z_SYNC_FLUSH;
+  const int final_flush = piece.last && final_block ? Z_FINISH : Z_SYNC_FLUSH;
   auto run = [&](const unsigned char* data, std::size_t n, int flush) {
     z.next_in = const_cast<unsigned char*>(data);
     z.avail_in = static_cast<uInt>(n);
@@ -223,17 +226,15 @@ class Pipeline {
     maps_.resize(plan_.entries.size());
     window_ = std::max<std::size_t>(8, 4 * jobs_);
     limit_ = first_unit_[barrier_];
-    for (unsigned t = 0; t < jobs_; ++t) threads_.emplace_back([this] { work(); });
+    try {
+      for (unsigned t = 0; t < jobs_; ++t) threads_.emplace_back([this] { work(); });
+    } catch (const std::system_error& e) {
+      stop();  // the destructor does not run for a constructor that throws
+      throw Error("cannot start " + std::to_string(jobs_) + " threads (" + e.what() + "): ask for fewer with --jobs");
+    }
   }
 
-  ~Pipeline() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    work_cv_.notify_all();
-    for (auto& t : threads_) t.join();
-  }
+  ~Pipeline() { stop(); }
 
   void run() {
     writer_.begin(plan_);
@@ -267,6 +268,16 @@ class Pipeline {
   }
 
  private:
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    work_cv_.notify_all();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+
   void settle(const std::string& id) {
     settle_id(plan_, id);
     writer_.set_id(id);
@@ -365,7 +376,7 @@ class Pipeline {
       case Codec::kNone:
         break;
       case Codec::kDeflate:
-        deflate_piece(state, coding_.level < 0 ? 6 : coding_.level, whole.first(static_cast<std::size_t>(unit.offset)), piece);
+        deflate_piece(state, coding_.level < 0 ? 6 : coding_.level, coding_.final_blocks, whole.first(static_cast<std::size_t>(unit.offset)), piece);
         break;
     }
   }
@@ -391,6 +402,12 @@ class Pipeline {
 };
 
 }  // namespace
+
+std::optional<std::size_t> pending_id_at(const std::string& name) {
+  const std::string& prefix = pending_prefix();
+  if (name != prefix && !in_private_dir(name, prefix)) return std::nullopt;
+  return std::string(kPrivateRoot).size() + 1;
+}
 
 unsigned effective_jobs(unsigned jobs) {
   if (jobs != 0) return jobs;
@@ -419,8 +436,13 @@ std::string content_id(const BundlePlan& plan) {
 
 void write_bundle(BundlePlan& plan, BundleWriter& writer,
                   const std::function<void(std::uintmax_t, std::uintmax_t)>& progress, unsigned jobs) {
-  Pipeline pipeline(plan, writer, jobs, progress);
-  pipeline.run();
+  {
+    Pipeline pipeline(plan, writer, jobs, progress);
+    pipeline.run();
+  }
+  // Back in path order (the launchers were written last), whatever the format.
+  std::stable_sort(plan.entries.begin(), plan.entries.end(),
+                   [](const BundleEntry& a, const BundleEntry& b) { return a.path < b.path; });
 }
 
 }  // namespace elfpack

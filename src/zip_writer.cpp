@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <ctime>
+#include <optional>
 #include <cstring>
 #include <vector>
 
@@ -58,6 +59,7 @@ struct CentralEntry {
   std::uint16_t method = 0, flags = 0;
   std::uint32_t crc = 0, external = 0;
   std::uint64_t compressed = 0, size = 0, offset = 0;
+  bool zip64_local = false;  // its local header has zip64 sizes
 };
 
 class ZipWriter : public BundleWriter {
@@ -121,22 +123,22 @@ class ZipWriter : public BundleWriter {
       fields.u32(static_cast<std::uint32_t>(current_.compressed)).u32(static_cast<std::uint32_t>(current_.size));
       file_.patch(current_.offset + 14, fields.span());
     }
-    for (auto at = current_.name.find(kPendingId); at != std::string::npos; at = current_.name.find(kPendingId, at + 1)) {
-      pending_names_.push_back(current_.offset + 30 + at);
-    }
+    if (pending_id_at(current_.name)) pending_names_.push_back(central_.size());
+    current_.zip64_local = zip64_local_;
     central_.push_back(std::move(current_));
   }
 
-  // The local headers written under the pending id get the id; the central directory is still to come.
+  // The names written under the pending id get the id: in their local headers, and for the
+  // central directory, still to come.
   void set_id(const std::string& id) override {
     const std::span<const unsigned char> bytes(reinterpret_cast<const unsigned char*>(id.data()), id.size());
-    for (const std::uint64_t at : pending_names_) file_.patch(at, bytes);
-    pending_names_.clear();
-    for (auto& c : central_) {
-      for (auto at = c.name.find(kPendingId); at != std::string::npos; at = c.name.find(kPendingId, at + id.size())) {
-        c.name.replace(at, id.size(), id);
-      }
+    for (const std::size_t i : pending_names_) {
+      CentralEntry& c = central_[i];
+      const std::size_t at = *pending_id_at(c.name);
+      file_.patch(c.offset + 30 + at, bytes);
+      c.name.replace(at, id.size(), id);
     }
+    pending_names_.clear();
   }
 
   void commit() override {
@@ -151,7 +153,9 @@ class ZipWriter : public BundleWriter {
       if (zip64.size() != 0) extra.u16(0x0001).u16(static_cast<std::uint32_t>(zip64.size())).bytes(zip64.data());
       extra.u16(0x5455).u16(5).bytes({1}).u32(mtime_);  // UT: modification time
       extra.u16(0x7875).u16(11).bytes({1, 4}).u32(0).bytes({4}).u32(0);  // ux: uid 0, gid 0
-      cd.u32(kCentralSignature).u16(kMadeByUnix).u16(zip64.size() != 0 ? 45 : c.method == 8 ? 20 : 10).u16(c.flags);
+      // The version needed, as in the local header (45 wherever either has zip64 fields).
+      cd.u32(kCentralSignature).u16(kMadeByUnix).u16(zip64.size() != 0 || c.zip64_local ? 45 : c.method == 8 ? 20 : 10);
+      cd.u16(c.flags);
       cd.u16(c.method).u16(dos_time_).u16(dos_date_).u32(c.crc);
       cd.u32(c.compressed >= kMax32 ? kMax32 : static_cast<std::uint32_t>(c.compressed));
       cd.u32(c.size >= kMax32 ? kMax32 : static_cast<std::uint32_t>(c.size));
@@ -216,7 +220,7 @@ class ZipWriter : public BundleWriter {
   CentralEntry current_;
   bool header_written_ = false, zip64_local_ = false;
   std::uint64_t crc_length_ = 0;  // the bytes the entry's CRC covers so far
-  std::vector<std::uint64_t> pending_names_;  // offsets of kPendingId in local headers
+  std::vector<std::size_t> pending_names_;  // the entries whose names have the pending id
   std::vector<CentralEntry> central_;
 };
 

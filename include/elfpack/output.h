@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -29,7 +30,7 @@ std::string output_format_name(OutputFormat format);
 // How a writer wants file contents handed to it.
 enum class Codec {
   kNone,     // the bytes as they are
-  kDeflate,  // raw deflate (RFC 1951), each piece a part of one stream per entry
+  kDeflate,  // raw deflate (RFC 1951), each piece ending on a byte boundary, so that pieces follow each other
 };
 
 // The size of a piece: the unit of parallel compression (fixed, so the output does not depend on
@@ -56,6 +57,8 @@ class BundleWriter {
     unsigned pad_to = 0;      // content padded with zeros to a multiple of this (tar: 512)
     bool patches_id = true;   // takes kPendingId in names and is told the id by set_id()
     std::size_t piece_size = kPieceSize;
+    bool final_blocks = true;  // kDeflate: an entry's last piece ends the stream (false: a sync
+                               // flush, for a stream that goes on: tar.gz is one)
   };
   virtual ~BundleWriter() = default;
   virtual Coding coding() const { return {}; }
@@ -90,6 +93,10 @@ unsigned effective_jobs(unsigned jobs);
 // the total.
 void write_bundle(BundlePlan& plan, BundleWriter& writer,
                   const std::function<void(std::uintmax_t, std::uintmax_t)>& progress = {}, unsigned jobs = 0);
+
+// Where a name written before the id was known holds the pending id: right after "lib/elfpack/"
+// in the pending private directory and in it; nothing else is ever renamed.
+std::optional<std::size_t> pending_id_at(const std::string& name);
 
 // The id of a plan's private directory: a digest of every path, mode, link and content under
 // lib/elfpack/<id>/ (reading every file). write_bundle computes the same while it writes.
