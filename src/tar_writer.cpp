@@ -16,6 +16,8 @@
 #include <optional>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "elfpack/error.h"
 #include "elfpack/output.h"
 #include "elfpack/output_file.h"
@@ -145,8 +147,10 @@ class ZstdStream {
     if (cctx_ == nullptr) throw Error(file_.output() + ": zstd: cannot start");
     ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level < 0 ? 3 : level);
     ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 1);
-    // At least one worker: zstd's output then does not depend on how many.
-    ZSTD_CCtx_setParameter(cctx_, ZSTD_c_nbWorkers, static_cast<int>(std::max(1u, jobs)));
+    // At least one worker: zstd's output then does not depend on how many. A libzstd built
+    // without threads refuses: it compresses in this thread (other bytes, the same archive).
+    const std::size_t threads = ZSTD_CCtx_setParameter(cctx_, ZSTD_c_nbWorkers, static_cast<int>(std::max(1u, jobs)));
+    if (ZSTD_isError(threads)) spdlog::debug("zstd: {}: compressing in one thread", ZSTD_getErrorName(threads));
     out_.resize(ZSTD_CStreamOutSize());
   }
   ~ZstdStream() { ZSTD_freeCCtx(cctx_); }
