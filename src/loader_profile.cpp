@@ -300,9 +300,32 @@ std::map<std::string, std::string> parse_list_diagnostics(const std::string& tex
 
 std::vector<std::string> list_diagnostics_command(const std::string& ld_so) { return {ld_so, "--list-diagnostics"}; }
 
+namespace {
+
+// What each linker said, by path, for the rest of the run: a linker is asked once, however many
+// programs, resolutions and steps need its profile.
+std::map<std::string, std::optional<std::map<std::string, std::string>>>& linker_answers() {
+  static std::map<std::string, std::optional<std::map<std::string, std::string>>> answers;
+  return answers;
+}
+
+}  // namespace
+
+const std::optional<std::map<std::string, std::string>>* known_list_diagnostics(const std::string& ld_so) {
+  const auto it = linker_answers().find(ld_so);
+  return it == linker_answers().end() ? nullptr : &it->second;
+}
+
+void remember_list_diagnostics(const std::string& ld_so, const std::optional<std::map<std::string, std::string>>& values) {
+  linker_answers()[ld_so] = values;
+}
+
 std::optional<std::map<std::string, std::string>> run_list_diagnostics(const std::string& ld_so) {
+  if (const auto* known = known_list_diagnostics(ld_so)) return *known;
   // An empty environment: LD_ variables would change nothing here, the rest is noise.
-  return list_diagnostics_from(run_process(list_diagnostics_command(ld_so)));
+  auto values = list_diagnostics_from(run_process(list_diagnostics_command(ld_so)));
+  remember_list_diagnostics(ld_so, values);
+  return values;
 }
 
 std::optional<std::map<std::string, std::string>> list_diagnostics_from(const ProcessOutput& run) {

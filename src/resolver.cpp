@@ -584,8 +584,8 @@ Resolver::Resolver(LoaderProfile profile) : profile_(std::move(profile)) { load_
 
 Resolver::Resolver(const ElfIdent& program, const std::string& interpreter, const ResolveOptions& options)
     : program_(program), interpreter_(interpreter), options_(options) {
-  if (!asks_linker(program, interpreter, options)) {
-    profile_ = loader_profile_for(program, interpreter, options);  // nothing to run
+  if (!asks_linker(program, interpreter, options) || known_list_diagnostics(in_root(options.sysroot, interpreter))) {
+    profile_ = loader_profile_for(program, interpreter, options);  // nothing to run (again)
   } else {
     // The fields every search needs and the table gets right: root, class, cache.
     profile_ = glibc_profile_for(program, options.sysroot);
@@ -598,7 +598,9 @@ Resolver::Resolver(const ElfIdent& program, const std::string& interpreter, cons
 
 const LoaderProfile& Resolver::profile() const {
   if (pending_) {
-    profile_ = glibc_profile_from(list_diagnostics_from(diagnostics_->wait()), program_, interpreter_, options_);
+    const auto values = list_diagnostics_from(diagnostics_->wait());
+    remember_list_diagnostics(in_root(options_.sysroot, interpreter_), values);
+    profile_ = glibc_profile_from(values, program_, interpreter_, options_);
     diagnostics_.reset();
     pending_ = false;
   }
@@ -615,7 +617,9 @@ void Resolver::load_cache() {
   }
 }
 
-Resolver::~Resolver() = default;
+Resolver::~Resolver() {
+  if (pending_ && options_.keep_linker_answer) profile();  // waits, and remembers the answer
+}
 
 Closure Resolver::resolve(const std::string& program, const std::string& run_by) {
   ClosureWalk walk(*this);

@@ -44,6 +44,9 @@ struct ResolveOptions {
   // architecture can run.
   bool host_cpu = true;
   bool run_linker = true;  // ask the target's linker (ld.so --list-diagnostics) when it can run
+  // A resolution that did not need the linker's answer lets it finish and keeps it for the next
+  // (bundling: several resolutions and the closed world need it), rather than stopping it (inspect).
+  bool keep_linker_answer = false;
 };
 
 // The profile of the dynamic linker `interpreter` (a path inside options.sysroot; empty for
@@ -74,6 +77,10 @@ LoaderProfile glibc_profile_for(const ElfIdent& program, const std::string& root
 // (e.g. "path.system_dirs[0x0]" -> "/lib/x86_64-linux-gnu/"). nullopt if it did not run or
 // printed no glibc version.
 std::optional<std::map<std::string, std::string>> run_list_diagnostics(const std::string& ld_so);
+// Linkers are asked once a run: what one said (null if not asked yet), and recording an answer
+// got another way (the resolver runs the linker beside its walk).
+const std::optional<std::map<std::string, std::string>>* known_list_diagnostics(const std::string& ld_so);
+void remember_list_diagnostics(const std::string& ld_so, const std::optional<std::map<std::string, std::string>>& values);
 // The command that prints them, and the reading of what it printed (for a run started early).
 std::vector<std::string> list_diagnostics_command(const std::string& ld_so);
 std::optional<std::map<std::string, std::string>> list_diagnostics_from(const struct ProcessOutput& run);

@@ -4,7 +4,7 @@
 # same for any number of threads, every format gives the bundle the same id, nothing keeps the
 # pending name, files of several pieces come back byte for byte, and each file is mapped once
 # to be copied (twice for tar.zst and tar.xz, whose compressed streams cannot be patched: the id
-# comes first).
+# comes first), and the linker is asked for its profile once a run.
 source "$(dirname "$0")/common.inc"
 two_names_program "$t/two"
 cd "$t"
@@ -91,3 +91,8 @@ for f in zip tar.gz tar sh dir tar.zst tar.xz; do
   [ "$maps" -eq "$want" ] && [ "$lib" -eq $((want + 1)) ] ||
     fail "$f: random.bin mapped $maps times (want $want), libfoo.so.1 $lib times (want $((want + 1)))"
 done
+
+# The linker is asked for its profile once a run, however many programs and steps need it.
+strace -f -qq -e trace=execve -o linker.trace "$ELFPACK" -q two/prog /usr/bin/rig -o two-programs.zip
+asked=$(grep -c 'execve("[^"]*ld-linux[^"]*", \[[^]]*"--list-diagnostics"' linker.trace || true)
+[ "$asked" -eq 1 ] || fail "the linker was asked $asked times for two programs"
