@@ -395,9 +395,9 @@ ElfFacts parse_elf(std::span<const unsigned char> data, const std::string& name)
   return parse_source(BufferSource(data), name);
 }
 
-std::vector<std::string> read_imports(std::span<const unsigned char> data, const std::string& name) {
-  const ElfIdent ident = read_ident(data, name);
-  const BufferSource source(data);
+namespace {
+
+std::vector<std::string> imports_from(const ByteSource& source, const ElfIdent& ident, const std::string& name) {
   const FieldReader reader(source, ident.little_endian, name);
   const FileHeader header = read_file_header(reader, ident);
   const auto headers = read_program_headers(reader, header);
@@ -445,6 +445,12 @@ std::vector<std::string> read_imports(std::span<const unsigned char> data, const
     if (shndx == 0 && name_offset != 0) imports.push_back(strings.at(name_offset, "symbol name"));
   }
   return imports;
+}
+
+}  // namespace
+
+std::vector<std::string> read_imports(std::span<const unsigned char> data, const std::string& name) {
+  return imports_from(BufferSource(data), read_ident(data, name), name);
 }
 
 SymbolVersions read_symbol_versions(std::span<const unsigned char> data, const std::string& name) {
@@ -517,9 +523,12 @@ ElfFacts parse_elf(const MappedFile& file) {
 
 ElfFacts read_elf(const std::string& path) { return parse_elf(MappedFile(path)); }
 
-ElfFacts read_elf(int fd, const struct stat& status, const std::string& path) {
+ElfFacts read_elf(int fd, const struct stat& status, const std::string& path, bool with_imports) {
   if (!S_ISREG(status.st_mode)) throw Error(path + ": not a regular file");
-  return parse_source(FileSource(fd, static_cast<uint64_t>(status.st_size), path), path);
+  const FileSource source(fd, static_cast<uint64_t>(status.st_size), path);
+  ElfFacts facts = parse_source(source, path);
+  if (with_imports) facts.imports = imports_from(source, facts.ident, path);
+  return facts;
 }
 
 // Mirrors glibc elf/dl-load.c open_verify: the order of the checks decides which problems skip a

@@ -87,6 +87,7 @@ void warn_of_names_unzip_changes(const BundlePlan& plan) {
 BundlePlan pack(const PackOptions& given) {
   PackOptions options = given;
   options.resolve.keep_linker_answer = true;  // each linker asked once, for every step
+  options.resolve.imports = true;             // each library parsed once, for every step
   // The destination is checked and its temporary made first, so an unwritable output fails
   // before any work, and nothing is left behind if a later step fails.
   auto writer = open_output(options.output, options.force, options.format, options.level, options.jobs);

@@ -208,7 +208,18 @@ class ClosureWalk {
   const ElfFacts& facts_for(const std::string& file, const struct stat& st, int fd) {
     const auto key = std::make_pair(st.st_dev, st.st_ino);
     auto it = r_.facts_.find(key);
-    if (it == r_.facts_.end()) it = r_.facts_.emplace(key, fd >= 0 ? read_elf(fd, st, file) : read_elf(file)).first;
+    if (it == r_.facts_.end()) {
+      ElfFacts facts;
+      if (fd >= 0) {
+        facts = read_elf(fd, st, file, r_.options_.imports);
+      } else {
+        const MappedFile mapped(file);
+        facts = parse_elf(mapped);
+        if (r_.options_.imports) facts.imports = read_imports(mapped.bytes(), file);
+        mapped.ensure_intact();
+      }
+      it = r_.facts_.emplace(key, std::move(facts)).first;
+    }
     return it->second;
   }
 

@@ -505,7 +505,8 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
     for (const auto& o : closure.objects) {
       has_gcc_s |= o.elf.soname == "libgcc_s.so.1";
       auto it = imports_of.find(o.file);
-      if (it == imports_of.end()) {
+      if (it == imports_of.end() && o.elf.imports) it = imports_of.emplace(o.file, *o.elf.imports).first;
+      if (it == imports_of.end()) {  // a resolution that did not read them (not bundling)
         const MappedFile file(o.file);
         it = imports_of.emplace(o.file, read_imports(file.bytes(), o.file)).first;
       }

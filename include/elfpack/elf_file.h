@@ -48,6 +48,8 @@ struct ElfFacts {
   std::optional<std::string> rpath;   // DT_RPATH (raw string, not split)
   std::optional<std::string> runpath; // DT_RUNPATH (raw string, not split)
   uint64_t flags_1 = 0;               // DT_FLAGS_1
+  // The undefined dynamic symbols, when asked for (read_elf's with_imports).
+  std::optional<std::vector<std::string>> imports;
 
   // A program the kernel runs without an interpreter (static, or static-pie).
   bool is_static_executable() const { return !interp.has_value() && needed.empty(); }
@@ -74,7 +76,7 @@ ElfFacts parse_elf(const class MappedFile& file);
 ElfFacts read_elf(const std::string& path);
 // The same for a file already open (the descriptor stays the caller's), read with pread: only the
 // few windows the facts live in (the resolver reads hundreds of libraries this way).
-ElfFacts read_elf(int fd, const struct stat& status, const std::string& path);
+ElfFacts read_elf(int fd, const struct stat& status, const std::string& path, bool with_imports = false);
 
 // True if `data` starts with the ELF magic.
 bool has_elf_magic(std::span<const unsigned char> data);

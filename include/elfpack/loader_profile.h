@@ -47,6 +47,9 @@ struct ResolveOptions {
   // A resolution that did not need the linker's answer lets it finish and keeps it for the next
   // (bundling: several resolutions and the closed world need it), rather than stopping it (inspect).
   bool keep_linker_answer = false;
+  // Read each object's imported symbols with its other facts (bundling: the look for libraries
+  // glibc loads implicitly needs them), so that no file is parsed twice.
+  bool imports = false;
 };
 
 // The profile of the dynamic linker `interpreter` (a path inside options.sysroot; empty for
