@@ -3,6 +3,7 @@
 #include <sys/xattr.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <set>
@@ -12,6 +13,7 @@
 #include "elfpack/error.h"
 #include "elfpack/paths.h"
 #include "elfpack/launcher.h"
+#include "elfpack/loader_profile.h"
 #include "elfpack/mapped_file.h"
 #include "elfpack/runtime_files.h"
 
@@ -133,17 +135,32 @@ void add_object(PrivateFiles& files, const std::string& path, const std::string&
   files.add_bytes(path, std::move(bytes), mode, why + "; absolute run path entries closed");
 }
 
-// Whether a glibc ld.so understands `--argv0` (glibc >= 2.33): its option parser holds the string.
+// Whether a linker understands an option (glibc's --argv0 from 2.33, --preload from 2.30; musl's
+// preload): from the version the linker gave when it was asked for its profile in this run, else
+// from its option parser's strings, read once per linker for every option.
 bool linker_supports(const std::string& file, std::string_view option) {
-  static std::map<std::pair<std::string, std::string>, bool> known;
-  const auto key = std::make_pair(file, std::string(option));
-  auto it = known.find(key);
-  if (it != known.end()) return it->second;
-  const MappedFile linker(file);
-  const auto bytes = linker.bytes();
-  const bool found = std::search(bytes.begin(), bytes.end(), option.begin(), option.end()) != bytes.end();
-  linker.ensure_intact();
-  return known[key] = found;
+  static const std::map<std::string_view, std::pair<int, int>> kSince = {{"--argv0", {2, 33}}, {"--preload", {2, 30}}};
+  const auto since = kSince.find(option);
+  if (const auto* answer = known_list_diagnostics(file); since != kSince.end() && answer != nullptr && *answer) {
+    const auto version = (*answer)->find("version.version");
+    int major = 0, minor = 0;
+    if (version != (*answer)->end() && std::sscanf(version->second.c_str(), "%d.%d", &major, &minor) == 2) {
+      return std::make_pair(major, minor) >= since->second;
+    }
+  }
+  static std::map<std::string, std::set<std::string>> found;  // by linker: the options it holds
+  auto it = found.find(file);
+  if (it == found.end()) {
+    const MappedFile linker(file);
+    const auto bytes = linker.bytes();
+    std::set<std::string> options;
+    for (const std::string_view o : {"--argv0", "--preload", "preload"}) {
+      if (std::search(bytes.begin(), bytes.end(), o.begin(), o.end()) != bytes.end()) options.emplace(o);
+    }
+    linker.ensure_intact();
+    it = found.emplace(file, std::move(options)).first;
+  }
+  return it->second.contains(std::string(option));
 }
 
 // The libraries of a closure (not objects[0], not the interpreter) in lib/: the loader asks for

@@ -212,11 +212,18 @@ class ClosureWalk {
       ElfFacts facts;
       if (fd >= 0) {
         facts = read_elf(fd, st, file, r_.options_.imports);
-      } else {
-        const MappedFile mapped(file);
-        facts = parse_elf(mapped);
-        if (r_.options_.imports) facts.imports = read_imports(mapped.bytes(), file);
-        mapped.ensure_intact();
+      } else {  // the interpreter, or a program: opened here, read like the libraries
+        const int own = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (own < 0) throw Error(file + ": cannot open: " + std::strerror(errno));
+        struct stat status;
+        try {
+          if (::fstat(own, &status) != 0) throw Error(file + ": cannot stat: " + std::strerror(errno));
+          facts = read_elf(own, status, file, r_.options_.imports);
+        } catch (...) {
+          ::close(own);
+          throw;
+        }
+        ::close(own);
       }
       it = r_.facts_.emplace(key, std::move(facts)).first;
     }

@@ -98,3 +98,10 @@ done
 strace -f -qq -e trace=execve -o linker.trace "$ELFPACK" -q two/prog /usr/bin/rig -o two-programs.zip
 asked=$(grep -c 'execve("[^"]*ld-linux[^"]*", \[[^]]*"--list-diagnostics"' linker.trace || true)
 [ "$asked" -eq 1 ] || fail "the linker was asked $asked times for two programs"
+
+# The bundled linker is mapped once, to be copied: the resolver reads its headers with pread, and
+# whether it takes --argv0 and --preload comes from the version it gave for its profile.
+ldso=$(readlink -f /lib64/ld-linux-x86-64.so.2)
+strace -f -qq -e trace=mmap -o mmap.trace "$ELFPACK" -q two/prog -o ldso.zip
+mapped=$(grep -c "mmap(NULL, $(stat -c %s "$ldso"), PROT_READ, MAP_PRIVATE, " mmap.trace || true)
+[ "$mapped" -eq 1 ] || fail "the linker was mapped $mapped times"
