@@ -186,23 +186,13 @@ class Pipeline {
       settle_id(plan_, content_id(plan_));
       pending_ = false;
     }
+    barrier_ = plan_.entries.size();
     if (pending_) {
       // Entries outside the private directory whose bytes name it go last, once it has its id.
-      std::stable_partition(plan_.entries.begin(), plan_.entries.end(), [](const BundleEntry& e) {
-        return in_private_dir(e.path, pending_prefix()) || e.path == pending_prefix() ||
-               e.bytes.find(pending_prefix()) == std::string::npos;
+      const auto late = std::stable_partition(plan_.entries.begin(), plan_.entries.end(), [](const BundleEntry& e) {
+        return pending_id_at(e.path) || e.bytes.find(pending_prefix()) == std::string::npos;
       });
-      barrier_ = plan_.entries.size();
-      for (std::size_t i = 0; i < plan_.entries.size(); ++i) {
-        const auto& e = plan_.entries[i];
-        if (!in_private_dir(e.path, pending_prefix()) && e.path != pending_prefix() &&
-            e.bytes.find(pending_prefix()) != std::string::npos) {
-          barrier_ = i;
-          break;
-        }
-      }
-    } else {
-      barrier_ = plan_.entries.size();
+      barrier_ = static_cast<std::size_t>(late - plan_.entries.begin());
     }
     first_unit_.resize(plan_.entries.size() + 1);
     for (std::size_t i = 0; i < plan_.entries.size(); ++i) {
