@@ -1,5 +1,5 @@
-// Step (3): runtime files from the package manager. dpkg is asked which package owns each
-// program (`dpkg-query -S`) and which files that package installed (`dpkg-query -L`).
+// Step (3): runtime files from the package manager: which package owns each program, and which
+// files that package installed (dpkg's database read directly; rpm and pacman asked).
 #include "elfpack/runtime_files.h"
 
 #include <dirent.h>
@@ -19,6 +19,7 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
+#include <string_view>
 
 #include "elfpack/error.h"
 #include "elfpack/ld_cache.h"
@@ -81,44 +82,89 @@ class PackageManager {
   }
 };
 
-// dpkg: `dpkg-query -S PATH...` ("pkg: /path", "pkg1, pkg2: /path"; exit 1 when one is not
-// found, the others still listed), `dpkg-query -L PKG`.
+// dpkg: its database, read as dpkg-query reads it: <root>/var/lib/dpkg/info/PACKAGE.list (or
+// PACKAGE:ARCH.list for a Multi-Arch: same package) holds the paths the package installed, one a
+// line. Reading the lists here, rather than running `dpkg-query -S`, skips the parse of the whole
+// status database that dpkg-query does first: 15 ms instead of 90 for rig on the benchmark
+// machine, most of a small bundle's time. No dpkg-query is needed, so a Debian --sysroot can be
+// bundled from any machine. Diversions do not change who owns a path (dpkg-query -S prints them
+// as extra lines, which were skipped), so they are not read.
 class Dpkg : public PackageManager {
  public:
-  Dpkg(std::string tool, const std::string& sysroot) : tool_(std::move(tool)) {
-    if (sysroot != "/") admindir_ = "--admindir=" + in_root(sysroot, "/var/lib/dpkg");
-  }
+  explicit Dpkg(std::string info) : info_(std::move(info)) {}
   std::string name() const override { return "dpkg"; }
 
+  // Each list read once, in name order; of several packages listing a path, the first.
   std::map<std::string, std::string> owners(const std::vector<std::string>& paths) const override {
     std::map<std::string, std::string> found;
-    const std::set<std::string> asked(paths.begin(), paths.end());
-    query_lines(paths, "-S", [this](const auto& args) { return dpkg(args); }, [&](const std::string& line) {
-      const auto colon = line.rfind(": ");
-      if (colon == std::string::npos || line.starts_with("diversion ")) return;
-      const std::string path = line.substr(colon + 2);
-      if (!asked.contains(path)) return;  // a pattern's other matches
-      const std::string package = line.substr(0, colon);
-      found.emplace(path, package.substr(0, package.find(", ")));  // a path shared by several: the first
-    });
+    const std::set<std::string_view> asked(paths.begin(), paths.end());
+    std::string text;
+    for (const auto& list : lists()) {
+      read_list(list, text);
+      for_each_line(text, [&](std::string_view line) {
+        if (asked.contains(line)) found.emplace(std::string(line), list.substr(0, list.size() - 5));
+      });
+      if (found.size() == asked.size()) break;
+    }
     return found;
   }
 
   std::vector<std::string> files(const std::string& package) const override {
-    const ProcessOutput run = dpkg({"-L", package});
-    return run.exit_status == 0 ? absolute_lines(run.out) : std::vector<std::string>{};
+    std::string text;
+    read_list(package + ".list", text);
+    std::vector<std::string> paths;
+    for_each_line(text, [&](std::string_view line) {
+      if (line.starts_with('/') && line != "/.") paths.emplace_back(line);
+    });
+    return paths;
   }
 
  private:
-  ProcessOutput dpkg(std::vector<std::string> args) const {
-    std::vector<std::string> argv{tool_};
-    if (!admindir_.empty()) argv.push_back(admindir_);
-    argv.insert(argv.end(), args.begin(), args.end());
-    return query(argv);
+  // The names of the package lists, sorted.
+  std::vector<std::string> lists() const {
+    std::vector<std::string> names;
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(info_.c_str()), ::closedir);
+    if (!dir) throw Error(info_ + ": cannot read dpkg's database: " + std::strerror(errno));
+    while (const dirent* e = ::readdir(dir.get())) {
+      const std::string_view name = e->d_name;
+      if (name.size() > 5 && name.ends_with(".list")) names.emplace_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
   }
 
-  std::string tool_;
-  std::string admindir_;
+  void read_list(const std::string& name, std::string& text) const {
+    const std::string path = info_ + "/" + name;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error(path + ": cannot read dpkg's list of the package's files: " + std::strerror(errno));
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      const int error = errno;
+      ::close(fd);
+      throw Error(path + ": cannot read dpkg's list of the package's files: " + std::strerror(error));
+    }
+    text.resize(static_cast<std::size_t>(st.st_size));
+    try {
+      read_exactly(fd, reinterpret_cast<unsigned char*>(text.data()), text.size(), 0, path,
+                   static_cast<std::uint64_t>(st.st_size));
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    ::close(fd);
+  }
+
+  template <class OnLine>
+  static void for_each_line(std::string_view text, OnLine on_line) {
+    while (!text.empty()) {
+      const auto end = text.find('\n');
+      on_line(text.substr(0, end));
+      if (end == std::string_view::npos) break;
+      text.remove_prefix(end + 1);
+    }
+  }
+
+  std::string info_;
 };
 
 // rpm: `rpm -qf --qf '%{NAME}\n' PATH`, `rpm -ql PKG`; --root for a sysroot; --dbpath the
@@ -212,7 +258,9 @@ class Pacman : public PackageManager {
 // The package managers found on this machine, most likely first.
 std::vector<std::unique_ptr<PackageManager>> package_managers(const std::string& sysroot) {
   std::vector<std::unique_ptr<PackageManager>> managers;
-  if (auto tool = find_system_tool("dpkg-query")) managers.push_back(std::make_unique<Dpkg>(*tool, sysroot));
+  const std::string dpkg = in_root(sysroot, "/var/lib/dpkg/info");
+  struct stat st;
+  if (::stat(dpkg.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) managers.push_back(std::make_unique<Dpkg>(dpkg));
   // rpm and pacman only where the root has their system database: asking costs a process each,
   // and rpm would make a database of its own in the user's home.
   if (auto tool = find_system_tool("rpm")) {
@@ -550,7 +598,6 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   if (options.detect && managers.empty()) {
     result.notes.push_back("no package manager found (dpkg, rpm, pacman): no data files detected; add them with --add");
   }
-  const std::vector<Program> none;
   std::set<std::string> packages_done;
   std::set<std::string> program_paths;
   for (const auto& program : programs) {
@@ -565,30 +612,35 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
                result.notes);
   }
   add_implicit_loads(programs, options, libraries, kept, result);
-  // Every name of every program asked of each manager at once; each program then takes the first
-  // manager owning one of its names, and of that manager's answers the first of its names.
-  std::vector<std::map<std::string, std::string>> owners;
-  if (!managers.empty()) {
-    std::vector<std::string> names;
-    for (const auto& program : programs) {
-      for (const auto& name : names_of(program, options.sysroot)) names.push_back(name);
+  // Each manager in turn is asked, all at once, for every name of the programs no earlier one
+  // owns (pacman is not asked about a program dpkg installed); a program takes the first of its
+  // names the manager owns.
+  std::vector<std::vector<std::string>> names;
+  for (const auto& program : programs) names.push_back(names_of(program, options.sysroot));
+  std::vector<std::optional<std::string>> package_of(programs.size());
+  std::vector<const PackageManager*> manager_of(programs.size(), nullptr);
+  for (const auto& m : managers) {
+    std::vector<std::string> asked;
+    for (std::size_t p = 0; p < programs.size(); ++p) {
+      if (!package_of[p]) asked.insert(asked.end(), names[p].begin(), names[p].end());
     }
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    for (const auto& m : managers) owners.push_back(m->owners(names));
-  }
-  for (const auto& program : managers.empty() ? none : programs) {
-    std::optional<std::string> package;
-    const PackageManager* manager = nullptr;
-    for (std::size_t i = 0; i < managers.size() && !package; ++i) {
-      for (const auto& name : names_of(program, options.sysroot)) {
-        const auto owner = owners[i].find(name);
-        if (owner == owners[i].end()) continue;
-        package = owner->second;
-        manager = managers[i].get();
-        break;
+    if (asked.empty()) break;
+    std::sort(asked.begin(), asked.end());
+    asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
+    const auto owners = m->owners(asked);
+    for (std::size_t p = 0; p < programs.size(); ++p) {
+      for (const auto& name : names[p]) {
+        const auto owner = owners.find(name);
+        if (package_of[p] || owner == owners.end()) continue;
+        package_of[p] = owner->second;
+        manager_of[p] = m.get();
       }
     }
+  }
+  for (std::size_t p = 0; p < (managers.empty() ? 0 : programs.size()); ++p) {
+    const Program& program = programs[p];
+    const std::optional<std::string>& package = package_of[p];
+    const PackageManager* manager = manager_of[p];
     if (!package) {
       result.notes.push_back(program.name + ": not installed by a package: no data files detected");
       continue;

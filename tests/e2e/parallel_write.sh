@@ -99,6 +99,13 @@ strace -f -qq -e trace=execve -o linker.trace "$ELFPACK" -q two/prog /usr/bin/ri
 asked=$(grep -c 'execve("[^"]*ld-linux[^"]*", \[[^]]*"--list-diagnostics"' linker.trace || true)
 [ "$asked" -eq 1 ] || fail "the linker was asked $asked times for two programs"
 
+# A program dpkg installed: its package's data found in dpkg's lists, read directly; no process
+# but the linker (no dpkg-query, and no other package manager asked about it).
+strace -f -qq -e trace=execve -o rig.trace "$ELFPACK" -q /usr/bin/rig -o rig-alone.zip
+zipinfo -1 rig-alone.zip | grep -q '/root/usr/share/rig/fnames.idx$' || fail "rig's data not found: $(zipinfo -1 rig-alone.zip)"
+started=$(grep -c 'execve(' rig.trace || true)
+[ "$started" -eq 2 ] || fail "bundling rig ran more than elfpack and its linker: $(grep 'execve(' rig.trace)"
+
 # The bundled linker is mapped once, to be copied: the resolver reads its headers with pread, and
 # whether it takes --argv0 and --preload comes from the version it gave for its profile.
 ldso=$(readlink -f /lib64/ld-linux-x86-64.so.2)
