@@ -5,7 +5,8 @@
 // known: writers that can (zip, tar, directories) take kPendingId there and patch it in place
 // once the last private file is hashed (set_id); the entries outside the private directory that
 // name it in their bytes (launchers) are written last, after that. A writer that cannot patch
-// (libarchive's xz) gets the id from a hashing pass first.
+// (the xz and zstd streams) gets the id from a hashing pass first, on every CPU, over mappings
+// kept for the writing.
 //
 // Pieces are kPieceSize bytes of one entry, compressed independently (deflate primed with the
 // 32 KiB before the piece, so the ratio is that of one stream), so the bytes written do not
@@ -14,6 +15,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -78,6 +80,21 @@ class IdDigest {
  private:
   XXH3_state_t* state_;
 };
+
+// The id of the plan's private files, given the XXH3 of entry i's content as hash_of(i) (asked
+// for files and bytes under the private directory).
+template <class HashOf>
+std::string digest_of(const BundlePlan& plan, HashOf hash_of) {
+  const std::string prefix = std::string(kPrivateRoot) + "/" + plan.id;
+  IdDigest digest;
+  for (std::size_t i = 0; i < plan.entries.size(); ++i) {
+    const BundleEntry& e = plan.entries[i];
+    if (!in_private_dir(e.path, prefix) || e.kind == BundleEntry::Kind::kDirectory) continue;
+    const bool link = e.kind == BundleEntry::Kind::kSymlink;
+    digest.add(e.path.substr(prefix.size() + 1), e.mode, link ? e.bytes : std::string(), link ? 0 : hash_of(i));
+  }
+  return digest.finish();
+}
 
 // Puts `id` where kPendingId names the private directory: in paths, and in the bytes of entries
 // (the launchers' paths to it). Same length: nothing else moves.
@@ -182,8 +199,9 @@ class Pipeline {
       : plan_(plan), writer_(writer), coding_(writer.coding()), progress_(progress) {
     jobs_ = effective_jobs(jobs);
     pending_ = plan_.id == kPendingId;
+    maps_.resize(plan_.entries.size());
     if (pending_ && !coding_.patches_id) {
-      settle_id(plan_, content_id(plan_));
+      settle_id(plan_, hash_first());
       pending_ = false;
     }
     barrier_ = plan_.entries.size();
@@ -213,7 +231,6 @@ class Pipeline {
       }
     }
     first_unit_[plan_.entries.size()] = units_.size();
-    maps_.resize(plan_.entries.size());
     window_ = std::max<std::size_t>(8, 4 * jobs_);
     limit_ = first_unit_[barrier_];
     try {
@@ -278,19 +295,87 @@ class Pipeline {
     admit();
   }
 
+  // For a writer that needs the id before its first byte: every private file hashed first, on
+  // every CPU. Their mappings are kept for the writing that follows, so each file is still read
+  // once (from disk; the second pass finds its pages in memory), up to kKeptMaps of them: past
+  // that (mapping slots are finite, see mapped_file.cpp) a file is mapped again to be written.
+  std::string hash_first() {
+    constexpr std::size_t kKeptMaps = 512;
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < plan_.entries.size(); ++i) {
+      const BundleEntry& e = plan_.entries[i];
+      if (has_content(e) && in_private_dir(e.path, pending_prefix())) todo.push_back(i);
+    }
+    std::vector<XXH64_hash_t> hashes(plan_.entries.size());
+    std::size_t kept = 0;
+    for (const std::size_t i : todo) {
+      if (plan_.entries[i].kind == BundleEntry::Kind::kFile && kept < kKeptMaps) {
+        content_of(i);  // mapped here, once
+        ++kept;
+      }
+    }
+    std::atomic<std::size_t> next{0};
+    std::vector<std::exception_ptr> errors(jobs_);
+    auto hash_some = [&](unsigned worker) {
+      try {
+        for (std::size_t k; (k = next.fetch_add(1)) < todo.size();) {
+          const std::size_t i = todo[k];
+          const BundleEntry& e = plan_.entries[i];
+          if (e.kind == BundleEntry::Kind::kBytes || maps_[i]) {
+            const auto bytes = content_view(i);
+            hashes[i] = XXH3_64bits(bytes.data(), bytes.size());
+          } else {
+            const MappedFile file = map_planned(e);
+            hashes[i] = XXH3_64bits(file.bytes().data(), file.bytes().size());
+            file.ensure_intact();
+          }
+        }
+      } catch (...) {
+        errors[worker] = std::current_exception();
+        next = todo.size();
+      }
+    };
+    std::vector<std::thread> helpers;
+    try {
+      for (unsigned t = 1; t < jobs_; ++t) helpers.emplace_back(hash_some, t);
+    } catch (const std::system_error& e) {
+      next = todo.size();
+      for (auto& h : helpers) h.join();
+      throw Error("cannot start " + std::to_string(jobs_) + " threads (" + e.what() + "): ask for fewer with --jobs");
+    }
+    hash_some(0);
+    for (auto& h : helpers) h.join();
+    for (const auto& error : errors) {
+      if (error) std::rethrow_exception(error);
+    }
+    for (const std::size_t i : todo) {
+      if (maps_[i]) maps_[i]->ensure_intact();
+    }
+    return digest_of(plan_, [&](std::size_t i) { return hashes[i]; });
+  }
+
+  // The file of a planned entry, mapped; an Error if its size is not the one planned.
+  static MappedFile map_planned(const BundleEntry& e) {
+    MappedFile map(e.source);
+    if (map.bytes().size() != e.size) {
+      throw Error(e.source + ": changed while being read (" + std::to_string(e.size) + " bytes when planned, now " +
+                  std::to_string(map.bytes().size()) + ")");
+    }
+    return map;
+  }
+
+  // The bytes of entry i, which has its own or is mapped already.
+  std::span<const unsigned char> content_view(std::size_t i) const {
+    const BundleEntry& e = plan_.entries[i];
+    if (e.kind == BundleEntry::Kind::kBytes) return {reinterpret_cast<const unsigned char*>(e.bytes.data()), e.bytes.size()};
+    return maps_[i]->bytes();
+  }
+
   // The bytes of entry i: its mapping (made here, the first time) or its own bytes.
   std::span<const unsigned char> content_of(std::size_t i) {
     const BundleEntry& e = plan_.entries[i];
-    if (e.kind == BundleEntry::Kind::kBytes) return {reinterpret_cast<const unsigned char*>(e.bytes.data()), e.bytes.size()};
-    if (!maps_[i]) {
-      auto map = std::make_unique<MappedFile>(e.source);
-      if (map->bytes().size() != e.size) {
-        throw Error(e.source + ": changed while being read (" + std::to_string(e.size) + " bytes when planned, now " +
-                    std::to_string(map->bytes().size()) + ")");
-      }
-      maps_[i] = std::move(map);
-    }
-    return maps_[i]->bytes();
+    if (e.kind == BundleEntry::Kind::kFile && !maps_[i]) maps_[i] = std::make_unique<MappedFile>(map_planned(e));
+    return content_view(i);
   }
 
   // Hands workers the pieces up to the window ahead of the writer.
@@ -407,21 +492,14 @@ unsigned effective_jobs(unsigned jobs) {
 }
 
 std::string content_id(const BundlePlan& plan) {
-  const std::string prefix = std::string(kPrivateRoot) + "/" + plan.id;
-  IdDigest digest;
-  for (const auto& e : plan.entries) {
-    if (!in_private_dir(e.path, prefix) || e.kind == BundleEntry::Kind::kDirectory) continue;
-    XXH64_hash_t hash = 0;
-    if (e.kind == BundleEntry::Kind::kBytes) hash = XXH3_64bits(e.bytes.data(), e.bytes.size());
-    if (e.kind == BundleEntry::Kind::kFile) {
-      const MappedFile file(e.source);
-      hash = XXH3_64bits(file.bytes().data(), file.bytes().size());
-      file.ensure_intact();
-    }
-    digest.add(e.path.substr(prefix.size() + 1), e.mode, e.kind == BundleEntry::Kind::kSymlink ? e.bytes : std::string(),
-               hash);
-  }
-  return digest.finish();
+  return digest_of(plan, [&](std::size_t i) {
+    const BundleEntry& e = plan.entries[i];
+    if (e.kind == BundleEntry::Kind::kBytes) return XXH3_64bits(e.bytes.data(), e.bytes.size());
+    const MappedFile file(e.source);
+    const XXH64_hash_t hash = XXH3_64bits(file.bytes().data(), file.bytes().size());
+    file.ensure_intact();
+    return hash;
+  });
 }
 
 void write_bundle(BundlePlan& plan, BundleWriter& writer,

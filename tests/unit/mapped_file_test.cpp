@@ -141,5 +141,84 @@ TEST(MappedFile, ABundleFileCutShortWhileWrittenIsAnErrorBeforeCommit) { expect_
 
 TEST(MappedFile, ABundleFileCutShortAfterPlanningIsAnErrorBeforeCommit) { expect_cut_short_is_an_error(false); }
 
+// A writer of a stream that cannot be patched, as xz and zstd: the id is known before begin().
+class UnpatchableWriter : public BundleWriter {
+ public:
+  explicit UnpatchableWriter(std::string cut = "") : cut_(std::move(cut)) {}
+  Coding coding() const override { return {.patches_id = false}; }
+  void begin(const BundlePlan& plan) override {
+    id = plan.id;
+    if (!cut_.empty()) {
+      EXPECT_EQ(::truncate(cut_.c_str(), 1), 0);  // after the hashing pass, before the writing
+    }
+  }
+  void start_entry(const BundleEntry& entry, std::uint64_t) override { paths.push_back(entry.path); }
+  void piece(const Piece& piece) override {
+    for (const unsigned char c : piece.raw) sum += c;
+  }
+  void commit() override { committed = true; }
+  std::string id;
+  std::vector<std::string> paths;
+  unsigned long sum = 0;
+  bool committed = false;
+
+ private:
+  std::string cut_;
+};
+
+// A pending plan of `files` private files of a few pages each.
+BundlePlan private_files(const ScratchDir& dir, int files) {
+  BundlePlan plan;
+  plan.id = kPendingId;
+  const std::string priv = std::string(kPrivateRoot) + "/" + kPendingId;
+  for (int i = 0; i < files; ++i) {
+    const std::string name = "f" + std::to_string(1000 + i);
+    const std::size_t size = kPage * static_cast<std::size_t>(1 + i % 3) + static_cast<std::size_t>(i);
+    plan.entries.push_back({BundleEntry::Kind::kFile, priv + "/root/" + name, 0644, dir.file(name, size), "", "a test file", size});
+  }
+  return plan;
+}
+
+// The hashing pass before an unpatchable stream gives the id content_id gives, on any number of
+// threads, past the mappings it keeps for the writing too (512), and the writer sees every byte.
+TEST(MappedFile, AStreamThatCannotBePatchedGetsTheContentIdFirst) {
+  ScratchDir dir;
+  for (const int files : {3, 600}) {
+    const BundlePlan planned = private_files(dir, files);
+    const std::string expected = content_id(planned);
+    for (const unsigned jobs : {1u, 3u}) {
+      BundlePlan plan = planned;
+      UnpatchableWriter writer;
+      write_bundle(plan, writer, {}, jobs);
+      EXPECT_EQ(writer.id, expected) << files << " files, " << jobs << " threads";
+      EXPECT_EQ(plan.id, expected);
+      ASSERT_EQ(writer.paths.size(), static_cast<std::size_t>(files));
+      EXPECT_EQ(writer.paths[0], std::string(kPrivateRoot) + "/" + expected + "/root/f1000");
+      EXPECT_TRUE(writer.committed);
+      unsigned long sum = 0;
+      for (const auto& e : planned.entries) {
+        for (std::size_t at = 0; at < e.size; ++at) sum += at % 251 + 1;
+      }
+      EXPECT_EQ(writer.sum, sum);
+    }
+  }
+}
+
+// A file cut short after it was hashed and before it was written (its mapping kept between the
+// two) is an error before commit, as when cut short while written.
+TEST(MappedFile, AFileCutShortBetweenHashingAndWritingIsAnErrorBeforeCommit) {
+  ScratchDir dir;
+  BundlePlan plan = private_files(dir, 3);
+  const std::string source = plan.entries[1].source;
+  UnpatchableWriter writer(source);
+  try {
+    write_bundle(plan, writer, {}, 2);
+    FAIL() << "a shrunk file was written";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(source + ": changed while being read"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(writer.committed);
+}
+
 }  // namespace
 }  // namespace elfpack
