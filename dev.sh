@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 # Build and test dependencies, all from Debian's archive.
 packages=(g++ cmake ninja-build pkg-config
-          liblief-dev libcli11-dev libarchive-dev libspdlog-dev libxxhash-dev zlib1g-dev libzstd-dev libgtest-dev
+          liblief-dev libcli11-dev libarchive-dev libspdlog-dev libxxhash-dev zlib1g-dev libdeflate-dev libzstd-dev libgtest-dev
           rig unzip zip util-linux
           musl-tools gcc-12-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
           busybox-static file python3 libcap2-bin  # tests

@@ -73,7 +73,12 @@ class ZipWriter : public BundleWriter {
     dos_date_ = static_cast<std::uint16_t>(((tm.tm_year - 80) << 9) | ((tm.tm_mon + 1) << 5) | tm.tm_mday);
   }
 
-  Coding coding() const override { return {.codec = Codec::kDeflate, .level = level_, .crc = true}; }
+  Coding coding() const override {
+    return {.codec = Codec::kDeflate, .level = level_, .crc = true, .whole_up_to = kWholeUpTo};
+  }
+  // Entries up to this size are compressed whole, each by one thread: at most the window of
+  // pieces ahead of the writer (write_bundle.cpp) times this is held compressed in memory.
+  static constexpr std::uint64_t kWholeUpTo = 32 << 20;
 
   void start_entry(const BundleEntry& entry, std::uint64_t size) override {
     entry_ = &entry;

@@ -57,6 +57,8 @@ class BundleWriter {
     unsigned pad_to = 0;      // content padded with zeros to a multiple of this (tar: 512)
     bool patches_id = true;   // takes kPendingId in names and is told the id by set_id()
     std::size_t piece_size = kPieceSize;
+    std::uint64_t whole_up_to = 0;  // kDeflate with final_blocks: an entry up to this size is one
+                                    // piece, compressed whole (by libdeflate, faster than zlib)
     bool final_blocks = true;  // kDeflate: an entry's last piece ends the stream (false: a sync
                                // flush, for a stream that goes on: tar.gz is one)
   };

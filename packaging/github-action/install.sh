@@ -11,7 +11,7 @@ fi
 source_dir=$(cd "$GITHUB_ACTION_PATH/../.." && pwd)
 prefix=${RUNNER_TEMP:?}/elfpack
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-packages=(g++ cmake ninja-build pkg-config libcli11-dev libarchive-dev libspdlog-dev libfmt-dev libxxhash-dev zlib1g-dev libzstd-dev)
+packages=(g++ cmake ninja-build pkg-config libcli11-dev libarchive-dev libspdlog-dev libfmt-dev libxxhash-dev zlib1g-dev libdeflate-dev libzstd-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

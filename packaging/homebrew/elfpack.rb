@@ -13,6 +13,7 @@ class Elfpack < Formula
   depends_on "pkgconf" => :build
   depends_on "fmt"
   depends_on "libarchive"
+  depends_on "libdeflate"
   depends_on :linux
   depends_on "spdlog"
   depends_on "xxhash"

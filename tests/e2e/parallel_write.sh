@@ -2,9 +2,10 @@
 # The writer reads each file once and compresses pieces of it on several threads, naming the
 # bundle's private directory after its content once the last file is hashed: the output is the
 # same for any number of threads, every format gives the bundle the same id, nothing keeps the
-# pending name, files of several pieces come back byte for byte, and each file is mapped once
-# to be copied (twice for tar.zst and tar.xz, whose compressed streams cannot be patched: the id
-# comes first), and the linker is asked for its profile once a run.
+# pending name, files of several pieces come back byte for byte, each file is mapped once to be
+# copied (for tar.zst and tar.xz, whose compressed streams cannot be patched, the id is hashed
+# first from the same mappings), and the linker is asked for its profile once a run. A zip's
+# entries up to 32 MiB are compressed whole (libdeflate), larger ones in pieces (zlib).
 source "$(dirname "$0")/common.inc"
 two_names_program "$t/two"
 cd "$t"
@@ -71,6 +72,20 @@ expect_output "chain 2" in_root "$root" /opt/bin/prog
 root=$(empty_root gz-root)
 mkdir -p "$root/opt" && tar -xf one.tar.gz -C "$root/opt"
 expect_output "chain 2" in_root "$root" /opt/bin/prog
+
+# A zip entry past 32 MiB is compressed in pieces, the others whole: the same bytes for any
+# number of threads, and every entry deflated and intact.
+seq 1 5000000 > big.txt
+[ "$(stat -c %s big.txt)" -gt $((32 << 20)) ] || fail "big.txt is not over 32 MiB"
+for j in 1 3; do "$ELFPACK" -q -j $j two/prog --add "$t/big.txt=/opt/data/big.txt" "${add[@]}" -o "big$j.zip"; done
+cmp big1.zip big3.zip || fail "big zip: -j 1 and -j 3 wrote different bytes"
+unzip -tq big1.zip > /dev/null || fail "big zip: $(unzip -t big1.zip | grep -v OK)"
+unzip -p big1.zip "lib/elfpack/*/root/opt/data/big.txt" | cmp - big.txt || fail "big.txt did not come back"
+unzip -p big1.zip "lib/elfpack/*/root/opt/data/numbers.txt" | cmp - numbers.txt || fail "numbers.txt did not come back"
+for name in big.txt numbers.txt libfoo.so.1; do
+  zipinfo big1.zip | grep -E " defN .*/$name\$" > /dev/null || fail "$name is not deflated: $(zipinfo big1.zip | grep "/$name\$")"
+done
+rm big.txt big1.zip big3.zip
 
 # zip and gzip take levels 0-9: 12 is an error before anything is written.
 expect_failure "level 12: zip takes 0-9" "$ELFPACK" two/prog -o level.zip --level 12
