@@ -109,7 +109,8 @@ static void write_all(int fd, const char *data, unsigned long n) {
   }
 }
 
-/* One request; the response (headers and body) in `response`, its length returned. */
+/* One request to /2018-06-01/runtime/<path>; the response (headers and body) in `response`, its
+ * length returned. */
 static unsigned long http(const char *method, const char *path, const char *extra_header, const char *body,
                           unsigned long body_length) {
   const long fd = syscall3(SYS_SOCKET, 2 /* AF_INET */, 1 /* SOCK_STREAM */ | O_CLOEXEC, 0);
@@ -122,9 +123,9 @@ static unsigned long http(const char *method, const char *path, const char *extr
   if (syscall3(SYS_CONNECT, fd, (long)&sa, sizeof sa) < 0) die("cannot reach the Runtime API");
   char *at = request, *end = request + sizeof request;
   at = append(at, end, method);
-  at = append(at, end, " ");
+  at = append(at, end, " /2018-06-01/runtime/");
   at = append(at, end, path);
-  at = append(at, end, " HTTP/1.1\r\nHost: runtime\r\nConnection: close\r\nContent-Type: application/octet-stream\r\n");
+  at = append(at, end, " HTTP/1.1\r\nHost: runtime\r\nConnection: close\r\n");
   at = append(at, end, extra_header);
   at = append(at, end, "Content-Length: ");
   at = append_number(at, end, body_length);
@@ -276,6 +277,25 @@ static unsigned long json_string(unsigned long n) {
   return (unsigned long)(at - response);
 }
 
+/* Posts an error to /2018-06-01/runtime/<path>: a JSON body with `message` (and `number` after it unless negative),
+ * and `type` in the body and the Lambda-Runtime-Function-Error-Type header. */
+static void post_error(const char *path, const char *type, const char *message, long number) {
+  static char error[256], error_header[128];
+  char *const ee = error + sizeof error - 1, *const he = error_header + sizeof error_header - 1;
+  char *e = append(error, ee, "{\"errorMessage\":\"");
+  e = append(e, ee, message);
+  if (number >= 0) e = append_number(e, ee, (unsigned long)number);
+  e = append(e, ee, "\",\"errorType\":\"");
+  e = append(e, ee, type);
+  e = append(e, ee, "\",\"stackTrace\":[]}");
+  *e = '\0';
+  char *h = append(error_header, he, "Lambda-Runtime-Function-Error-Type: ");
+  h = append(h, he, type);
+  h = append(h, he, "\r\n");
+  *h = '\0';
+  http("POST", path, error_header, error, (unsigned long)(e - error));
+}
+
 static char *environment[1024];
 static char request_id_variable[256], trace_variable[1024];
 
@@ -333,15 +353,12 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
   const int base = n;
 
   if (syscall4(SYS_FACCESSAT, AT_FDCWD, (long)command[0], X_OK, 0) < 0) {
-    const char *error =
-        "{\"errorMessage\":\"the command cannot be run\",\"errorType\":\"Runtime.InvalidEntrypoint\",\"stackTrace\":[]}";
-    http("POST", "/2018-06-01/runtime/init/error", "Lambda-Runtime-Function-Error-Type: Runtime.InvalidEntrypoint\r\n",
-         error, length(error));
+    post_error("init/error", "Runtime.InvalidEntrypoint", "the command cannot be run", -1);
     die("the command cannot be run");
   }
 
   for (;;) {
-    const unsigned long got = http("GET", "/2018-06-01/runtime/invocation/next", "", 0, 0);
+    const unsigned long got = http("GET", "invocation/next", "", 0, 0);
     char *split = 0;
     for (unsigned long i = 0; i + 3 < got; i++) {
       if (response[i] == '\r' && response[i + 1] == '\n' && response[i + 2] == '\r' && response[i + 3] == '\n') {
@@ -376,7 +393,7 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
     const unsigned long out_length = run(command, environment, body, body_length, deadline);
     static char path[512];
     char *pe = path + sizeof path - 1;
-    at = append(path, pe, "/2018-06-01/runtime/invocation/");
+    at = append(path, pe, "invocation/");
     at = append(at, pe, id);
     const char *body_out = output;
     unsigned long body_out_length = out_length;
@@ -392,23 +409,11 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
     } else {
       at = append(at, pe, "/error");
       *at = '\0';
-      const char *type = timed_out ? "Runtime.Timeout" : too_large ? "Function.ResponseSizeTooLarge" : "Runtime.ExitError";
-      static char error[256], error_header[128];
-      char *ee = error + sizeof error - 1;
-      char *e = append(error, ee, "{\"errorMessage\":\"");
-      e = append(e, ee, timed_out   ? "the command passed the deadline"
-                        : too_large ? "the command's output is larger than a response may be (6 MB)"
-                                    : "the command exited with status ");
-      if (!timed_out && !too_large) e = append_number(e, ee, (unsigned long)status);
-      e = append(e, ee, "\",\"errorType\":\"");
-      e = append(e, ee, type);
-      e = append(e, ee, "\",\"stackTrace\":[]}");
-      *e = '\0';
-      char *h = append(error_header, error_header + sizeof error_header - 1, "Lambda-Runtime-Function-Error-Type: ");
-      h = append(h, error_header + sizeof error_header - 1, type);
-      h = append(h, error_header + sizeof error_header - 1, "\r\n");
-      *h = '\0';
-      http("POST", path, error_header, error, length(error));
+      post_error(path, timed_out ? "Runtime.Timeout" : too_large ? "Function.ResponseSizeTooLarge" : "Runtime.ExitError",
+                 timed_out   ? "the command passed the deadline"
+                 : too_large ? "the command's output is larger than a response may be (6 MB)"
+                             : "the command exited with status ",
+                 timed_out || too_large ? -1 : status);
     }
   }
 }

@@ -147,32 +147,63 @@ std::span<const unsigned char> bootstrap_template(uint16_t e_machine) {
   return required(e_machine, &ArchParts::bootstrap, "Lambda bootstrap");
 }
 
-std::string make_launcher(uint16_t e_machine, const LauncherConfig& config) {
-  const auto tmpl = launcher_template(e_machine, config.argv0_in_environment);
-  std::string bytes(reinterpret_cast<const char*>(tmpl.data()), tmpl.size());
-  // The launcher has exactly one PT_LOAD (launchers/launcher.ld); find it.
+namespace {
+
+// The offset of the program header of the PT_LOAD segment whose file image ends last.
+std::size_t last_loaded_segment(const std::string& bytes) {
   const auto phoff = load<uint64_t>(bytes, kEPhoff);
   const auto phentsize = load<uint16_t>(bytes, kEPhentsize);
   const auto phnum = load<uint16_t>(bytes, kEPhnum);
   std::size_t segment = 0;
+  uint64_t end = 0;
   for (uint16_t i = 0; i < phnum; ++i) {
     const std::size_t at = phoff + std::size_t{i} * phentsize;
-    if (load<uint32_t>(bytes, at) == kPtLoad) segment = at;
+    if (load<uint32_t>(bytes, at) != kPtLoad) continue;
+    const auto offset = load<uint64_t>(bytes, at + kPOffset);
+    const auto filesz = load<uint64_t>(bytes, at + kPFilesz);
+    if (offset > bytes.size() || bytes.size() - offset < filesz)
+      throw Error("embedded launcher: a PT_LOAD segment past its end");
+    if (filesz > 0 && offset + filesz >= end) {
+      segment = at;
+      end = offset + filesz;
+    }
   }
   if (segment == 0) throw Error("embedded launcher has no PT_LOAD segment");
-  const auto offset = load<uint64_t>(bytes, segment + kPOffset);
+  return segment;
+}
+
+// Cuts a part after its last file-backed segment: the section headers, the section names and
+// anything else no segment maps are of no use to the kernel, which reads program headers only.
+void drop_section_headers(std::string& bytes, std::size_t segment) {
+  bytes.resize(load<uint64_t>(bytes, segment + kPOffset) + load<uint64_t>(bytes, segment + kPFilesz));
+  store<uint64_t>(bytes, kEShoff, 0);
+  store<uint16_t>(bytes, kEShnum, 0);
+  store<uint16_t>(bytes, kEShstrndx, 0);
+}
+
+}  // namespace
+
+std::string make_launcher(uint16_t e_machine, const LauncherConfig& config) {
+  const auto tmpl = launcher_template(e_machine, config.argv0_in_environment);
+  std::string bytes(reinterpret_cast<const char*>(tmpl.data()), tmpl.size());
+  // The launcher has exactly one PT_LOAD (launchers/launcher.ld).
+  const std::size_t segment = last_loaded_segment(bytes);
   const auto filesz = load<uint64_t>(bytes, segment + kPFilesz);
-  if (filesz != load<uint64_t>(bytes, segment + kPMemsz) || offset > bytes.size() || bytes.size() - offset < filesz) {
+  if (filesz != load<uint64_t>(bytes, segment + kPMemsz)) {
     throw Error("embedded launcher: its PT_LOAD segment is not what launcher.ld makes");
   }
-  bytes.resize(offset + filesz);  // drops the section headers and anything else after the segment
+  drop_section_headers(bytes, segment);
   const std::string extra = payload(config);
   bytes += extra;
   store<uint64_t>(bytes, segment + kPFilesz, filesz + extra.size());
   store<uint64_t>(bytes, segment + kPMemsz, filesz + extra.size());
-  store<uint64_t>(bytes, kEShoff, 0);
-  store<uint16_t>(bytes, kEShnum, 0);
-  store<uint16_t>(bytes, kEShstrndx, 0);
+  return bytes;
+}
+
+std::string make_bootstrap(uint16_t e_machine) {
+  const auto tmpl = bootstrap_template(e_machine);
+  std::string bytes(reinterpret_cast<const char*>(tmpl.data()), tmpl.size());
+  drop_section_headers(bytes, last_loaded_segment(bytes));
   return bytes;
 }
 

@@ -52,9 +52,7 @@ void add_lambda_function(BundlePlan& plan, const std::vector<Program>& programs,
   words[0] = "bin/" + program->name;
   std::string text = json_response ? std::string("--json-response\0--\0", 19) : std::string("--\0", 3);
   for (const auto& w : words) text += w + '\0';
-  const auto bootstrap = bootstrap_template(program->elf.ident.machine);
-  plan.entries.push_back({BundleEntry::Kind::kBytes, "bootstrap", 0755, {},
-                          std::string(reinterpret_cast<const char*>(bootstrap.data()), bootstrap.size()),
+  plan.entries.push_back({BundleEntry::Kind::kBytes, "bootstrap", 0755, {}, make_bootstrap(program->elf.ident.machine),
                           "Lambda function bootstrap: runs bootstrap.command for each event"});
   plan.entries.push_back({BundleEntry::Kind::kBytes, "bootstrap.command", 0644, {}, text, "the command the bootstrap runs"});
   std::sort(plan.entries.begin(), plan.entries.end(),

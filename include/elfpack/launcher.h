@@ -42,4 +42,7 @@ std::span<const unsigned char> bootstrap_template(uint16_t e_machine);
 // appended, and the segment grown over it (so the kernel maps it at `elfpack_payload`).
 std::string make_launcher(uint16_t e_machine, const LauncherConfig& config);
 
+// The Lambda bootstrap as written into a bundle: the template without its section headers.
+std::string make_bootstrap(uint16_t e_machine);
+
 }  // namespace elfpack

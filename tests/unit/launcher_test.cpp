@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -248,6 +249,42 @@ TEST_P(Launcher, IsSmallAndDropsSectionHeaders) {
   EXPECT_TRUE(facts.is_static_executable());
   EXPECT_FALSE(facts.has_dynamic);
   EXPECT_EQ(facts.ident.machine, GetParam());
+}
+
+// The bootstrap as bundled: no section headers, nothing past its code, its buffers in a segment
+// with no bytes in the file, and a stack the kernel does not make executable. It still runs.
+TEST_P(Launcher, BootstrapIsCutToItsSegmentsAndRuns) {
+  const auto tmpl = bootstrap_template(GetParam());
+  const std::string bytes = make_bootstrap(GetParam());
+  RecordProperty("bootstrap_bytes", static_cast<int>(bytes.size()));
+  EXPECT_LT(bytes.size(), tmpl.size());
+  auto field = [&bytes](std::size_t at, std::size_t size) {
+    uint64_t v = 0;
+    std::memcpy(&v, bytes.data() + at, size);
+    return v;
+  };
+  EXPECT_EQ(field(40, 8), 0u);  // e_shoff
+  EXPECT_EQ(field(60, 2), 0u);  // e_shnum
+  uint64_t file_end = 0;
+  bool buffers = false, stack = false;
+  for (uint64_t i = 0, phoff = field(32, 8); i < field(56, 2); ++i) {
+    const std::size_t ph = phoff + i * field(54, 2);
+    const auto type = field(ph, 4), flags = field(ph + 4, 4), filesz = field(ph + 32, 8), memsz = field(ph + 40, 8);
+    if (type == 1) file_end = std::max(file_end, field(ph + 8, 8) + filesz);
+    if (type == 1 && filesz == 0 && flags == 6 && memsz > 6u << 20) buffers = true;  // PT_LOAD, RW
+    if (type == 0x6474e551 && flags == 6) stack = true;                              // PT_GNU_STACK, RW
+  }
+  EXPECT_EQ(file_end, bytes.size());
+  EXPECT_TRUE(buffers);
+  EXPECT_TRUE(stack);
+  EXPECT_EQ(parse_elf({reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()}, "bootstrap").ident.machine,
+            GetParam());
+
+  write_file(dir_ / "bootstrap", bytes, fs::perms::owner_all);
+  write_file(dir_ / "bootstrap.command", std::string("--\0bin/handler\0", 14), fs::perms::owner_read);
+  const ProcessResult r = run((dir_ / "bootstrap").string(), {"bootstrap"}, {"HOME=/"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "elfpack bootstrap: AWS_LAMBDA_RUNTIME_API is not set: run me in AWS Lambda\n");
 }
 
 uint16_t machine_of(std::span<const unsigned char> bytes) { return parse_elf(bytes, "embedded").ident.machine; }
