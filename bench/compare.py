@@ -88,6 +88,40 @@ def fmt(x, digits=2):
     return "-" if x is None else f"{x:.{digits}f}"
 
 
+# Two freestanding x86_64 programs (no libc): one exits at once; one executes `cpuid` (leaf 4,
+# the cache parameters) 100 times first.
+EXIT_ASM = ".globl _start\n_start:\n  mov $60, %eax\n  xor %edi, %edi\n  syscall\n"
+CPUID_ASM = (".globl _start\n_start:\n  mov $100, %r12d\n1:\n  mov $4, %eax\n  xor %ecx, %ecx\n  cpuid\n"
+             "  dec %r12d\n  jnz 1b\n  mov $60, %eax\n  xor %edi, %edi\n  syscall\n")
+
+
+def cpuid_cost(work, busybox, runs, report):
+    """What the glibc floor is made of: a process that never starts glibc, and the price of one
+    `cpuid` instruction, which glibc executes many times as it starts (init_cpu_features and the
+    cache sizes); under a hypervisor each one leaves the guest. Markdown lines; adds to report."""
+    cc = shutil.which("cc")
+    if cc is None or platform.machine() != "x86_64":
+        return []
+    programs = {}
+    for name, text in (("exit", EXIT_ASM), ("cpuid100", CPUID_ASM)):
+        source = os.path.join(work, name + ".s")
+        with open(source, "w") as f:
+            f.write(text)
+        programs[name] = os.path.join(work, name)
+        subprocess.run([cc, "-nostdlib", "-static", "-o", programs[name], source], check=True)
+    bare = pair(([programs["exit"]], None), ([busybox, "true"], None), runs)
+    cpuid = pair(([programs["cpuid100"]], None), ([programs["exit"]], None), runs)
+    each_us = (cpuid["a"]["wall_ms"] - cpuid["b"]["wall_ms"]) * 10
+    glibc_start_ms = bare["b"]["wall_ms"] - bare["a"]["wall_ms"]
+    report["freestanding_floor_ms"] = bare["a"]["wall_ms"]
+    report["cpuid_us"] = each_us
+    return [f"A freestanding program that only exits takes **{fmt(bare['a']['wall_ms'])} ms**: glibc's start costs "
+            f"{fmt(glibc_start_ms)} ms of the floor. One `cpuid` instruction costs **{fmt(each_us, 1)} µs** here "
+            f"(100 of them: {fmt(cpuid['a']['wall_ms'])} ms against {fmt(cpuid['b']['wall_ms'])}); glibc's start is "
+            f"worth {glibc_start_ms * 1000 / each_us:.0f} of them." if each_us > 0 else
+            f"A freestanding program that only exits takes **{fmt(bare['a']['wall_ms'])} ms**."]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default="build")
@@ -138,15 +172,16 @@ def main():
         md.append(f"| {p} | {libs} | {fmt(r['a']['wall_ms'])} | {fmt(r['b']['wall_ms'])} | **{fmt(r['ratio']['wall_ms'])}** "
                   f"| {fmt(r['ratio']['cpu_ms'])} | {fmt(r['ratio']['max_rss_kb'])} ({r['a']['max_rss_kb']} / {r['b']['max_rss_kb']}) |")
 
-    # The floor under every row above: starting, running and reaping a static program that does
-    # nothing, with this harness. No process can take less, so no ratio to ld.so can be below
-    # floor / ld.so.
+    # The floor under every row above: starting, running and reaping a static glibc program that
+    # does nothing, with this harness. No glibc program (elfpack, or ld.so itself) can take less,
+    # so no ratio to ld.so can be below floor / ld.so.
     busybox = shutil.which("busybox")
     if "resolve" in only and busybox:
         r = pair(([busybox, "true"], None), ([busybox, "true"], None), args.runs)
         report["floor_ms"] = r["a"]["wall_ms"]
         md += ["", f"Floor: a static program that does nothing (`busybox true`) takes **{fmt(r['a']['wall_ms'])} ms** "
-               "with this harness; no tool's row can be lower."]
+               "with this harness; no glibc program's row can be lower."]
+        md += cpuid_cost(work, busybox, args.runs, report)
 
     # 2. End to end, and 4. bundle sizes.
     md += [] if "e2e" not in only else [
