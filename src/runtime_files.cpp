@@ -87,39 +87,90 @@ class PackageManager {
 // line. Reading the lists here, rather than running `dpkg-query -S`, skips the parse of the whole
 // status database that dpkg-query does first: 15 ms instead of 90 for rig on the benchmark
 // machine, most of a small bundle's time. No dpkg-query is needed, so a Debian --sysroot can be
-// bundled from any machine. Diversions do not change who owns a path (dpkg-query -S prints them
-// as extra lines, which were skipped), so they are not read.
+// bundled from any machine.
+//
+// Diversions (<root>/var/lib/dpkg/diversions: records of three lines, the path, where other
+// packages' copies of it go, and the diverting package or ":" for the administrator) decide whose
+// file is where: at a diverted path X is the diverter's own copy (none of a package's, for the
+// administrator's), and at its target the copy of the other package that lists X.
 class Dpkg : public PackageManager {
  public:
-  explicit Dpkg(std::string info) : info_(std::move(info)) {}
+  explicit Dpkg(std::string admindir) : info_(admindir + "/info") { read_diversions(admindir + "/diversions"); }
   std::string name() const override { return "dpkg"; }
 
-  // Each list read once, in name order; of several packages listing a path, the first.
+  // Each list read once, in name order; of several packages that may own a path, the first.
   std::map<std::string, std::string> owners(const std::vector<std::string>& paths) const override {
+    // Each asked path is looked for in the lists under the name it was installed as, and counts
+    // only for the packages whose copy is really there.
+    struct Wanted {
+      std::string asked;
+      const std::string* only_by = nullptr;  // a diverted path: the diverter's copy
+      const std::string* not_by = nullptr;   // a diversion's target: anyone's but the diverter's
+    };
+    std::multimap<std::string, Wanted, std::less<>> wanted;
+    const std::set<std::string> asked(paths.begin(), paths.end());
+    for (const auto& path : asked) {
+      if (const auto d = diverted_.find(path); d != diverted_.end()) {
+        wanted.emplace(path, Wanted{path, &d->second.by, nullptr});
+      } else if (const auto t = targets_.find(path); t != targets_.end()) {
+        wanted.emplace(t->second, Wanted{path, nullptr, &diverted_.at(t->second).by});
+      } else {
+        wanted.emplace(path, Wanted{path});
+      }
+    }
     std::map<std::string, std::string> found;
-    const std::set<std::string_view> asked(paths.begin(), paths.end());
     std::string text;
     for (const auto& list : lists()) {
-      read_list(list, text);
+      // A list removed since the directory was read: its package is being removed (dpkg-query
+      // warns and takes it as owning nothing).
+      if (!read_list(list, text, /*absent_is_empty=*/true)) continue;
+      const std::string package = list.substr(0, list.size() - 5);
+      const std::string bare = package.substr(0, package.find(':'));  // diversions name packages without :ARCH
       for_each_line(text, [&](std::string_view line) {
-        if (asked.contains(line)) found.emplace(std::string(line), list.substr(0, list.size() - 5));
+        const auto [first, last] = wanted.equal_range(line);
+        for (auto it = first; it != last; ++it) {
+          const Wanted& w = it->second;
+          if ((w.only_by != nullptr && bare != *w.only_by) || (w.not_by != nullptr && bare == *w.not_by)) continue;
+          found.emplace(w.asked, package);
+        }
       });
       if (found.size() == asked.size()) break;
     }
     return found;
   }
 
+  // The package's files where they are: a path another package diverted is at the diversion's
+  // target.
   std::vector<std::string> files(const std::string& package) const override {
     std::string text;
-    read_list(package + ".list", text);
+    read_list(package + ".list", text, false);
+    const std::string bare = package.substr(0, package.find(':'));
     std::vector<std::string> paths;
     for_each_line(text, [&](std::string_view line) {
-      if (line.starts_with('/') && line != "/.") paths.emplace_back(line);
+      if (!line.starts_with('/') || line == "/.") return;
+      const auto d = diverted_.find(line);
+      paths.emplace_back(d != diverted_.end() && d->second.by != bare ? std::string_view(d->second.to) : line);
     });
     return paths;
   }
 
  private:
+  struct Diversion {
+    std::string to, by;
+  };
+
+  void read_diversions(const std::string& path) {
+    std::string text;
+    // None: dpkg makes the file with the first diversion.
+    if (!read_text(path, "dpkg's diversions", text, /*absent_is_empty=*/true)) return;
+    std::vector<std::string_view> lines;
+    for_each_line(text, [&](std::string_view line) { lines.push_back(line); });
+    for (std::size_t i = 0; i + 2 < lines.size(); i += 3) {
+      targets_.emplace(lines[i + 1], lines[i]);
+      diverted_[std::string(lines[i])] = Diversion{std::string(lines[i + 1]), std::string(lines[i + 2])};
+    }
+  }
+
   // The names of the package lists, sorted.
   std::vector<std::string> lists() const {
     std::vector<std::string> names;
@@ -133,15 +184,22 @@ class Dpkg : public PackageManager {
     return names;
   }
 
-  void read_list(const std::string& name, std::string& text) const {
-    const std::string path = info_ + "/" + name;
+  // Reads a list into `text`; false when it does not exist and `absent_is_empty`.
+  bool read_list(const std::string& name, std::string& text, bool absent_is_empty) const {
+    return read_text(info_ + "/" + name, "dpkg's list of the package's files", text, absent_is_empty);
+  }
+
+  // Reads the file at `path` (`what` it is, for errors) into `text`; false when it does not
+  // exist and `absent_is_empty`.
+  static bool read_text(const std::string& path, const char* what, std::string& text, bool absent_is_empty) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error(path + ": cannot read dpkg's list of the package's files: " + std::strerror(errno));
+    if (fd < 0 && errno == ENOENT && absent_is_empty) return false;
+    if (fd < 0) throw Error(path + ": cannot read " + what + ": " + std::strerror(errno));
     struct stat st;
     if (::fstat(fd, &st) != 0) {
       const int error = errno;
       ::close(fd);
-      throw Error(path + ": cannot read dpkg's list of the package's files: " + std::strerror(error));
+      throw Error(path + ": cannot read " + what + ": " + std::strerror(error));
     }
     text.resize(static_cast<std::size_t>(st.st_size));
     try {
@@ -152,6 +210,7 @@ class Dpkg : public PackageManager {
       throw;
     }
     ::close(fd);
+    return true;
   }
 
   template <class OnLine>
@@ -165,6 +224,8 @@ class Dpkg : public PackageManager {
   }
 
   std::string info_;
+  std::map<std::string, Diversion, std::less<>> diverted_;   // path -> where others' copies go, and who
+  std::map<std::string, std::string, std::less<>> targets_;  // a diversion's target -> the diverted path
 };
 
 // rpm: `rpm -qf --qf '%{NAME}\n' PATH`, `rpm -ql PKG`; --root for a sysroot; --dbpath the
@@ -258,9 +319,10 @@ class Pacman : public PackageManager {
 // The package managers found on this machine, most likely first.
 std::vector<std::unique_ptr<PackageManager>> package_managers(const std::string& sysroot) {
   std::vector<std::unique_ptr<PackageManager>> managers;
-  const std::string dpkg = in_root(sysroot, "/var/lib/dpkg/info");
+  const std::string dpkg = in_root(sysroot, "/var/lib/dpkg");
   struct stat st;
-  if (::stat(dpkg.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) managers.push_back(std::make_unique<Dpkg>(dpkg));
+  if (::stat((dpkg + "/info").c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    managers.push_back(std::make_unique<Dpkg>(dpkg));
   // rpm and pacman only where the root has their system database: asking costs a process each,
   // and rpm would make a database of its own in the user's home.
   if (auto tool = find_system_tool("rpm")) {

@@ -123,6 +123,44 @@ TEST_F(DpkgRoot, OwnerAndFilesComeFromThePackageLists) {
             r.notes.end());
 }
 
+// dpkg-divert: zwrapper diverted demo's /usr/bin/demo to /usr/bin/demo.real and installed its
+// own program there, and demo's a.dat to a.dat.distrib; the administrator diverted /usr/bin/mine.
+// Whose file is at a path follows the diversions, not the order of the lists.
+TEST_F(DpkgRoot, DiversionsDecideWhoseFileIsWhere) {
+  std::filesystem::copy_file("/bin/true", root_ / "usr/bin/demo.real");
+  std::filesystem::copy_file("/bin/true", root_ / "usr/bin/mine");
+  write("usr/share/demo/a.dat.distrib", "demo's data, moved aside");
+  write("usr/share/zwrapper/w.dat", "the wrapper's data");
+  write("var/lib/dpkg/info/zwrapper.list", "/.\n/usr/bin/demo\n/usr/share/demo/a.dat\n/usr/share/zwrapper/w.dat\n");
+  write("var/lib/dpkg/info/demo:amd64.list",
+        "/.\n/usr/bin/demo\n/usr/bin/mine\n/usr/share/demo/a.dat\n/usr/share/demo/sub/b.dat\n");
+  write("var/lib/dpkg/diversions",
+        "/usr/bin/demo\n/usr/bin/demo.real\nzwrapper\n/usr/share/demo/a.dat\n/usr/share/demo/a.dat.distrib\nzwrapper\n"
+        "/usr/bin/mine\n/usr/bin/mine.orig\n:\n");
+  auto data_of = [this](const std::string& program) {
+    const RuntimeFiles r = collect_runtime_files(load_programs({program}, root_), in_root());
+    std::vector<std::string> paths;
+    for (const auto& f : r.files) paths.push_back(f.path + " (" + f.why + ")");
+    return paths;
+  };
+  EXPECT_EQ(data_of("/usr/bin/demo"),
+            (std::vector<std::string>{"/usr/share/demo/a.dat (data of package zwrapper)",
+                                      "/usr/share/zwrapper/w.dat (data of package zwrapper)"}));
+  EXPECT_EQ(data_of("/usr/bin/demo.real"),
+            (std::vector<std::string>{"/usr/share/demo/a.dat.distrib (data of package demo:amd64)",
+                                      "/usr/share/demo/sub/b.dat (data of package demo:amd64)"}));
+  EXPECT_TRUE(data_of("/usr/bin/mine").empty());  // the administrator's file: no package's
+}
+
+// A list removed between listing the directory and reading it (a package being purged meanwhile)
+// owns nothing, as dpkg-query takes it; other errors stay errors (below).
+TEST_F(DpkgRoot, AListThatIsGoneOwnsNothing) {
+  std::filesystem::create_symlink("/nonexistent/elfpack-gone", root_ / "var/lib/dpkg/info/aaa-gone.list");
+  const RuntimeFiles r = collect_runtime_files(load_programs({"/usr/bin/demo"}, root_), in_root());
+  ASSERT_FALSE(r.files.empty());
+  EXPECT_EQ(r.files[0].why, "data of package demo:amd64");
+}
+
 TEST_F(DpkgRoot, AnUnreadableListIsAnErrorNamingIt) {
   std::filesystem::create_directories(root_ / "var/lib/dpkg/info/broken.list");
   try {
