@@ -113,7 +113,10 @@ asked=$(grep -c 'execve("[^"]*ld-linux[^"]*", \[[^]]*"--list-diagnostics"' linke
 # A program dpkg installed: its package's data found in dpkg's lists, read directly; no process
 # but the linker (no dpkg-query, and no other package manager asked about it).
 strace -f -qq -e trace=execve -o rig.trace "$ELFPACK" -q /usr/bin/rig -o rig-alone.zip
-zipinfo -1 rig-alone.zip | grep -q '/root/usr/share/rig/fnames.idx$' || fail "rig's data not found: $(zipinfo -1 rig-alone.zip)"
+# (The listing is read whole first: grep -q stops at its match, and under pipefail the writer's
+# SIGPIPE would fail the pipeline.)
+listing=$(zipinfo -1 rig-alone.zip)
+grep -q '/root/usr/share/rig/fnames.idx$' <<<"$listing" || fail "rig's data not found: $listing"
 started=$(grep -c 'execve(' rig.trace || true)
 [ "$started" -eq 2 ] || fail "bundling rig ran more than elfpack and its linker: $(grep 'execve(' rig.trace)"
 

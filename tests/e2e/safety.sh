@@ -22,8 +22,12 @@ done
 "$ELFPACK" -q ./suid ./caps ./static_suid --add "$t/sgid.dat=/data/sgid.dat" -o out/b.tar.gz
 "$ELFPACK" -q ./suid ./caps ./static_suid --add "$t/sgid.dat=/data/sgid.dat" -o out/tree/
 
-! zipinfo out/b.zip | awk '{print $1}' | grep -q '[sStT]' || fail "a special bit in the zip: $(zipinfo out/b.zip)"
-! tar tvzf out/b.tar.gz | awk '{print $1}' | grep -q '[sStT]' || fail "a special bit in the tarball"
+# (Listings read whole first: under pipefail, a grep -q that stops at a match would make the
+# writer's SIGPIPE fail the pipeline, and the "!" pass it.)
+modes=$(zipinfo out/b.zip | awk '{print $1}')
+! grep -q '[sStT]' <<<"$modes" || fail "a special bit in the zip: $(zipinfo out/b.zip)"
+modes=$(tar tvzf out/b.tar.gz | awk '{print $1}')
+! grep -q '[sStT]' <<<"$modes" || fail "a special bit in the tarball"
 [ -z "$(find out/tree -perm /6000)" ] || fail "a special bit in the directory: $(find out/tree -perm /6000)"
 [ -z "$(getcap -r out/tree 2>/dev/null)" ] || fail "capabilities in the directory: $(getcap -r out/tree)"
 mkdir x && tar xzf out/b.tar.gz --xattrs -C x
