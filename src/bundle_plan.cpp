@@ -71,11 +71,19 @@ class PrivateFiles {
                   it->second.why + ") and " + source + " (" + why + ")");
     }
   }
-  void add_bytes(const std::string& path, std::string bytes, mode_t mode, const std::string& why) {
-    auto [it, inserted] = files_.emplace(path, Item{{}, mode, why, {}, bytes, true});
+  // `source`: the file the bytes were made from, if any (a copy with its run path closed).
+  void add_bytes(const std::string& path, std::string bytes, mode_t mode, const std::string& why,
+                 const std::string& source = {}) {
+    auto [it, inserted] = files_.emplace(path, Item{source, mode, why, {}, bytes, true});
     if (!inserted && !(it->second.is_bytes && it->second.bytes == bytes)) {
       throw Error(path + ": two different contents want this place in the bundle: " + it->second.why + " and " + why);
     }
+  }
+  // Whether `path` holds `source` itself, or bytes made from it, rather than a link.
+  bool holds(const std::string& path, const std::string& source) const {
+    const auto it = files_.find(path);
+    return it != files_.end() && it->second.link.empty() && !it->second.source.empty() &&
+           same_file(it->second.source, source);
   }
   void add_symlink(const std::string& path, const std::string& target) {
     if (files_.contains(path) && files_[path].link != target) {
@@ -132,7 +140,7 @@ void add_object(PrivateFiles& files, const std::string& path, const std::string&
   original.ensure_intact();
   close_run_path(bytes, *run_path);
   if (elf.rpath && elf.runpath && absolute(elf.rpath)) close_run_path(bytes, *elf.rpath);
-  files.add_bytes(path, std::move(bytes), mode, why + "; absolute run path entries closed");
+  files.add_bytes(path, std::move(bytes), mode, why + "; absolute run path entries closed", file);
 }
 
 // Whether a linker understands an option (glibc's --argv0 from 2.33, --preload from 2.30; musl's
@@ -225,11 +233,19 @@ void add_closure(const Program& program, const Closure& closure, PrivateFiles& f
 // A library loaded at run time: by name in lib/ (a dlopen by name searches the bundle's
 // library path), and at its absolute path under root/ as a link to that (a dlopen by path, which
 // the shim sends there); its own closure in lib/ like any program's.
+// A library a program needs already holds lib/<soname> (a -dev link such as Python's
+// config-3.11/libpython3.11.so, brought with --add, to the libpython3.11.so.1.0 gdb needs): that
+// copy stays, and the other name links to it.
 void add_runtime_closure(const Closure& closure, PrivateFiles& files, const ClosedWorld* closed) {
   const LoadedObject& lib = closure.objects[0];
-  const std::string name = base_name(lib.path);
-  add_object(files, "lib/" + name, lib.file, lib.elf, files.mode_of(lib.file), "loaded at run time", closed);
-  if (lib.elf.soname && *lib.elf.soname != name) files.add_symlink("lib/" + *lib.elf.soname, name);
+  std::string name = base_name(lib.path);
+  if (lib.elf.soname && *lib.elf.soname != name && files.holds("lib/" + *lib.elf.soname, lib.file)) {
+    files.add_symlink("lib/" + name, *lib.elf.soname);
+    name = *lib.elf.soname;
+  } else {
+    add_object(files, "lib/" + name, lib.file, lib.elf, files.mode_of(lib.file), "loaded at run time", closed);
+    if (lib.elf.soname && *lib.elf.soname != name) files.add_symlink("lib/" + *lib.elf.soname, name);
+  }
   std::string up;
   for (const char c : lib.path.substr(0, lib.path.rfind('/'))) up += c == '/' ? "../" : "";
   files.add_symlink("root" + lib.path, up + "../lib/" + name);

@@ -144,7 +144,9 @@ std::vector<Closure> resolve_runtime_libraries(const std::vector<Program>& progr
       continue;
     }
     Resolver resolver(host->elf.ident, *host->elf.interp, options);
-    closures.push_back(resolver.resolve(lib.path, *host->elf.interp));
+    // Read from where it is here, which --add SRC=DEST makes another place than its path.
+    const bool elsewhere = lib.file != in_root(options.sysroot, lib.path);
+    closures.push_back(resolver.resolve(lib.path, *host->elf.interp, elsewhere ? lib.file : std::string()));
     for (const auto& line : closures.back().describe_missing()) {
       if (allow_missing) {
         warnings.push_back(line);

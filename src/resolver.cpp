@@ -169,9 +169,9 @@ class ClosureWalk {
  public:
   ClosureWalk(Resolver& resolver) : r_(resolver), p_(resolver.profile_) {}
 
-  Closure run(const std::string& program, const std::string& run_by) {
+  Closure run(const std::string& program, const std::string& run_by, const std::string& file) {
     closure_.family = p_.family;
-    add_program(program);
+    add_program(program, file);
     // LD_LIBRARY_PATH: ':' and ';' separate, tokens expand against the program (elf/dl-load.c
     // _dl_init_paths); an empty value means none.
     if (p_.library_path && !p_.library_path->empty()) library_path_ = split_search_path(*p_.library_path, ":;", tokens_for(0, *p_.library_path));
@@ -245,10 +245,10 @@ class ClosureWalk {
   }
 
   LoadedObject make_object(const std::string& path, FoundBy rule, std::optional<std::size_t> loader,
-                           const OpenFile* open = nullptr) {
+                           const OpenFile* open = nullptr, const std::string& file = "") {
     LoadedObject object;
     object.path = path;
-    object.file = in_root(p_.root, path);
+    object.file = file.empty() ? in_root(p_.root, path) : file;
     struct stat st;
     if (open != nullptr) {
       st = open->st;
@@ -263,10 +263,10 @@ class ClosureWalk {
     return object;
   }
 
-  void add_program(const std::string& program) {
-    LoadedObject main = make_object(program, FoundBy::kProgram, std::nullopt);
+  void add_program(const std::string& program, const std::string& file) {
+    LoadedObject main = make_object(program, FoundBy::kProgram, std::nullopt, nullptr, file);
     // $ORIGIN of the program is the directory of /proc/self/exe: symlinks resolved (inside the root).
-    if (p_.root.empty() || p_.root == "/") {
+    if (p_.root.empty() || p_.root == "/" || !file.empty()) {
       char* real = ::realpath(main.file.c_str(), nullptr);
       if (real == nullptr) throw Error(main.file + ": " + std::strerror(errno));
       origin_of_main_ = directory_of(real);
@@ -639,9 +639,9 @@ Resolver::~Resolver() {
   if (pending_ && options_.keep_linker_answer) profile();  // waits, and remembers the answer
 }
 
-Closure Resolver::resolve(const std::string& program, const std::string& run_by) {
+Closure Resolver::resolve(const std::string& program, const std::string& run_by, const std::string& file) {
   ClosureWalk walk(*this);
-  return walk.run(program, run_by);
+  return walk.run(program, run_by, file);
 }
 
 }  // namespace elfpack

@@ -72,7 +72,9 @@ class Resolver {
 
   // `program` is a path on this machine (inside the profile's root when one is set). `run_by`:
   // the linker that runs it (`ld.so PROGRAM`, `ld.so --list libfoo.so`) instead of its PT_INTERP.
-  Closure resolve(const std::string& program, const std::string& run_by = "");
+  // `file`: where to read `program` when it is not at that path (a library --add SRC=DEST brings
+  // from SRC to DEST); its $ORIGIN is then the directory of that file, where its neighbours are.
+  Closure resolve(const std::string& program, const std::string& run_by = "", const std::string& file = "");
 
   // The whole profile (asking the linker now if that was put off).
   const LoaderProfile& profile() const;

@@ -32,3 +32,32 @@ versions=$(objdump -T "$shim" | grep -o 'GLIBC_[0-9.]*' | sort -uV)
 # --add of a missing path is an error, and nothing is written.
 expect_failure "nothere: cannot add" "$ELFPACK" ./datafile --add "$t/nothere" -o bad.zip >/dev/null
 [ ! -e bad.zip ] || fail "bad.zip written"
+
+# An added tree may hold another name of a library the program itself needs, as Python's
+# lib/python3.11/config-3.11-*/libpython3.11.so links to libpython3.11.so.1.0, which gdb needs:
+# the bundle holds the library once, under the name the loader asks for, and the added name
+# reaches it.
+mkdir -p "$t/fix/lib" "$t/fix/dev/config"
+cc -shared -fPIC -o "$t/fix/lib/libfix.so.1" -Wl,-soname,libfix.so.1 -DFIX_NAME=fix -DFIX_MESSAGE='"fix here"' \
+  "$fixtures/fixlib.c"
+cc -o "$t/fixprog" -DFIX_CALLS=fix -DFIX_PRINT_MESSAGE "$fixtures/fixprog.c" "$t/fix/lib/libfix.so.1" \
+  -Wl,-rpath,"$t/fix/lib"
+ln -s ../../lib/libfix.so.1 "$t/fix/dev/config/libfix.so"
+"$ELFPACK" -q ./fixprog --add "$t/fix/dev" -o fix.zip
+[ "$(zipinfo -1 fix.zip | grep -c '/libfix.so.1$')" -eq 1 ] || fail "libfix.so.1 is not there once: $(zipinfo -1 fix.zip)"
+root=$(empty_root fix-root)
+unzip -q fix.zip -d "$root/opt"
+expect_output "chain 1
+fix here" in_root "$root" /opt/bin/fixprog
+lib=$(cd "$root/opt/lib/elfpack"/*/root"$t/fix/dev/config" && readlink -f libfix.so)
+cmp -s "$lib" "$t/fix/lib/libfix.so.1" || fail "the added name does not reach the library: $lib"
+
+# The same tree added at another path (SRC=DEST): the library is read from SRC, not looked for at
+# DEST on this machine, and served at DEST.
+"$ELFPACK" -q ./fixprog --add "$t/fix/dev=/usr/lib/fixdev" -o fixdest.zip
+root=$(empty_root fixdest-root)
+unzip -q fixdest.zip -d "$root/opt"
+expect_output "chain 1
+fix here" in_root "$root" /opt/bin/fixprog
+lib=$(cd "$root/opt/lib/elfpack"/*/root/usr/lib/fixdev/config && readlink -f libfix.so)
+cmp -s "$lib" "$t/fix/lib/libfix.so.1" || fail "DEST's name does not reach the library: $lib"
