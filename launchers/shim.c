@@ -109,6 +109,7 @@ static char dir_path[SHIM_PATH_MAX];  /* <dir> */
 static unsigned long dir_length;
 static int identity_known;            /* 0: not looked for; 1: found; -1: not found */
 static char self_exe[SHIM_PATH_MAX], self_name[SHIM_PATH_MAX], self_launcher[SHIM_PATH_MAX];
+static int self_served; /* the bundle serves the program at its original path (self_name) */
 static const char *prefixes[MAX_PREFIXES];
 static unsigned long prefix_lengths[MAX_PREFIXES];
 static int prefix_count;
@@ -343,6 +344,7 @@ static int find_identity(void) {
         if (lengths[1] > 0 && lengths[1] < SHIM_PATH_MAX) {
           for (unsigned long i = 0; i < lengths[1]; i++) self_name[i] = fields[1][i];
           self_name[lengths[1]] = '\0';
+          self_served = 1;
         } else {
           for (unsigned long i = 0; i <= length(exe); i++) self_name[i] = exe[i];
         }
@@ -554,7 +556,20 @@ EXPORT ssize_t llistxattr(const char *path, char *list_out, size_t size) {
   return SYSCALL(SYS_llistxattr, map(path, buffer), list_out, size);
 }
 
-/* realpath: resolved inside the bundle, then given back as the path the program asked about. */
+/* Whether `real` (a resolved path) is this program's own launcher, bin/NAME: what argv[0] names
+ * when it is run from the bundle. */
+static int is_own_launcher(const char *real, char *(*resolve)(const char *, char *)) {
+  static char launcher_real[SHIM_PATH_MAX];
+  static int known; /* 0: not looked for; 1: in launcher_real; -1: none */
+  if (!find_identity() || !self_served) return 0;
+  if (known == 0) known = resolve(self_launcher, launcher_real) != 0 ? 1 : -1;
+  return known > 0 && same_bytes(real, launcher_real, length(launcher_real) + 1);
+}
+
+/* realpath: resolved inside the bundle, then given back as the path the program asked about.
+ * The program's own launcher resolves to the path the program had, as /proc/self/exe does, where
+ * the bundle serves it there: a program that finds its files from argv[0] (cmake:
+ * <its directory>/../share/cmake-3.25) looks where --add and package detection put them. */
 static void *next_realpath;
 EXPORT char *realpath(const char *path, char *resolved) {
   char buffer[SHIM_PATH_MAX];
@@ -576,7 +591,34 @@ EXPORT char *realpath(const char *path, char *resolved) {
     for (; result[root_length + i] != '\0'; i++) result[i] = result[root_length + i];
     result[i] = '\0';
   }
+  const int saved = errno;
+  if (result != 0 && is_own_launcher(result, f)) {
+    const unsigned long n = length(self_name);
+    if (resolved == 0) { /* the C library's buffer is only as long as its answer */
+      char *out = malloc(n + 1);
+      if (out == 0) {
+        free(result);
+        return 0;
+      }
+      free(result);
+      result = out;
+    }
+    for (unsigned long i = 0; i <= n; i++) result[i] = self_name[i];
+  }
+  errno = saved;
   return result;
+}
+
+/* _FORTIFY_SOURCE's realpath (cmake's): the same, once the buffer is known to hold PATH_MAX bytes;
+ * a smaller one is the C library's to refuse, as it would without this library. */
+static void *next___realpath_chk;
+EXPORT char *__realpath_chk(const char *path, char *resolved, size_t resolved_length) {
+  if (resolved != 0 && resolved_length < SHIM_PATH_MAX) {
+    char *(*f)(const char *, char *, size_t) = NEXT(char *(*)(const char *, char *, size_t), __realpath_chk);
+    if (f != 0) return f(path, resolved, resolved_length);
+    abort();
+  }
+  return realpath(path, resolved);
 }
 
 /* stdio and directories: the C library's own, on the mapped path. */

@@ -61,3 +61,19 @@ expect_output "chain 1
 fix here" in_root "$root" /opt/bin/fixprog
 lib=$(cd "$root/opt/lib/elfpack"/*/root/usr/lib/fixdev/config && readlink -f libfix.so)
 cmp -s "$lib" "$t/fix/lib/libfix.so.1" || fail "DEST's name does not reach the library: $lib"
+
+# A program that finds its data from argv[0] and realpath, as cmake finds CMAKE_ROOT
+# (<its directory>/../share/cmake-3.25): its launcher resolves to the path it had here, so
+# ../share is where --add put the data. By path and by name through PATH.
+mkdir -p "$t/prefix/bin" "$t/prefix/share/selfdata"
+cc -o "$t/prefix/bin/selfdata" "$fixtures/selfdata.c"
+echo "data found next to the program" > "$t/prefix/share/selfdata/data.txt"
+"$ELFPACK" -q "$t/prefix/bin/selfdata" --add "$t/prefix/share/selfdata" -o self.zip
+root=$(empty_root self-root)
+unzip -q self.zip -d "$root/opt"
+expect_output "found in $t/prefix/bin
+data found next to the program" in_root "$root" /opt/bin/selfdata
+unshare=$(command -v unshare) chroot=$(command -v chroot)
+expect_output "found in $t/prefix/bin
+data found next to the program" env PATH=/opt/bin "$unshare" --mount --pid --fork --mount-proc="$root/proc" \
+  "$chroot" "$root" selfdata
