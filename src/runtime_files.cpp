@@ -50,6 +50,13 @@ class PackageManager {
   // thousand programs must not mean a thousand runs of dpkg).
   virtual std::map<std::string, std::string> owners(const std::vector<std::string>& paths) const = 0;
   virtual std::vector<std::string> files(const std::string& package) const = 0;
+  // Packages whose files count as the package's own: those it depends on that were built from
+  // the same source, which a distribution splits off for size or architecture (cmake's modules
+  // in cmake-data, vim's runtime in vim-runtime). None where the manager cannot tell.
+  virtual std::vector<std::string> companions(const std::string& package) const {
+    (void)package;
+    return {};
+  }
 
  protected:
   static ProcessOutput query(std::vector<std::string> argv) {
@@ -95,7 +102,9 @@ class PackageManager {
 // administrator's), and at its target the copy of the other package that lists X.
 class Dpkg : public PackageManager {
  public:
-  explicit Dpkg(std::string admindir) : info_(admindir + "/info") { read_diversions(admindir + "/diversions"); }
+  explicit Dpkg(std::string admindir) : admindir_(std::move(admindir)), info_(admindir_ + "/info") {
+    read_diversions(admindir_ + "/diversions");
+  }
   std::string name() const override { return "dpkg"; }
 
   // Each list read once, in name order; of several packages that may own a path, the first.
@@ -135,6 +144,35 @@ class Dpkg : public PackageManager {
         }
       });
       if (found.size() == asked.size()) break;
+    }
+    return found;
+  }
+
+  // From dpkg's status database (<root>/var/lib/dpkg/status), read once when first needed:
+  // the installed packages `package` depends on (Depends, Pre-Depends; any alternative) whose
+  // Source is its own, in the order it names them.
+  std::vector<std::string> companions(const std::string& package) const override {
+    read_status();
+    const auto bare = [](std::string_view name) { return std::string(name.substr(0, name.find(':'))); };
+    const auto self = status_.find(bare(package));
+    if (self == status_.end()) return {};
+    std::vector<std::string> found;
+    for (std::string_view rest = self->second.depends; !rest.empty();) {
+      // "a (>= 1) | b:any, c": names are what comes before a space, '(' , ',', '|' or ':'.
+      const std::size_t start = rest.find_first_not_of(" ,|\t\n");
+      if (start == std::string_view::npos) break;
+      rest.remove_prefix(start);
+      const std::size_t end = std::min(rest.find_first_of(" ,|(:\t\n"), rest.size());
+      const std::string name(rest.substr(0, end));
+      rest.remove_prefix(end);
+      // Skip what follows the name up to the next separator (version, architecture).
+      rest.remove_prefix(std::min(rest.find_first_of(",|"), rest.size()));
+      const auto it = status_.find(name);
+      if (name == self->first || it == status_.end() || it->second.source != self->second.source) continue;
+      // As its list is named: NAME:ARCH for a Multi-Arch: same package (libc6:amd64).
+      const std::string qualified = name + ":" + it->second.architecture;
+      const std::string listed = ::access((info_ + "/" + qualified + ".list").c_str(), F_OK) == 0 ? qualified : name;
+      if (std::find(found.begin(), found.end(), listed) == found.end()) found.push_back(listed);
     }
     return found;
   }
@@ -223,7 +261,46 @@ class Dpkg : public PackageManager {
     }
   }
 
+  struct Installed {
+    std::string source;   // the Source field's name, or the package's own
+    std::string depends;  // Depends and Pre-Depends, joined by ','
+    std::string architecture;
+  };
+
+  // Each stanza of the status file of an installed package (Status: ... installed), by name.
+  void read_status() const {
+    if (status_read_) return;
+    status_read_ = true;
+    std::string text;
+    if (!read_text(admindir_ + "/status", "dpkg's status database", text, /*absent_is_empty=*/true)) return;
+    std::string_view rest = text;
+    while (!rest.empty()) {
+      const std::size_t end = std::min(rest.find("\n\n"), rest.size());
+      const std::string_view stanza = rest.substr(0, end);
+      rest.remove_prefix(std::min(end + 2, rest.size()));
+      std::string name, status;
+      Installed installed;
+      for_each_line(stanza, [&](std::string_view line) {
+        const auto field = [&line](std::string_view key) {
+          return line.starts_with(key) ? std::optional(line.substr(key.size())) : std::nullopt;
+        };
+        if (const auto v = field("Package: ")) name = *v;
+        if (const auto v = field("Status: ")) status = *v;
+        if (const auto v = field("Source: ")) installed.source = v->substr(0, v->find(' '));  // "glibc (2.36-9)"
+        if (const auto v = field("Depends: ")) installed.depends += std::string(*v) + ",";
+        if (const auto v = field("Pre-Depends: ")) installed.depends += std::string(*v) + ",";
+        if (const auto v = field("Architecture: ")) installed.architecture = *v;
+      });
+      if (name.empty() || !status.ends_with(" installed")) continue;
+      if (installed.source.empty()) installed.source = name;
+      status_.emplace(name, std::move(installed));  // of several architectures' stanzas, the first
+    }
+  }
+
+  std::string admindir_;
   std::string info_;
+  mutable bool status_read_ = false;
+  mutable std::map<std::string, Installed> status_;
   std::map<std::string, Diversion, std::less<>> diverted_;   // path -> where others' copies go, and who
   std::map<std::string, std::string, std::less<>> targets_;  // a diversion's target -> the diverted path
 };
@@ -709,22 +786,32 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
     }
     if (!packages_done.insert(*package).second) continue;
     std::size_t docs = 0, objects = 0, added = 0;
-    for (const auto& path : manager->files(*package)) {
-      const std::string file = in_root(options.sysroot, path);
-      struct stat st;
-      if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || program_paths.contains(path)) continue;
-      if (is_documentation(path) && !options.include_docs) {
-        ++docs;
-      } else if (is_elf(file)) {
-        ++objects;  // programs and libraries need closures and launchers: --add
-      } else {
-        kept.emplace(path, RuntimeFile{path, file, "data of package " + *package});
-        ++added;
+    const auto take = [&](const std::string& from, const std::string& why) {
+      for (const auto& path : manager->files(from)) {
+        const std::string file = in_root(options.sysroot, path);
+        struct stat st;
+        if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || program_paths.contains(path)) continue;
+        if (is_documentation(path) && !options.include_docs) {
+          ++docs;
+        } else if (is_elf(file)) {
+          ++objects;  // programs and libraries need closures and launchers: --add
+        } else {
+          kept.emplace(path, RuntimeFile{path, file, why});
+          ++added;
+        }
       }
+    };
+    take(*package, "data of package " + *package);
+    std::string with;
+    for (const auto& companion : manager->companions(*package)) {
+      if (!packages_done.insert(companion).second) continue;
+      take(companion, "data of package " + companion + " (built with " + *package + ")");
+      with += (with.empty() ? " (with " : ", ") + companion;
     }
-    result.notes.push_back(program.name + ": " + manager->name() + " package " + *package + ": " + std::to_string(added) + " data files added; " +
-                           std::to_string(docs) + " documentation files and " + std::to_string(objects) +
-                           " ELF objects left out");
+    if (!with.empty()) with += ", built from the same source)";
+    result.notes.push_back(program.name + ": " + manager->name() + " package " + *package + with + ": " +
+                           std::to_string(added) + " data files added; " + std::to_string(docs) +
+                           " documentation files and " + std::to_string(objects) + " ELF objects left out");
   }
   for (const auto& [path, f] : libraries) result.libraries.push_back(f);
   for (const auto& [path, f] : helpers) result.helpers.push_back(f);

@@ -152,6 +152,35 @@ TEST_F(DpkgRoot, DiversionsDecideWhoseFileIsWhere) {
   EXPECT_TRUE(data_of("/usr/bin/mine").empty());  // the administrator's file: no package's
 }
 
+// Debian splits a package's data off into packages built from the same source (cmake-data):
+// those the package depends on, installed, come with it; other dependencies do not.
+TEST_F(DpkgRoot, DataOfPackagesBuiltFromTheSameSourceComesWithIt) {
+  write("usr/share/demo-data/modules.dat", "modules");
+  write("usr/share/other/o.dat", "another source's");
+  // A Multi-Arch: same companion's list carries its architecture.
+  write("var/lib/dpkg/info/demo-data:amd64.list", "/.\n/usr/share/demo-data\n/usr/share/demo-data/modules.dat\n");
+  write("var/lib/dpkg/info/other.list", "/.\n/usr/share/other/o.dat\n");
+  write("var/lib/dpkg/status",
+        "Package: demo\nStatus: install ok installed\nArchitecture: amd64\nSource: demo (1.0-1)\n"
+        "Depends: libc6 (>= 2.34), other:any, demo-data (= 1.0-1) | demo-alt, demo-gone\nDescription: d\n more\n\n"
+        "Package: demo-data\nStatus: install ok installed\nArchitecture: amd64\nMulti-Arch: same\nSource: demo\n\n"
+        "Package: demo-gone\nStatus: deinstall ok config-files\nSource: demo\n\n"
+        "Package: other\nStatus: install ok installed\nArchitecture: all\n\n"
+        "Package: libc6\nStatus: install ok installed\nSource: glibc\n");
+  const RuntimeFiles r = collect_runtime_files(load_programs({"/usr/bin/demo"}, root_), in_root());
+  std::vector<std::string> paths;
+  for (const auto& f : r.files) paths.push_back(f.path + " (" + f.why + ")");
+  EXPECT_EQ(paths, (std::vector<std::string>{
+                       "/usr/share/demo-data/modules.dat (data of package demo-data:amd64 (built with demo:amd64))",
+                       "/usr/share/demo/a.dat (data of package demo:amd64)",
+                       "/usr/share/demo/sub/b.dat (data of package demo:amd64)"}));
+  EXPECT_NE(
+      std::find(r.notes.begin(), r.notes.end(),
+                "demo: dpkg package demo:amd64 (with demo-data:amd64, built from the same source): 3 data files added; "
+                "1 documentation files and 1 ELF objects left out"),
+      r.notes.end());
+}
+
 // A list removed between listing the directory and reading it (a package being purged meanwhile)
 // owns nothing, as dpkg-query takes it; other errors stay errors (below).
 TEST_F(DpkgRoot, AListThatIsGoneOwnsNothing) {
