@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <utility>
@@ -115,6 +116,19 @@ void MappedFile::map(int fd) {
   if (!S_ISREG(status_.st_mode)) throw Error(path_ + ": not a regular file");
   size_ = static_cast<std::size_t>(status_.st_size);
   if (size_ == 0) return;
+  if (size_ < kReadBelow) {
+    auto* buffer = static_cast<unsigned char*>(std::malloc(size_));
+    if (buffer == nullptr) throw Error(path_ + ": cannot allocate memory for its bytes");
+    try {
+      read_exactly(fd, buffer, size_, 0, path_, size_);
+    } catch (const Error&) {
+      std::free(buffer);
+      throw;
+    }
+    data_ = buffer;
+    heap_ = true;
+    return;
+  }
   void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
   if (p == MAP_FAILED) throw Error(describe_errno(path_, "cannot map"));
   data_ = static_cast<const unsigned char*>(p);
@@ -153,7 +167,14 @@ void MappedFile::ensure_intact() const {
 
 void MappedFile::release() {
   unregister_mapping(std::exchange(slot_, -1));
-  if (data_ != nullptr) ::munmap(const_cast<unsigned char*>(std::exchange(data_, nullptr)), size_);
+  if (data_ != nullptr) {
+    auto* data = const_cast<unsigned char*>(std::exchange(data_, nullptr));
+    if (std::exchange(heap_, false)) {
+      std::free(data);
+    } else {
+      ::munmap(data, size_);
+    }
+  }
   size_ = 0;
 }
 
@@ -164,6 +185,7 @@ MappedFile::MappedFile(MappedFile&& other) noexcept
       data_(std::exchange(other.data_, nullptr)),
       size_(std::exchange(other.size_, 0)),
       slot_(std::exchange(other.slot_, -1)),
+      heap_(std::exchange(other.heap_, false)),
       status_(other.status_) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
@@ -173,6 +195,7 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
     slot_ = std::exchange(other.slot_, -1);
+    heap_ = std::exchange(other.heap_, false);
     status_ = other.status_;
   }
   return *this;

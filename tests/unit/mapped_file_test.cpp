@@ -42,26 +42,26 @@ const std::size_t kPage = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
 
 TEST(MappedFile, AFileCutShortWhileMappedReadsZerosAndIsReported) {
   ScratchDir dir;
-  const std::string path = dir.file("shrinks", 3 * kPage + 100);
+  const std::string path = dir.file("shrinks", kReadBelow + 3 * kPage + 100);
   const MappedFile file(path);
   EXPECT_NO_THROW(file.ensure_intact());
   ASSERT_EQ(::truncate(path.c_str(), 10), 0);
   // Without the handler this read dies of SIGBUS: the file has no page there any more.
-  EXPECT_EQ(file.bytes()[2 * kPage + 5], 0);
-  EXPECT_EQ(file.bytes()[3 * kPage + 99], 0);
+  EXPECT_EQ(file.bytes()[kReadBelow + 2 * kPage + 5], 0);
+  EXPECT_EQ(file.bytes()[kReadBelow + 3 * kPage + 99], 0);
   try {
     file.ensure_intact();
     FAIL() << "a shrunk file passed as intact";
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), path + ": changed while being read (now shorter than the " +
-                                         std::to_string(3 * kPage + 100) + " bytes it had)");
+                                         std::to_string(kReadBelow + 3 * kPage + 100) + " bytes it had)");
   }
 }
 
 TEST(MappedFile, AnotherMappingStaysIntactAndAFreedSlotStartsClean) {
   ScratchDir dir;
-  const std::string a = dir.file("a", 2 * kPage);
-  const std::string b = dir.file("b", 2 * kPage);
+  const std::string a = dir.file("a", kReadBelow + 2 * kPage);
+  const std::string b = dir.file("b", kReadBelow + 2 * kPage);
   {
     const MappedFile shrinking(a);
     const MappedFile steady(b);
@@ -78,16 +78,31 @@ TEST(MappedFile, AnotherMappingStaysIntactAndAFreedSlotStartsClean) {
 TEST(MappedFile, MoreFilesThanTheHandlerHasSlotsForAreReadInstead) {
   ScratchDir dir;
   std::vector<MappedFile> files;
-  for (int i = 0; i < 1100; ++i) files.emplace_back(dir.file("f" + std::to_string(i), 300 + i));
-  for (int i = 0; i < 1100; ++i) {
-    ASSERT_EQ(files[i].bytes().size(), static_cast<std::size_t>(300 + i));
-    EXPECT_EQ(files[i].bytes()[299 + i], static_cast<unsigned char>((299 + i) % 251 + 1));
+  for (int i = 0; i < 1100; ++i) files.emplace_back(dir.file("f" + std::to_string(i), kReadBelow + i));
+  for (std::size_t i = 0; i < 1100; ++i) {
+    ASSERT_EQ(files[i].bytes().size(), kReadBelow + i);
+    EXPECT_EQ(files[i].bytes()[kReadBelow + i - 1], static_cast<unsigned char>((kReadBelow + i - 1) % 251 + 1));
   }
   files.clear();
-  const MappedFile after(dir.file("after", kPage + 1));  // slots were given back
+  const MappedFile after(dir.file("after", kReadBelow + kPage + 1));  // slots were given back
   ASSERT_EQ(::truncate(after.path().c_str(), 0), 0);
-  EXPECT_EQ(after.bytes()[kPage], 0);
+  EXPECT_EQ(after.bytes()[kReadBelow + kPage], 0);
   EXPECT_THROW(after.ensure_intact(), Error);
+}
+
+// A file under kReadBelow is read whole: its bytes are a copy, which the file changing later
+// leaves as they were (a mapping would read zeros where the file was cut).
+TEST(MappedFile, ASmallFileIsReadWholeAndKeepsItsBytes) {
+  ScratchDir dir;
+  const std::string path = dir.file("small", 3 * kPage);
+  ASSERT_LT(3 * kPage, kReadBelow);
+  MappedFile file(path);
+  ASSERT_EQ(::truncate(path.c_str(), 0), 0);
+  ASSERT_EQ(file.bytes().size(), 3 * kPage);
+  EXPECT_EQ(file.bytes()[2 * kPage + 5], static_cast<unsigned char>((2 * kPage + 5) % 251 + 1));
+  EXPECT_NO_THROW(file.ensure_intact());
+  const MappedFile moved = std::move(file);  // the copy goes with it, freed once
+  EXPECT_EQ(moved.bytes()[kPage], static_cast<unsigned char>(kPage % 251 + 1));
 }
 
 TEST(MappedFileDeathTest, ASigbusNotFromAMappingStillKills) {
@@ -124,9 +139,10 @@ class ShrinkingWriter : public BundleWriter {
 
 void expect_cut_short_is_an_error(bool in_piece) {
   ScratchDir dir;
-  const std::string source = dir.file("lib.so", 5 * kPage);
+  const std::string source = dir.file("lib.so", kReadBelow + 5 * kPage);
   BundlePlan plan;
-  plan.entries.push_back({BundleEntry::Kind::kFile, "lib/lib.so", 0644, source, "", "a test file", 5 * kPage});
+  plan.entries.push_back(
+      {BundleEntry::Kind::kFile, "lib/lib.so", 0644, source, "", "a test file", kReadBelow + 5 * kPage});
   ShrinkingWriter writer(source, in_piece);
   try {
     write_bundle(plan, writer);
@@ -173,7 +189,7 @@ BundlePlan private_files(const ScratchDir& dir, int files) {
   const std::string priv = std::string(kPrivateRoot) + "/" + kPendingId;
   for (int i = 0; i < files; ++i) {
     const std::string name = "f" + std::to_string(1000 + i);
-    const std::size_t size = kPage * static_cast<std::size_t>(1 + i % 3) + static_cast<std::size_t>(i);
+    const std::size_t size = kReadBelow + kPage * static_cast<std::size_t>(1 + i % 3) + static_cast<std::size_t>(i);
     plan.entries.push_back({BundleEntry::Kind::kFile, priv + "/root/" + name, 0644, dir.file(name, size), "", "a test file", size});
   }
   return plan;
