@@ -107,7 +107,7 @@ TEST(MappedFile, ASmallFileIsReadWholeAndKeepsItsBytes) {
 
 TEST(MappedFileDeathTest, ASigbusNotFromAMappingStillKills) {
   ScratchDir dir;
-  const MappedFile file(dir.file("x", 10));  // the handler is installed
+  const MappedFile file(dir.file("x", kReadBelow));  // mapped: the handler is installed
   EXPECT_EXIT(::raise(SIGBUS), testing::KilledBySignal(SIGBUS), "");
 }
 
