@@ -409,7 +409,10 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
     } else {
       at = append(at, pe, "/error");
       *at = '\0';
-      post_error(path, timed_out ? "Runtime.Timeout" : too_large ? "Function.ResponseSizeTooLarge" : "Runtime.ExitError",
+      post_error(path,
+                 timed_out   ? "Runtime.Timeout"
+                 : too_large ? "Function.ResponseSizeTooLarge"
+                             : "Runtime.ExitError",
                  timed_out   ? "the command passed the deadline"
                  : too_large ? "the command's output is larger than a response may be (6 MB)"
                              : "the command exited with status ",

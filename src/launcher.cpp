@@ -162,13 +162,13 @@ std::size_t last_loaded_segment(const std::string& bytes) {
     const auto offset = load<uint64_t>(bytes, at + kPOffset);
     const auto filesz = load<uint64_t>(bytes, at + kPFilesz);
     if (offset > bytes.size() || bytes.size() - offset < filesz)
-      throw Error("embedded launcher: a PT_LOAD segment past its end");
+      throw Error("embedded launcher or bootstrap: a PT_LOAD segment past its end");
     if (filesz > 0 && offset + filesz >= end) {
       segment = at;
       end = offset + filesz;
     }
   }
-  if (segment == 0) throw Error("embedded launcher has no PT_LOAD segment");
+  if (segment == 0) throw Error("embedded launcher or bootstrap: no PT_LOAD segment with file bytes");
   return segment;
 }
 

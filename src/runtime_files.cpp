@@ -170,8 +170,7 @@ class Dpkg : public PackageManager {
       const auto it = status_.find(name);
       if (name == self->first || it == status_.end() || it->second.source != self->second.source) continue;
       // As its list is named: NAME:ARCH for a Multi-Arch: same package (libc6:amd64).
-      const std::string qualified = name + ":" + it->second.architecture;
-      const std::string listed = ::access((info_ + "/" + qualified + ".list").c_str(), F_OK) == 0 ? qualified : name;
+      const std::string listed = it->second.multiarch_same ? name + ":" + it->second.architecture : name;
       if (std::find(found.begin(), found.end(), listed) == found.end()) found.push_back(listed);
     }
     return found;
@@ -265,6 +264,7 @@ class Dpkg : public PackageManager {
     std::string source;   // the Source field's name, or the package's own
     std::string depends;  // Depends and Pre-Depends, joined by ','
     std::string architecture;
+    bool multiarch_same = false;  // its files list is named NAME:ARCH.list
   };
 
   // Each stanza of the status file of an installed package (Status: ... installed), by name.
@@ -290,6 +290,7 @@ class Dpkg : public PackageManager {
         if (const auto v = field("Depends: ")) installed.depends += std::string(*v) + ",";
         if (const auto v = field("Pre-Depends: ")) installed.depends += std::string(*v) + ",";
         if (const auto v = field("Architecture: ")) installed.architecture = *v;
+        if (const auto v = field("Multi-Arch: ")) installed.multiarch_same = *v == "same";
       });
       if (name.empty() || !status.ends_with(" installed")) continue;
       if (installed.source.empty()) installed.source = name;
