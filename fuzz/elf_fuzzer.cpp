@@ -6,8 +6,8 @@
 #include <span>
 #include <string>
 
-#include "elfpack/elf_file.h"
-#include "elfpack/error.h"
+#include "elfpack/elf/elf_file.h"
+#include "elfpack/base/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const std::span<const unsigned char> bytes(data, size);

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "elfpack/error.h"
-#include "elfpack/ld_cache.h"
+#include "elfpack/base/error.h"
+#include "elfpack/resolve/ld_cache.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   std::optional<elfpack::LdCache> cache;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "elfpack/loader_profile.h"
+#include "elfpack/resolve/loader_profile.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

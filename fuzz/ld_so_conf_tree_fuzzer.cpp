@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "elfpack/loader_profile.h"
+#include "elfpack/resolve/loader_profile.h"
 
 namespace {
 

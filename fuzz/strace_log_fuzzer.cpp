@@ -4,8 +4,8 @@
 #include <set>
 #include <string>
 
-#include "elfpack/error.h"
-#include "elfpack/trace_log.h"
+#include "elfpack/base/error.h"
+#include "elfpack/runtime/trace_log.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -9,7 +9,7 @@
  * affected. Any failure is one line on stderr naming the path, and exit status 127.
  *
  * Configuration (the payload): elfpack appends it to the launcher's only PT_LOAD segment, which
- * the kernel then maps at `elfpack_payload` (see launcher.ld and src/launcher.cpp). Format v1:
+ * the kernel then maps at `elfpack_payload` (see launcher.ld and src/layout/launcher.cpp). Format v1:
  *   "EPK2", one flags byte (bit 0: pass --argv0; bit 1: put "ELFPACK_ARGV0=" and argv[0] first in
  *   the environment, for the path shim of musl programs, whose linker has no --argv0; only the
  *   launcher built with ELFPACK_ARGV0_IN_ENVIRONMENT does), then NUL-terminated strings: base, interp, exe,

@@ -7,10 +7,10 @@
 #include <utility>
 
 #include "elfpack/bundle.h"
-#include "elfpack/error.h"
-#include "elfpack/json_writer.h"
-#include "elfpack/loader_profile.h"
-#include "elfpack/mapped_file.h"
+#include "elfpack/base/error.h"
+#include "elfpack/base/json_writer.h"
+#include "elfpack/resolve/loader_profile.h"
+#include "elfpack/base/mapped_file.h"
 
 namespace elfpack {
 

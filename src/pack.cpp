@@ -8,13 +8,13 @@
 #include <spdlog/spdlog.h>
 
 #include "elfpack/bundle.h"
-#include "elfpack/error.h"
-#include "elfpack/lambda.h"
-#include "elfpack/launcher.h"
-#include "elfpack/output.h"
-#include "elfpack/paths.h"
-#include "elfpack/runtime_files.h"
-#include "elfpack/tracer.h"
+#include "elfpack/base/error.h"
+#include "elfpack/lambda/lambda.h"
+#include "elfpack/layout/launcher.h"
+#include "elfpack/write/output.h"
+#include "elfpack/base/paths.h"
+#include "elfpack/runtime/runtime_files.h"
+#include "elfpack/runtime/tracer.h"
 
 namespace elfpack {
 

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "elfpack/error.h"
-#include "elfpack/resolver.h"
+#include "elfpack/base/error.h"
+#include "elfpack/resolve/resolver.h"
 
 namespace elfpack {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "elfpack/loader_profile.h"
+#include "elfpack/resolve/loader_profile.h"
 
 namespace elfpack {
 

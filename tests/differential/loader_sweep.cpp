@@ -33,10 +33,10 @@
 #include <string>
 #include <vector>
 
-#include "elfpack/elf_file.h"
-#include "elfpack/error.h"
-#include "elfpack/loader_profile.h"
-#include "elfpack/resolver.h"
+#include "elfpack/elf/elf_file.h"
+#include "elfpack/base/error.h"
+#include "elfpack/resolve/loader_profile.h"
+#include "elfpack/resolve/resolver.h"
 
 namespace {
 

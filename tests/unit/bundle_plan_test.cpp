@@ -5,9 +5,9 @@
 #include <fstream>
 
 #include "elfpack/bundle.h"
-#include "elfpack/runtime_files.h"
-#include "elfpack/error.h"
-#include "elfpack/output.h"
+#include "elfpack/runtime/runtime_files.h"
+#include "elfpack/base/error.h"
+#include "elfpack/write/output.h"
 
 namespace elfpack {
 namespace {

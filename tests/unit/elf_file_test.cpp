@@ -1,4 +1,4 @@
-#include "elfpack/elf_file.h"
+#include "elfpack/elf/elf_file.h"
 
 #include <LIEF/ELF.hpp>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "elfpack/error.h"
+#include "elfpack/base/error.h"
 
 namespace elfpack {
 namespace {

@@ -1,4 +1,4 @@
-#include "elfpack/json_writer.h"
+#include "elfpack/base/json_writer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "elfpack/launcher.h"
+#include "elfpack/layout/launcher.h"
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -12,8 +12,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "elfpack/elf_file.h"
-#include "elfpack/error.h"
+#include "elfpack/elf/elf_file.h"
+#include "elfpack/base/error.h"
 
 namespace elfpack {
 namespace {

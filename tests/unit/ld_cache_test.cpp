@@ -1,4 +1,4 @@
-#include "elfpack/ld_cache.h"
+#include "elfpack/resolve/ld_cache.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <memory>
 #include <sstream>
 
-#include "elfpack/error.h"
+#include "elfpack/base/error.h"
 
 namespace elfpack {
 namespace {

@@ -1,4 +1,4 @@
-#include "elfpack/loader_profile.h"
+#include "elfpack/resolve/loader_profile.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "elfpack/resolver.h"
+#include "elfpack/resolve/resolver.h"
 
 namespace elfpack {
 namespace {

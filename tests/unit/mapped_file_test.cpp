@@ -1,4 +1,4 @@
-#include "elfpack/mapped_file.h"
+#include "elfpack/base/mapped_file.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "elfpack/bundle.h"
-#include "elfpack/error.h"
-#include "elfpack/output.h"
+#include "elfpack/base/error.h"
+#include "elfpack/write/output.h"
 
 namespace elfpack {
 namespace {

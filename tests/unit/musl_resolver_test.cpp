@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "elfpack/resolver.h"
+#include "elfpack/resolve/resolver.h"
 #include "loader_list.h"
 
 namespace elfpack {

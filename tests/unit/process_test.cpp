@@ -1,4 +1,4 @@
-#include "elfpack/process.h"
+#include "elfpack/base/process.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "elfpack/resolver.h"
+#include "elfpack/resolve/resolver.h"
 
 #include <gtest/gtest.h>
 

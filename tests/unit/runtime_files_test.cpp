@@ -1,4 +1,4 @@
-#include "elfpack/runtime_files.h"
+#include "elfpack/runtime/runtime_files.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "elfpack/error.h"
+#include "elfpack/base/error.h"
 
 namespace elfpack {
 namespace {

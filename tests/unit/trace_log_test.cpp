@@ -1,8 +1,8 @@
-#include "elfpack/trace_log.h"
+#include "elfpack/runtime/trace_log.h"
 
 #include <gtest/gtest.h>
 
-#include "elfpack/error.h"
+#include "elfpack/base/error.h"
 
 namespace elfpack {
 namespace {

@@ -10,7 +10,7 @@
 #include <fstream>
 
 #include "elfpack/bundle.h"
-#include "elfpack/output.h"
+#include "elfpack/write/output.h"
 
 namespace elfpack {
 namespace {

@@ -1,0 +1,161 @@
+// Steps (1) and (2): find the programs and resolve their closures.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <spdlog/spdlog.h>
+
+#include "elfpack/bundle.h"
+#include "elfpack/base/error.h"
+#include "elfpack/base/paths.h"
+#include "elfpack/base/mapped_file.h"
+#include "elfpack/runtime/runtime_files.h"
+
+namespace elfpack {
+
+namespace {
+
+// As a shell looks a command up: a name with a slash is a path, others are searched in $PATH
+// (in a sysroot: its usual bin directories, and paths are inside it).
+std::string find_program(const std::string& name, const std::string& sysroot) {
+  const bool rooted = sysroot != "/";
+  if (name.find('/') != std::string::npos) {
+    if (::access(in_root(sysroot, name).c_str(), F_OK) != 0) {
+      std::string message = in_root(sysroot, name) + ": " + std::strerror(errno);
+      // `--sysroot R R/usr/bin/x`: the root's path given twice.
+      const std::string root = sysroot.ends_with('/') ? sysroot : sysroot + "/";
+      if (rooted && name.starts_with(root)) {
+        message += "; with --sysroot a program's path is inside the root: " + name.substr(root.size() - 1);
+      }
+      throw Error(message);
+    }
+    // Absolute, as /proc/self/exe would name it: the path it is served at and answers with.
+    if (!rooted && !name.starts_with('/')) return std::filesystem::absolute(name).lexically_normal().string();
+    return name;
+  }
+  const char* env = rooted ? nullptr : std::getenv("PATH");
+  const std::string path = env != nullptr ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t end = std::min(path.find(':', start), path.size());
+    const std::string dir = path.substr(start, end - start);
+    const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (::access(in_root(sysroot, candidate).c_str(), X_OK) == 0) {
+      return rooted || dir.starts_with('/') ? candidate : std::filesystem::absolute(candidate).lexically_normal().string();
+    }
+    start = end + 1;
+  }
+  throw Error(name + ": not found in " + (rooted ? sysroot + " (" + path + ")" : "PATH (" + path + ")"));
+}
+
+Program load_program(const std::string& name, const std::string& sysroot) {
+  Program program;
+  program.path = find_program(name, sysroot);
+  program.file = in_root(sysroot, program.path);
+  program.name = base_name(program.path);
+  const MappedFile file(program.file);
+  const auto bytes = file.bytes();
+  if (bytes.size() >= 2 && bytes[0] == '#' && bytes[1] == '!') {
+    throw Error(program.file + ": a script (starts with #!), not an ELF program; bundle its interpreter instead");
+  }
+  if (bytes.empty()) throw Error(program.file + ": an empty file (0 bytes), not an ELF program");
+  program.elf = parse_elf(file);
+  if (program.elf.ident.type != kEtExec && program.elf.ident.type != kEtDyn) {
+    throw Error(program.file + ": e_type " + std::to_string(program.elf.ident.type) + " is not an executable");
+  }
+  if (!program.elf.interp && !program.elf.needed.empty()) {
+    throw Error(program.path + ": needs shared libraries but has no interpreter (PT_INTERP): a library, not a program");
+  }
+  return program;
+}
+
+}  // namespace
+
+std::vector<Program> load_programs(const std::vector<std::string>& names, const std::string& sysroot) {
+  std::vector<Program> programs;
+  std::map<std::string, std::string> seen;  // bundle name -> path
+  for (const auto& name : names) {
+    Program program = load_program(name, sysroot);
+    auto [it, inserted] = seen.emplace(program.name, program.path);
+    if (!inserted) {
+      if (it->second == program.path) continue;  // the same program named twice
+      throw Error(program.path + ": has the same name as " + it->second + "; a bundle holds one program per name");
+    }
+    programs.push_back(std::move(program));
+  }
+  return programs;
+}
+
+std::vector<Closure> resolve_programs(const std::vector<Program>& programs, const ResolveOptions& options,
+                                      Diagnostics& diagnostics, std::vector<std::string>& warnings, bool allow_missing) {
+  // One resolver per kind of object and linker, so that libraries shared by programs are read once.
+  std::map<std::tuple<uint8_t, bool, uint16_t, std::string>, Resolver> resolvers;
+  std::vector<Closure> closures;
+  std::set<std::string> reported;
+  for (const auto& program : programs) {
+    if (program.elf.is_static_executable()) {
+      closures.emplace_back();
+      continue;
+    }
+    const auto& id = program.elf.ident;
+    const std::string interp = program.elf.interp.value_or("");
+    auto key = std::make_tuple(id.elf_class, id.little_endian, id.machine, interp);
+    auto it = resolvers.find(key);
+    if (it == resolvers.end()) it = resolvers.try_emplace(key, id, interp, options).first;
+    closures.push_back(it->second.resolve(program.path));
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("loader for {}: {}", program.path, it->second.profile().source);
+    }
+    for (const auto& line : closures.back().describe_missing()) {
+      if (!reported.insert(line).second) continue;
+      if (allow_missing) {
+        warnings.push_back(line);
+      } else {
+        diagnostics.error(line);
+      }
+    }
+  }
+  return closures;
+}
+
+std::vector<Closure> resolve_runtime_libraries(const std::vector<Program>& programs,
+                                               const std::vector<RuntimeFile>& libraries, const ResolveOptions& options,
+                                               Diagnostics& diagnostics, std::vector<std::string>& warnings,
+                                               bool allow_missing) {
+  std::vector<Closure> closures;
+  for (const auto& lib : libraries) {
+    const ElfFacts elf = read_elf(lib.file);
+    // Loaded into a program of its own class and machine, by that program's linker.
+    const Program* host = nullptr;
+    for (const auto& p : programs) {
+      if (p.elf.interp && p.elf.ident.elf_class == elf.ident.elf_class && p.elf.ident.machine == elf.ident.machine) {
+        host = &p;
+        break;
+      }
+    }
+    if (host == nullptr) {
+      warnings.push_back(lib.path + ": loaded at run time, but no bundled program of its class and machine: left out");
+      continue;
+    }
+    Resolver resolver(host->elf.ident, *host->elf.interp, options);
+    // Read from where it is here, which --add SRC=DEST makes another place than its path.
+    const bool elsewhere = lib.file != in_root(options.sysroot, lib.path);
+    closures.push_back(resolver.resolve(lib.path, *host->elf.interp, elsewhere ? lib.file : std::string()));
+    for (const auto& line : closures.back().describe_missing()) {
+      if (allow_missing) {
+        warnings.push_back(line);
+      } else {
+        diagnostics.error(line);
+      }
+    }
+  }
+  return closures;
+}
+
+}  // namespace elfpack

@@ -1,0 +1,86 @@
+// What one traced run showed (--trace, --trace-log): data files, libraries loaded at run time and
+// helper programs, minus what the closures load already.
+#include "runtime/package_manager.h"
+#include "runtime/sources.h"
+#include "elfpack/runtime/runtime_files.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <memory>
+#include <set>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string_view>
+
+#include "elfpack/base/error.h"
+#include "elfpack/resolve/ld_cache.h"
+#include "elfpack/base/mapped_file.h"
+#include "elfpack/resolve/resolver.h"
+#include "elfpack/resolve/loader_profile.h"
+#include "elfpack/base/paths.h"
+#include "elfpack/base/process.h"
+#include "elfpack/runtime/trace_log.h"
+
+namespace elfpack {
+
+std::string read_log(const std::string& name) {
+  if (name == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  std::ifstream in(name, std::ios::binary);
+  if (!in) throw Error(name + ": cannot read the trace log: " + std::strerror(errno));
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// What a trace names that belongs in the bundle: regular files outside the kernel's and the
+// temporary file systems, not the loader's own files, not what the closures load already.
+void add_traced(const std::string& label, const std::vector<TracedPath>& traced_paths, const std::string& cwd,
+                const CollectOptions& options,
+                const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept,
+                std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& helpers,
+                std::vector<std::string>& notes) {
+  std::set<std::pair<dev_t, ino_t>> loaded;
+  if (options.closures != nullptr) {
+    for (const auto& c : *options.closures) {
+      for (const auto& o : c.objects) loaded.insert({o.dev, o.ino});
+    }
+  }
+  static const char* const kSkipped[] = {"/proc/", "/sys/", "/dev/", "/tmp/", "/run/", "/var/tmp/"};
+  std::size_t data = 0, libs = 0, helper_count = 0, relative = 0;
+  for (const auto& traced : traced_paths) {
+    const std::string& path = traced.path;
+    if (!path.starts_with('/') || (!cwd.empty() && path.starts_with(cwd + "/"))) {
+      ++relative;  // the program's current directory: its input, not part of it
+      continue;
+    }
+    if (std::any_of(std::begin(kSkipped), std::end(kSkipped), [&](const char* d) { return path.starts_with(d); }) ||
+        path == "/etc/ld.so.cache" || path == "/etc/ld.so.preload" || program_paths.contains(path)) {
+      continue;
+    }
+    const std::string file = in_root(options.sysroot, path);
+    struct stat st;
+    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || loaded.contains({st.st_dev, st.st_ino})) continue;
+    const std::string why = "traced (" + traced.syscall + ")";
+    if (!is_elf(file)) {
+      if (kept.emplace(path, RuntimeFile{path, file, why}).second) ++data;
+    } else if (traced.syscall == "execve" || traced.syscall == "execveat") {
+      if (helpers.emplace(path, RuntimeFile{path, file, why}).second) ++helper_count;
+    } else if (libraries.emplace(path, RuntimeFile{path, file, why}).second) {
+      ++libs;
+    }
+  }
+  notes.push_back(label + ": " + std::to_string(data) + " data files, " + std::to_string(libs) +
+                  " libraries loaded at run time and " + std::to_string(helper_count) + " helper programs added; " +
+                  std::to_string(relative) + " paths in the current directory left out");
+}
+
+}  // namespace elfpack

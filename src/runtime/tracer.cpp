@@ -1,0 +1,158 @@
+// --trace: runs a command under ptrace (no strace needed) and records every successful file call
+// of it and of every process it starts, as the strace-log reader would from a log.
+#include "elfpack/runtime/tracer.h"
+
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "elfpack/base/error.h"
+#include "elfpack/base/interrupt.h"
+
+namespace elfpack {
+
+namespace {
+
+#if defined(__x86_64__)
+struct PathCall {
+  const char* name;
+  int path_arg;  // which argument holds the path
+};
+
+// x86_64 system calls that take a path (arch/x86/entry/syscalls/syscall_64.tbl).
+const std::map<long, PathCall>& path_calls() {
+  static const std::map<long, PathCall> calls = {
+      {2, {"open", 0}},         {4, {"stat", 0}},          {6, {"lstat", 0}},        {21, {"access", 0}},
+      {59, {"execve", 0}},      {85, {"creat", 0}},        {89, {"readlink", 0}},    {257, {"openat", 1}},
+      {262, {"newfstatat", 1}}, {267, {"readlinkat", 1}},  {269, {"faccessat", 1}},  {322, {"execveat", 1}},
+      {332, {"statx", 1}},      {437, {"openat2", 1}},     {439, {"faccessat2", 1}}};
+  return calls;
+}
+
+unsigned long long argument(const user_regs_struct& regs, int index) {
+  return index == 0 ? regs.rdi : regs.rsi;
+}
+
+// A NUL-terminated string of the tracee, read page by page (a string may end just before an
+// unmapped page).
+std::string read_string(pid_t pid, unsigned long long address) {
+  std::string out;
+  constexpr std::size_t kPage = 4096;
+  while (out.size() < 65536) {
+    char chunk[kPage];
+    const std::size_t room = kPage - (address % kPage);
+    iovec local{chunk, room};
+    iovec remote{reinterpret_cast<void*>(address), room};
+    const ssize_t got = ::process_vm_readv(pid, &local, 1, &remote, 1, 0);
+    if (got <= 0) break;
+    const void* nul = std::memchr(chunk, 0, static_cast<std::size_t>(got));
+    if (nul != nullptr) {
+      out.append(chunk, static_cast<const char*>(nul) - chunk);
+      return out;
+    }
+    out.append(chunk, static_cast<std::size_t>(got));
+    address += static_cast<unsigned long long>(got);
+  }
+  return out;
+}
+#endif
+
+}  // namespace
+
+TraceResult trace_command(const std::vector<std::string>& command) {
+#if !defined(__x86_64__)
+  (void)command;
+  throw Error("--trace: this build of elfpack traces x86_64 programs only");
+#else
+  if (command.empty()) throw Error("--trace: no command given after '--'");
+  TraceResult result;
+  const pid_t child = ::fork();
+  if (child < 0) throw Error(std::string("--trace: cannot start a process: ") + std::strerror(errno));
+  if (child == 0) {
+    ::pthread_sigmask(SIG_SETMASK, &child_signal_mask(), nullptr);
+    // The traced program writes to our standard error, so that elfpack's standard output stays
+    // its own.
+    ::dup2(STDERR_FILENO, STDOUT_FILENO);
+    std::vector<char*> argv;
+    for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
+    ::raise(SIGSTOP);
+    ::execvp(argv[0], argv.data());
+    std::fprintf(stderr, "elfpack: error: --trace: %s: %s\n", argv[0], std::strerror(errno));
+    ::_exit(127);
+  }
+  int status = 0;
+  if (::waitpid(child, &status, 0) < 0 || !WIFSTOPPED(status)) throw Error("--trace: the traced process did not start");
+  const long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+                       PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+  if (::ptrace(PTRACE_SETOPTIONS, child, nullptr, reinterpret_cast<void*>(options)) != 0) {
+    const int err = errno;
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    throw Error(std::string("--trace: cannot trace (ptrace: ") + std::strerror(err) +
+                "); in a container, allow ptrace, or record a trace elsewhere and use --trace-log");
+  }
+  ::ptrace(PTRACE_SYSCALL, child, nullptr, nullptr);
+
+  struct Pending {
+    bool in_call = false;
+    long number = -1;
+    std::string path;
+  };
+  std::map<pid_t, Pending> tracees{{child, {}}};
+  std::set<std::string> seen;
+  while (!tracees.empty()) {
+    const pid_t pid = ::waitpid(-1, &status, __WALL);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+      tracees.erase(pid);
+      if (pid == child) result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      continue;
+    }
+    if (!WIFSTOPPED(status)) continue;
+    Pending& p = tracees[pid];  // a new child is added here
+    const int signal = WSTOPSIG(status);
+    int deliver = 0;
+    if (signal == (SIGTRAP | 0x80)) {
+      user_regs_struct regs{};
+      if (::ptrace(PTRACE_GETREGS, pid, nullptr, &regs) == 0) {
+        if (!p.in_call) {
+          p.number = static_cast<long>(regs.orig_rax);
+          p.path.clear();
+          const auto call = path_calls().find(p.number);
+          if (call != path_calls().end()) p.path = read_string(pid, argument(regs, call->second.path_arg));
+        } else {
+          const auto call = path_calls().find(p.number);
+          const long ret = static_cast<long>(regs.rax);
+          if (call != path_calls().end() && ret >= 0 && !p.path.empty() && seen.insert(p.path).second) {
+            result.paths.push_back({p.path, call->second.name});
+          }
+        }
+        p.in_call = !p.in_call;
+      }
+    } else if (signal == SIGTRAP && (status >> 16) != 0) {
+      // A fork, clone or exec event: nothing to record; a successful execve's exit stop follows.
+    } else if (signal == SIGSTOP && (status >> 16) == 0 && p.number == -1 && !p.in_call) {
+      // The first stop of a new child.
+    } else {
+      deliver = signal;  // a real signal for the program
+    }
+    ::ptrace(PTRACE_SYSCALL, pid, nullptr, reinterpret_cast<void*>(static_cast<long>(deliver)));
+  }
+  return result;
+#endif
+}
+
+}  // namespace elfpack

@@ -1,0 +1,58 @@
+#include "elfpack/write/manifest.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+
+#include "elfpack/base/json_writer.h"
+
+namespace elfpack {
+
+std::string manifest_json(const BundlePlan& plan, const std::string& output, const std::string& format,
+                          std::optional<std::uintmax_t> output_bytes) {
+  JsonWriter json;
+  json.begin_object().key("schema").value("elfpack-manifest/1");
+  json.key("bundle_id").value(plan.id).key("output").value(output).key("format").value(format);
+  json.key("files").begin_array();
+  std::uintmax_t unpacked = 0;
+  int64_t files = 0;
+  for (const auto& e : plan.entries) {
+    if (e.kind == BundleEntry::Kind::kDirectory) continue;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(e.mode));
+    json.begin_object().key("path").value(e.path);
+    std::uintmax_t size = 0;
+    switch (e.kind) {
+      case BundleEntry::Kind::kFile:
+        size = e.size;  // as planned, and checked when written
+        json.key("type").value("file").key("source").value(e.source);
+        break;
+      case BundleEntry::Kind::kBytes:
+        size = e.bytes.size();
+        json.key("type").value("generated");
+        break;
+      case BundleEntry::Kind::kSymlink:
+        json.key("type").value("symlink").key("target").value(e.bytes);
+        break;
+      case BundleEntry::Kind::kDirectory: break;
+    }
+    json.key("mode").value(mode).key("size").value(static_cast<int64_t>(size)).key("why").value(e.why).end_object();
+    unpacked += size;
+    ++files;
+  }
+  json.end_array();
+  json.key("totals").begin_object().key("files").value(files).key("unpacked_bytes").value(static_cast<int64_t>(unpacked));
+  json.key("output_bytes");
+  if (output_bytes) {
+    json.value(static_cast<int64_t>(*output_bytes));
+  } else {
+    json.null();
+  }
+  json.end_object();
+  json.key("warnings").begin_array();
+  for (const auto& w : plan.warnings) json.value(w);
+  json.end_array().end_object();
+  return json.str();
+}
+
+}  // namespace elfpack
