@@ -5,6 +5,9 @@
 # Both are idempotent and quiet when there is nothing to do. CI (.ci/run) also runs:
 #   ./dev.sh sanitize        the whole suite again, built with ASan+UBSan (build-asan/)
 #   ./dev.sh fuzz [SECONDS]  each libFuzzer target for SECONDS (default 60), built with clang (build-fuzz/)
+# And, not in CI (it installs some 60 programs and takes a while):
+#   ./dev.sh corpus [--fast] real Debian programs bundled and compared with their native runs
+#                            (tests/corpus/; the table goes to docs/corpus.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -31,7 +34,7 @@ install_missing() {
   [ ${#missing[@]} -eq 0 ] && return
   echo "dev.sh: installing ${missing[*]}" >&2
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # build DIR [TARGET] [CMAKE_ARGS...]: configures DIR once with the arguments, then builds TARGET
@@ -55,6 +58,8 @@ case "${1:-}" in
     ./build/elfpack rig -o rig.zip
     ;;
   test)
+    mapfile -t corpus_packages < <(tests/corpus/run.sh --fast --packages)
+    packages+=("${corpus_packages[@]}" locales)  # the corpus's quick subset (ctest corpus.fast)
     install_missing
     build build all -DCMAKE_BUILD_TYPE=RelWithDebInfo -DELFPACK_REQUIRE_AARCH64=ON
     # The end-to-end tests enter empty roots with unshare and chroot: they need root.
@@ -72,8 +77,21 @@ case "${1:-}" in
       -DCMAKE_CXX_COMPILER=clang++ -DELFPACK_FUZZ=ON -DELFPACK_TESTS=OFF
     fuzz/run.sh build-fuzz "${2:-60}"
     ;;
+  corpus)
+    install_missing
+    mapfile -t corpus_packages < <(tests/corpus/run.sh --packages)
+    packages=("${corpus_packages[@]}" locales)
+    install_missing
+    build build all -DCMAKE_BUILD_TYPE=RelWithDebInfo -DELFPACK_REQUIRE_AARCH64=ON
+    shift
+    if [ "${1:-}" = --fast ]; then
+      ELFPACK=build/elfpack as_root tests/corpus/run.sh --fast --out build/corpus
+    else
+      ELFPACK=build/elfpack as_root tests/corpus/run.sh --out build/corpus --doc docs/corpus.md "$@"
+    fi
+    ;;
   *)
-    echo "usage: ./dev.sh run | test | sanitize | fuzz [SECONDS]" >&2
+    echo "usage: ./dev.sh run | test | sanitize | fuzz [SECONDS] | corpus [--fast]" >&2
     exit 2
     ;;
 esac

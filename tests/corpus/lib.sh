@@ -10,6 +10,18 @@
 #            Lambda's environment). verify itself merges stdout and stderr and keeps no files, so
 #            the corpus enters the root the same way with unshare.
 
+# debian_path NAME: the program NAME as Debian installs it (/usr/bin, /bin, /usr/sbin, /sbin),
+# so that a program of the machine's own in /usr/local/bin (first on Lambda's PATH) is not what
+# the corpus bundles or compares with; NAME itself when it holds a slash or is not found.
+debian_path() {
+  local d
+  case $1 in */*) echo "$1"; return ;; esac
+  for d in /usr/bin /bin /usr/sbin /sbin; do
+    [ -x "$d/$1" ] && { echo "$d/$1"; return; }
+  done
+  echo "$1"
+}
+
 # Lambda's environment, as verify sets it (kLambdaEnvironment in src/verify/verify.cpp).
 lambda_env=(
   "PATH=/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin"
@@ -81,7 +93,8 @@ EOF
 
 # in_place TASK TMP UID CMD...: (each stopped after $limit seconds, with what it started) runs CMD on the host with TASK at /var/task (read-only) and TMP
 # at /tmp, in private mount and PID namespaces (what it leaves running dies with it), from
-# /var/task, as UID (993, or 0 for elfpack itself), with Lambda's environment, stdin empty.
+# /var/task, as UID, with Lambda's environment, stdin empty. CMD's program is Debian's (see
+# debian_path), run under the name the command gives it, as a search of PATH would.
 in_place() {
   local task=$1 tmp=$2 uid=$3; shift 3
   mkdir -p /var/task
@@ -89,20 +102,27 @@ in_place() {
     task=$1 tmp=$2 uid=$3 gid=$4; shift 4
     mount --bind "$task" /var/task && mount -o remount,bind,ro /var/task && mount --bind "$tmp" /tmp || exit 125
     cd /var/task || exit 125
-    if [ "$uid" = 0 ]; then exec env -i "$@"; fi
     exec setpriv --reuid="$uid" --regid="$gid" --clear-groups env -i "$@"
-  ' in_place "$task" "$tmp" "$uid" "$lambda_gid" "${lambda_env[@]}" "${case_env[@]}" "$@" </dev/null
+  ' in_place "$task" "$tmp" "$uid" "$lambda_gid" "${lambda_env[@]}" "${case_env[@]}" \
+    /bin/bash -c 'exec -a "$0" "$@"' "$1" "$(debian_path "$1")" "${@:2}" </dev/null
 }
 
 # in_empty_root ROOT TMP CMD...: runs CMD in ROOT (the bundle at ROOT/opt, inputs at
 # ROOT/var/task) as elfpack verify does, with TMP at /tmp. CMD's program is looked up in
-# Lambda's PATH inside the root, as Lambda's runtime would.
+# Lambda's PATH inside the root, as Lambda's runtime would. Unlike verify's root, this one has
+# /dev/null, zero, full, random and urandom and /dev/fd, as Lambda has (git, for one, opens
+# /dev/null and stops without it).
 in_empty_root() {
   local root=$1 tmp=$2; shift 2
   timeout -k 5 "${limit:-60}" unshare --mount --pid --fork --kill-child bash -c '
     root=$1 tmp=$2 uid=$3 gid=$4; shift 4
-    mount --bind "$root" "$root" && mount --bind "$tmp" "$root/tmp" && mount -t proc -o nosuid,nodev,noexec proc "$root/proc" \
-      && mount -o remount,bind,ro "$root" || exit 125
+    mount --bind "$root" "$root" && mount --bind "$tmp" "$root/tmp" && mount -t proc -o nosuid,nodev,noexec proc "$root/proc" || exit 125
+    mkdir -p "$root/dev" && ln -sfn /proc/self/fd "$root/dev/fd" || exit 125
+    for d in null zero full random urandom; do
+      touch "$root/dev/$d" && mount --bind "/dev/$d" "$root/dev/$d" || exit 125
+    done
+    for s in stdin:0 stdout:1 stderr:2; do ln -sfn "/proc/self/fd/${s#*:}" "$root/dev/${s%:*}"; done
+    mount -o remount,bind,ro "$root" || exit 125
     exec env -i "$@"
   ' in_empty_root "$root" "$tmp" "$lambda_uid" "$lambda_gid" "${lambda_env[@]}" "${case_env[@]}" \
     unshare --root="$root" --wd=/var/task --setgid="$lambda_gid" --setuid="$lambda_uid" "$@" </dev/null

@@ -3,7 +3,7 @@
 # empty root with Lambda's environment, its output compared with the same command run natively.
 #
 #   run.sh [--fast] [--only REGEX] [--modes "default trace"] [--jobs N] [--out DIR] [--doc FILE]
-#   run.sh --packages          the Debian packages the cases need (dev.sh corpus installs them)
+#   run.sh [--fast] --packages the Debian packages the cases need (dev.sh installs them)
 #
 # A case is tests/corpus/cases/NAME.sh (see cases/README.md). Modes: `default` bundles with
 # `elfpack PROGRAMS -o b.zip`; `trace` with `elfpack PROGRAMS -o b.zip --trace -- COMMAND` (the
@@ -15,10 +15,9 @@ set -uo pipefail
 export LC_ALL=C
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
-: "${ELFPACK:?set ELFPACK to the elfpack binary}"
-ELFPACK=$(realpath "$ELFPACK")
+https_port=${https_port:-0}  # the cases' commands name it; known once the server runs
 
-one= fast=0 only= modes="default trace" jobs=2 out= doc= run_timeout=60 pack_timeout=180
+one= list_packages=0 table_only=0 fast=0 only= modes="default trace" jobs=2 out= doc= run_timeout=60 pack_timeout=180
 while [ $# -gt 0 ]; do
   case $1 in
     --fast) fast=1 ;;
@@ -27,9 +26,8 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=$2; shift ;;
     --out) out=$2; shift ;;
     --doc) doc=$2; shift ;;
-    --packages)
-      for c in "$here"/cases/*.sh; do (source "$c"; printf '%s\n' "${packages[@]}"); done | sort -u
-      exit 0 ;;
+    --packages) list_packages=1 ;;
+    --table) table_only=1 ;;  # only the table (and --doc) from the results in --out
     --case) one=$2; shift ;;  # internal: run.sh --case NAME (one case, all modes)
     *) echo "usage: run.sh [--fast] [--only REGEX] [--modes \"default trace\"] [--jobs N] [--out DIR] [--doc FILE] | --packages" >&2; exit 2 ;;
   esac
@@ -66,6 +64,12 @@ run_one() {
     task=$w/task www=$out/www
     source "$case_file"
     case_env=("${env[@]}")
+    for i in "${!programs[@]}"; do programs[i]=$(debian_path "${programs[i]}"); done
+    for p in "${packages[@]}"; do
+      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' && continue
+      for m in $modes; do echo "$name|$m|FAIL|-|-|-|package $p is not installed (./dev.sh corpus installs it)" > "$out/results/$name.$m"; done
+      exit 0
+    done
     cd "$w"
     if ! (set -e; setup) >"$w/setup.log" 2>&1; then
       for m in $modes; do echo "$name|$m|FAIL|-|-|-|setup failed: $(tail -n1 "$w/setup.log")" > "$out/results/$name.$m"; done
@@ -83,7 +87,7 @@ run_one() {
       if [ "$m" = trace ]; then
         mkdir -m 1777 "$w/trace.packtmp"; mkdir -m 777 "$w/trace.pack"
         limit=$pack_timeout in_place "$w/task" "$w/trace.packtmp" "$lambda_uid" \
-          "$ELFPACK" "${programs[@]}" -o "$w/trace.pack/b.zip" --trace -- "${command[@]}" >"$w/trace.pack.log" 2>&1
+          "$ELFPACK" "${programs[@]}" -o "$w/trace.pack/b.zip" --trace -- "$(debian_path "${command[0]}")" "${command[@]:1}" >"$w/trace.pack.log" 2>&1
         status=$?
         mv "$w/trace.pack/b.zip" "$zip" 2>/dev/null
       else
@@ -136,6 +140,66 @@ if [ -n "$one" ]; then
   exit 0
 fi
 
+# The cases to run.
+names=()
+for c in "$here"/cases/*.sh; do
+  n=$(basename "$c" .sh)
+  if [ "$fast" -eq 1 ] && ! grep -qx "$n" <(sed 's/#.*//; s/[[:space:]]//g' "$here/fast.list"); then continue; fi
+  [ -n "$only" ] && ! [[ $n =~ $only ]] && continue
+  names+=("$n")
+done
+if [ "$list_packages" -eq 1 ]; then
+  for n in "${names[@]}"; do (source "$here/cases/$n.sh"; printf '%s\n' "${packages[@]}"); done | sort -u
+  exit 0
+fi
+
+# make_table: the table of $out/results for the cases in names, printed and kept in
+# $out/table.md (and in --doc FILE, with how it was made).
+make_table() {
+  table=$out/table.md
+  {
+    echo "| program | mode | pass | MB | pack s | run s | why it fails |"
+    echo "|---|---|---|---|---|---|---|"
+    for n in "${names[@]}"; do
+      for m in $modes; do
+        if [ -f "$out/results/$n.$m" ]; then
+          IFS='|' read -r a b c d e f g < "$out/results/$n.$m"
+          g=${g//|/\\|}
+          echo "| $a | $b | $c | $d | $e | $f | ${g//\`/\'} |"
+        else
+          echo "| $n | $m | FAIL | - | - | - | no result (the case's run ended early) |"
+        fi
+      done
+    done
+  } > "$table"
+  summary=""
+  for m in $modes; do
+    p=$(cat "$out"/results/*."$m" 2>/dev/null | awk -F'|' '$3=="pass"' | wc -l)
+    summary+="$m: $p/${#names[@]} pass. "
+  done
+  cat "$table"
+  echo "corpus: $summary"
+  if [ -n "$doc" ]; then
+    {
+      echo "# The corpus: real programs run from their bundles"
+      echo
+      echo "The latest run of \`./dev.sh corpus\` (tests/corpus/; how a case is defined and compared:"
+      echo "tests/corpus/cases/README.md). Each program from Debian's archive is bundled by elfpack, run"
+      echo "from \`/opt\` in an empty root with Lambda's environment, and compared with the same command"
+      echo "run natively: stdout, exit status and stderr must all be equal. \`default\`: \`elfpack PROGRAMS"
+      echo "-o b.zip\`; \`trace\`: the same with \`--trace -- COMMAND\`. MB: the bundle unpacked."
+      echo
+      echo "Run on $(date -u +%Y-%m-%d) with elfpack $(git -C "$here" rev-parse --short HEAD 2>/dev/null), Debian $(cat /etc/debian_version 2>/dev/null)."
+      echo "**$summary**"
+      echo
+      cat "$table"
+    } > "$doc"
+  fi
+}
+if [ "$table_only" -eq 1 ]; then make_table; exit 0; fi
+
+: "${ELFPACK:?set ELFPACK to the elfpack binary}"
+ELFPACK=$(realpath "$ELFPACK")
 [ "$(id -u)" -eq 0 ] || { echo "corpus: needs root (namespaces, chroot, the host's CA store and locale)" >&2; exit 2; }
 mkdir -p "$out"
 rm -rf "$out/results"
@@ -150,57 +214,10 @@ start_https "$out/www" || exit 1
 cp "$out/www.port" "$out/https.port"
 trap 'kill $https_pid 2>/dev/null' EXIT
 
-names=()
-for c in "$here"/cases/*.sh; do
-  n=$(basename "$c" .sh)
-  if [ "$fast" -eq 1 ] && ! grep -qx "$n" <(sed 's/#.*//; s/[[:space:]]//g' "$here/fast.list"); then continue; fi
-  [ -n "$only" ] && ! [[ $n =~ $only ]] && continue
-  names+=("$n")
-done
 echo "corpus: ${#names[@]} cases, modes: $modes, $jobs at a time; work in $out" >&2
-started=$(date +%s)
 export ELFPACK modes out run_timeout pack_timeout
 printf '%s\n' "${names[@]}" | xargs -P "$jobs" -I{} bash "$0" --out "$out" --modes "$modes" --case {}
 
-# The table.
-table=$out/table.md
-{
-  echo "| program | mode | pass | MB | pack s | run s | why it fails |"
-  echo "|---|---|---|---|---|---|---|"
-  for n in "${names[@]}"; do
-    for m in $modes; do
-      if [ -f "$out/results/$n.$m" ]; then
-        IFS='|' read -r a b c d e f g < "$out/results/$n.$m"
-        g=${g//|/\\|}
-        echo "| $a | $b | $c | $d | $e | $f | ${g//\`/\'} |"
-      else
-        echo "| $n | $m | FAIL | - | - | - | no result (the case's run ended early) |"
-      fi
-    done
-  done
-} > "$table"
-summary=""
-for m in $modes; do
-  p=$(cat "$out"/results/*."$m" 2>/dev/null | awk -F'|' '$3=="pass"' | wc -l)
-  summary+="$m: $p/${#names[@]} pass. "
-done
-cat "$table"
-echo "corpus: $summary($(($(date +%s) - started)) s)"
-if [ -n "$doc" ]; then
-  {
-    echo "# The corpus: real programs run from their bundles"
-    echo
-    echo "The latest run of \`./dev.sh corpus\` (tests/corpus/; how a case is defined and compared:"
-    echo "tests/corpus/cases/README.md). Each program from Debian's archive is bundled by elfpack, run"
-    echo "from \`/opt\` in an empty root with Lambda's environment, and compared with the same command"
-    echo "run natively: stdout, exit status and stderr must all be equal. \`default\`: \`elfpack PROGRAMS"
-    echo "-o b.zip\`; \`trace\`: the same with \`--trace -- COMMAND\`. MB: the bundle unpacked."
-    echo
-    echo "Run on $(date -u +%Y-%m-%d) with elfpack $(git -C "$here" rev-parse --short HEAD 2>/dev/null), Debian $(cat /etc/debian_version 2>/dev/null)."
-    echo "**$summary**"
-    echo
-    cat "$table"
-  } > "$doc"
-fi
+make_table
 # Passes only when every case passes in every mode.
 ! grep -q '|FAIL|' "$out"/results/* 2>/dev/null && [ "$(ls "$out/results" | wc -l)" -eq $(( ${#names[@]} * $(wc -w <<<"$modes") )) ]
