@@ -41,10 +41,13 @@ case $out/ in /tmp/*) echo "corpus: --out must not be under /tmp (the runs mount
 # note FILE: its first line that says something, cut to 160 characters.
 first_line() { grep -m1 -v '^[[:space:]]*$' "$1" 2>/dev/null | cut -c1-160; }
 
+# is_text FILE: empty, or text by grep's judgement.
+is_text() { [ ! -s "$1" ] || grep -qI . "$1"; }
+
 # differs A B WHAT: empty when equal, else what differs and the first differing lines.
 differs() {
   cmp -s "$1" "$2" && return 0
-  if grep -qI . "$1" "$2" 2>/dev/null || [ ! -s "$1" ] || [ ! -s "$2" ]; then
+  if is_text "$1" && is_text "$2"; then
     local d
     d=$(diff "$1" "$2" | grep -m2 '^[<>]' | tr '\n' ' ' | cut -c1-200)
     echo "$3 differs: ${d:-$(stat -c %s "$1") vs $(stat -c %s "$2") bytes}"
@@ -102,7 +105,7 @@ run_one() {
         continue
       fi
       mkdir -p "$root"/{opt,proc,tmp,var/task,var/runtime,var/lang/bin}
-      unzip -q "$zip" -d "$root/opt"
+      unzip -qo "$zip" -d "$root/opt"  # -o: an entry may come again through a link (zoneinfo/posix -> .)
       cp -a "$w/task/." "$root/var/task/"
       mb=$(du -sm "$root/opt" | cut -f1)
       mkdir -m 1777 "$w/$m.tmp"
