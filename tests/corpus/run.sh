@@ -41,8 +41,8 @@ case $out/ in /tmp/*) echo "corpus: --out must not be under /tmp (the runs mount
 # note FILE: its first line that says something, cut to 160 characters.
 first_line() { grep -m1 -v '^[[:space:]]*$' "$1" 2>/dev/null | cut -c1-160; }
 
-# is_text FILE: empty, or text by grep's judgement.
-is_text() { [ ! -s "$1" ] || grep -qI . "$1"; }
+# is_text FILE: empty, or valid UTF-8 without NUL bytes (an image's raw pixels are not).
+is_text() { [ ! -s "$1" ] || { grep -qI . "$1" && iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1; }; }
 
 # differs A B WHAT: empty when equal, else what differs and the first differing lines.
 differs() {
