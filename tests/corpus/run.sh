@@ -38,8 +38,15 @@ out=$(realpath -m "${out:-$PWD/corpus-out}")
 # elsewhere.
 case $out/ in /tmp/*) echo "corpus: --out must not be under /tmp (the runs mount their own /tmp)" >&2; exit 2 ;; esac
 
-# note FILE: its first line that says something, cut to 160 characters.
-first_line() { grep -m1 -v '^[[:space:]]*$' "$1" 2>/dev/null | cut -c1-160; }
+# first_new_line NATIVE_ERR ERR NATIVE_OUT OUT: the bundle's first line of stderr (else of
+# stdout) that the native run did not print, cut to 160 characters: what it said on failing.
+first_new_line() {
+  local line
+  line=$(new_line "$1" "$2")
+  [ -n "$line" ] || line=$(new_line "$3" "$4")
+  echo "${line:-(printed nothing the native run did not)}"
+}
+new_line() { diff "$1" "$2" 2>/dev/null | sed -n 's/^> //p' | grep -a -m1 -v '^[[:space:]]*$' | cut -c1-160; }
 
 # is_text FILE: empty, or valid UTF-8 without NUL bytes (an image's raw pixels are not).
 is_text() { [ ! -s "$1" ] || { grep -qI . "$1" && iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1; }; }
@@ -119,7 +126,7 @@ run_one() {
       if [ "$bs" -eq 124 ] || [ "$bs" -eq 137 ]; then
         reason="still running after ${run_timeout} s; stopped"
       elif [ "$ns" != "$bs" ]; then
-        reason="exit $bs (native $ns): $(first_line "$w/$m.err")"
+        reason="exit $bs (native $ns): $(first_new_line "$w/native.err" "$w/$m.err" "$w/native.out" "$w/$m.out")"
       fi
       [ -n "$reason" ] || reason=$(differs "$w/native.stdout" "$w/$m.stdout" stdout)
       [ -n "$reason" ] || reason=$(differs "$w/native.stderr" "$w/$m.stderr" stderr)
