@@ -51,8 +51,13 @@ install_missing() {
   done
   [ ${#missing[@]} -eq 0 ] && return
   phase "installing ${#missing[@]} packages (${missing[*]})"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  local out  # apt's chatter (debconf's notes) only when it fails
+  if ! out=$({ as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+               as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } 2>&1); then
+    echo >&2
+    printf '%s\n' "$out" >&2
+    return 1
+  fi
   done_phase
 }
 

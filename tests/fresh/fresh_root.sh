@@ -55,9 +55,9 @@ fi
 
 # round NAME [WARM_FROM]: a new root from the base (with WARM_FROM's package lists and downloads
 # when given), the checkout cloned into /root/elfpack, the commands run and timed, rig.zip checked.
-# Appends "NAME<TAB>command<TAB>seconds" lines to $t/times and dev.sh's phase lines to $t/phases.
+# Appends "NAME<TAB>command<TAB>seconds<TAB>CPU seconds" lines to $t/times and dev.sh's phase lines to $t/phases.
 round() {
-  local name=$1 warm_from=${2:-} r=$t/$1 c start ms log
+  local name=$1 warm_from=${2:-} r=$t/$1 c log
   mkdir -p "$r"
   tar -C "$r" -xf "$base"
   cp /etc/resolv.conf "$r/etc/resolv.conf"
@@ -69,14 +69,14 @@ round() {
   for c in "${commands[@]}"; do
     log=$t/$name.$(echo "$c" | tr -c 'a-z0-9\n' '_').log
     echo "fresh_root.sh: $name: $c"
-    start=$(date +%s%N)
-    if ! in_chroot "$r" "cd /root/elfpack && $c" >"$log" 2>&1; then
+    # bash's time: the wall-clock time, and the CPU time (user + system) of the command and its
+    # children, which says less about other work on the machine.
+    if ! in_chroot "$r" "cd /root/elfpack && TIMEFORMAT='fresh_root.sh: time %R %U %S' && time { $c; }" >"$log" 2>&1; then
       tail -n 40 "$log" >&2
       echo "fresh_root.sh: $name: '$c' failed (log: $log)" >&2
       exit 1
     fi
-    ms=$((($(date +%s%N) - start) / 1000000))
-    printf '%s\t%s\t%d.%d\n' "$name" "$c" $((ms / 1000)) $((ms % 1000 / 100)) >>"$t/times"
+    awk -v n="$name" -v c="$c" '/^fresh_root.sh: time / { printf "%s\t%s\t%.1f\t%.1f\n", n, c, $3, $4 + $5 }' "$log" >>"$t/times"
     grep '^dev\.sh: ' "$log" | sed "s|^|$name, $c: |" >>"$t/phases" || true
   done
   check_rig "$r/root/elfpack/rig.zip" "$t/$name-rig"
@@ -110,9 +110,12 @@ round warm "$t/cold"
   echo "| command | cold cache | warm cache |"
   echo "| --- | --- | --- |"
   for c in "${commands[@]}"; do
-    echo "| \`$c\` | $(awk -F'\t' -v c="$c" '$1=="cold" && $2==c {print $3}' "$t/times") s" \
-         "| $(awk -F'\t' -v c="$c" '$1=="warm" && $2==c {print $3}' "$t/times") s |"
+    echo "| \`$c\` | $(awk -F'\t' -v c="$c" '$1=="cold" && $2==c {print $3 " s (CPU " $4 " s)"}' "$t/times")" \
+         "| $(awk -F'\t' -v c="$c" '$1=="warm" && $2==c {print $3 " s (CPU " $4 " s)"}' "$t/times") |"
   done
+  echo
+  echo "CPU: user + system time of the command and everything it ran; the wall-clock time also"
+  echo "depends on what else the machine was doing ($(uptime | sed 's/.*load average/load average/') at the end)."
   echo
   echo "Its phases, as dev.sh printed them:"
   echo
