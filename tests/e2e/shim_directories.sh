@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Directories served partly from the bundle: /usr/share/only is the bundle's alone (added as a
+# directory), /usr/share/x is the bundle's and the root's (files added one by one into a
+# directory the root has too). Every call that looks at a directory sees the bundle's copy, a
+# listing of a directory both have is the union with the bundle's copy winning, and relative
+# paths after chdir/fchdir into them work (fixtures/dir_walker.c), in an empty root.
+source "$(dirname "$0")/common.inc"
+build dir_walker dir_walker.c
+cd "$t"
+mkdir -p only/b
+echo "only a" > only/a.txt
+echo "only c" > only/b/c.txt
+echo "bundle's" > from-bundle.txt
+echo "both: the bundle's" > both.txt
+"$ELFPACK" -q ./dir_walker --add "$t/only=/usr/share/only" --add "$t/from-bundle.txt=/usr/share/x/from-bundle.txt" \
+  --add "$t/both.txt=/usr/share/x/both.txt" -o walker.zip
+root=$(empty_root root)
+unzip -q walker.zip -d "$root/opt"
+mkdir -p "$root/usr/share/x"
+echo "root's" > "$root/usr/share/x/from-root.txt"
+echo "both: the root's" > "$root/usr/share/x/both.txt"
+expect_output "stat only: directory
+lstat only/b: directory
+access only: yes
+faccessat x/from-root.txt: yes
+opendir only: a.txt b
+opendir x: both.txt from-bundle.txt from-root.txt
+fdopendir x: both.txt from-bundle.txt from-root.txt
+scandir x: both.txt from-bundle.txt from-root.txt
+openat x from-root.txt: root's
+openat x both.txt: both: the bundle's
+fstatat x from-root.txt: found
+realpath: /usr/share/only/a.txt
+chdir only: 0
+getcwd: /usr/share/only
+open a.txt: only a
+open b/c.txt: only c
+opendir .: a.txt b
+chdir ../x: 0
+getcwd: /usr/share/x
+open from-root.txt: root's
+open from-bundle.txt: bundle's
+open both.txt: both: the bundle's
+fchdir only/b: 0
+getcwd: /usr/share/only/b
+open c.txt: only c" in_root "$root" /opt/bin/dir_walker
