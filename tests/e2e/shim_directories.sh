@@ -44,3 +44,22 @@ open both.txt: both: the bundle's
 fchdir only/b: 0
 getcwd: /usr/share/only/b
 open c.txt: only c" in_root "$root" /opt/bin/dir_walker
+
+# An interpreter with its standard library, a directory the empty root lacks: listing it,
+# chdir into it and a relative open, os.scandir, imports.
+py=/usr/bin/python3
+[ -x "$py" ] || { echo "no $py: the interpreter check is skipped"; exit 0; }
+lib=$("$py" -c 'import sys; print("/usr/lib/python%d.%d" % sys.version_info[:2])')
+"$ELFPACK" -q "$(readlink -f "$py")" --add "$lib" -o python.zip
+root=$(empty_root python-root)
+unzip -q python.zip -d "$root/opt"
+expect_output "['__future__.py', '__hello__.py']
+$lib r\"\"\"OS routines for NT or Posix depending on what system we're on.
+['__init__.py', 'decoder.py', 'encoder.py']
+{}" in_root "$root" "/opt/bin/$(basename "$(readlink -f "$py")")" -c "
+import os, json
+print([n for n in sorted(os.listdir('$lib')) if n.startswith('__')][:2])
+os.chdir('$lib')
+print(os.getcwd(), open('os.py').readline().strip())
+print(sorted(e.name for e in os.scandir('json') if e.name.endswith('.py'))[:3])
+print(json.dumps({}))"
