@@ -90,3 +90,15 @@ const char *other_copy(int dirfd, const char *path, char *buffer) {
   for (unsigned long i = 0; i <= length(normal); i++) buffer[root_length + i] = normal[i];
   return buffer;
 }
+
+/* _FORTIFY_SOURCE's getcwd: the same, once the buffer is known to be as long as it says; else the
+ * C library's, to refuse. */
+static void *next___getcwd_chk;
+EXPORT char *__getcwd_chk(char *out, size_t size, size_t out_length) {
+  if (size > out_length) {
+    char *(*f)(char *, size_t, size_t) = NEXT(char *(*)(char *, size_t, size_t), __getcwd_chk);
+    if (f != 0) return f(out, size, out_length);
+    abort();
+  }
+  return getcwd(out, size);
+}

@@ -121,7 +121,9 @@ static struct dirent *read_merged(struct merged *m, readdir_fn f) {
     errno = 0;
     struct dirent *e = f(m->current);
     if (e == 0) {
-      if (errno != 0 || m->current == m->target) return 0;
+      if (errno != 0) return 0;
+      errno = saved; /* the end leaves errno as it was */
+      if (m->current == m->target) return 0;
       m->current = m->target;
       continue;
     }

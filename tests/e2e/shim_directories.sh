@@ -45,6 +45,20 @@ fchdir only/b: 0
 getcwd: /usr/share/only/b
 open c.txt: only c" in_root "$root" /opt/bin/dir_walker
 
+# A damaged index serves nothing, and the program runs: a count past the end, a cut file,
+# an entry's offset past the strings.
+index=$(echo "$root"/opt/lib/elfpack/*/root.index)
+cp "$index" "$t/index.good"
+damage() { cp "$t/index.good" "$index"; "$@"; }
+for how in "printf '\377\377\377\017' | dd of=$index bs=1 seek=12 conv=notrunc status=none" \
+           "truncate -s -3 $index" \
+           "printf '\377\377\377\177' | dd of=$index bs=1 seek=24 conv=notrunc status=none"; do
+  damage bash -c "$how"
+  out=$(in_root "$root" /opt/bin/dir_walker) || fail "damaged index ($how): the program failed"
+  grep -qx "stat only: missing" <<<"$out" || fail "damaged index ($how): still served: $out"
+done
+cp "$t/index.good" "$index"
+
 # An interpreter with its standard library, a directory the empty root lacks: listing it,
 # chdir into it and a relative open, os.scandir, imports.
 py=/usr/bin/python3
