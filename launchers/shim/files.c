@@ -10,6 +10,10 @@ static int mode_of(int flags, va_list args) {
 /* open family */
 int open_mapped(int dirfd, const char *path, int flags, int mode) {
   char buffer[SHIM_PATH_MAX];
+  if ((flags & (O_ACCMODE | O_DIRECTORY | O_PATH)) == O_RDONLY && is_own_cmdline(path)) {
+    const int fd = open_cmdline(flags);  /* the program's command line, not the linker's */
+    if (fd >= 0) return fd;
+  }
   return (int)SYSCALL(SYS_openat, dirfd, map(path, buffer), flags, mode);
 }
 
