@@ -17,6 +17,10 @@ static const char *retry(long r, int dirfd, const char *path, char *buffer) {
  * bundle is read-only. */
 int open_mapped(int dirfd, const char *path, int flags, int mode) {
   char buffer[SHIM_PATH_MAX];
+  if ((flags & (O_ACCMODE | O_DIRECTORY | O_PATH)) == O_RDONLY && is_own_cmdline(path)) {
+    const int fd = open_cmdline(flags);  /* the program's command line, not the linker's */
+    if (fd >= 0) return fd;
+  }
   const char *mapped = (flags & O_TMPFILE) == O_TMPFILE ? path : map_at(dirfd, path, buffer);
   long r = SYSCALL(SYS_openat, dirfd, mapped, flags, mode);
   const char *other = retry(r, dirfd, path, buffer);

@@ -97,6 +97,10 @@ void restore_argv0(void);
 #endif
 int find_identity(void);
 int is_self_exe(const char *path);
+/* /proc/self/cmdline (or /proc/<this process>/cmdline...), and a memory file holding the
+ * program's own command line (-1: open the real one). */
+int is_own_cmdline(const char *path);
+int open_cmdline(int flags);
 int is_own_launcher(const char *real, char *(*resolve)(const char *, char *));
 extern char self_exe[SHIM_PATH_MAX], self_name[SHIM_PATH_MAX], self_launcher[SHIM_PATH_MAX];
 
