@@ -139,17 +139,19 @@ BundlePlan pack(const PackOptions& given) {
     }
   }
   collect.closures = &closures;
-  const RuntimeFiles runtime = collect_runtime_files(programs, collect);
+  collect.add_packages = options.add_packages;
+  collect.exclude_packages = options.exclude_packages;
+  RuntimeFiles runtime = collect_runtime_files(programs, collect);
   for (const auto& note : runtime.notes) spdlog::debug("{}", note);
-  for (const auto& p : runtime.prefixes) spdlog::debug("served from the bundle: {}", p);
 
-  // (3b) libraries loaded at run time, each with its closure.
-  RuntimeObjects extra;
-  extra.libraries = resolve_runtime_libraries(programs, runtime.libraries, options.resolve, diagnostics, warnings,
-                                              options.allow_missing);
-  for (const auto& h : runtime.helpers) extra.helpers.push_back(Program{base_name(h.path), h.path, h.file, read_elf(h.file)});
-  extra.helper_closures = resolve_programs(extra.helpers, options.resolve, diagnostics, warnings, options.allow_missing);
+  // (3b) libraries loaded at run time and helpers, each with its closure; optional ones whose
+  // closure is incomplete are left out, and the paths served from the bundle follow.
+  const std::size_t found = runtime.libraries.size() + runtime.helpers.size();
+  RuntimeObjects extra =
+      resolve_runtime_objects(programs, runtime, options.resolve, diagnostics, warnings, options.allow_missing);
+  if (runtime.libraries.size() + runtime.helpers.size() != found) set_prefixes(runtime, options.resolve.sysroot);
   report_missing(diagnostics, warnings);
+  for (const auto& p : runtime.prefixes) spdlog::debug("served from the bundle: {}", p);
 
   // (4) plan: every file's place in the bundle, the content id, the launchers.
   // The linkers' default directories, to close them to the host (--allow-host-libs: open).

@@ -79,6 +79,11 @@ class PrivateFiles {
       throw Error(path + ": two different contents want this place in the bundle: " + it->second.why + " and " + why);
     }
   }
+  // Whether `path` holds something other than `source`.
+  bool holds_other(const std::string& path, const std::string& source) const {
+    const auto it = files_.find(path);
+    return it != files_.end() && !(it->second.link.empty() && !it->second.source.empty() && same_file(it->second.source, source));
+  }
   // Whether `path` holds `source` itself, or bytes made from it, rather than a link.
   bool holds(const std::string& path, const std::string& source) const {
     const auto it = files_.find(path);
@@ -179,7 +184,7 @@ void add_libraries(const Closure& closure, const std::string& why, PrivateFiles&
     if (closure.interpreter == i) continue;
     const std::string first = base_name(object.names.front());
     std::string reason = why;
-    if (object.loader && *object.loader != 0) reason = "needed by " + closure.objects[*object.loader].path;
+    if (object.loader && *object.loader != 0) reason = "closure: needed by " + closure.objects[*object.loader].path;
     if (!object.found_in.empty()) reason += " (found: " + object.found_in + ")";
     add_object(files, "lib/" + first, object.file, object.elf, files.mode_of(object.file), reason, closed);
     for (std::size_t n = 1; n < object.names.size(); ++n) {
@@ -190,7 +195,7 @@ void add_libraries(const Closure& closure, const std::string& why, PrivateFiles&
 }
 
 void add_closure(const Program& program, const Closure& closure, PrivateFiles& files, const ClosedWorld* closed,
-                 std::vector<std::string>& warnings) {
+                 std::vector<std::string>& warnings, const std::string& why_program = {}) {
   // One file under several names (a multi-call program: gzip and gunzip) is copied once; the
   // other names link to it.
   bool linked = false;
@@ -202,7 +207,8 @@ void add_closure(const Program& program, const Closure& closure, PrivateFiles& f
     }
   }
   if (!linked) {
-    add_object(files, "exe/" + program.name, program.file, program.elf, 0755, "program " + program.name, closed);
+    add_object(files, "exe/" + program.name, program.file, program.elf, 0755,
+               why_program.empty() ? "program " + program.name : why_program, closed);
     files.programs.emplace_back(program.name, program.file);
   }
   if (closure.interpreter) {
@@ -227,7 +233,7 @@ void add_closure(const Program& program, const Closure& closure, PrivateFiles& f
       }
     }
   }
-  add_libraries(closure, "needed by " + program.name, files, closed);
+  add_libraries(closure, "closure: needed by " + program.name, files, closed);
 }
 
 // A library loaded at run time: by name in lib/ (a dlopen by name searches the bundle's
@@ -235,21 +241,28 @@ void add_closure(const Program& program, const Closure& closure, PrivateFiles& f
 // the shim sends there); its own closure in lib/ like any program's.
 // A library a program needs already holds lib/<soname> (a -dev link such as Python's
 // config-3.11/libpython3.11.so, brought with --add, to the libpython3.11.so.1.0 gdb needs): that
-// copy stays, and the other name links to it.
-void add_runtime_closure(const Closure& closure, PrivateFiles& files, const ClosedWorld* closed) {
+// copy stays, and the other name links to it. A plugin whose name another file has in lib/
+// (perl's auto/List/Util/Util.so and auto/Hash/Util/Util.so) is only at its path.
+void add_runtime_closure(const Closure& closure, const std::string& why, PrivateFiles& files, const ClosedWorld* closed) {
   const LoadedObject& lib = closure.objects[0];
   std::string name = base_name(lib.path);
-  if (lib.elf.soname && *lib.elf.soname != name && files.holds("lib/" + *lib.elf.soname, lib.file)) {
+  if (files.holds_other("lib/" + name, lib.file)) {
+    add_object(files, "root" + lib.path, lib.file, lib.elf, files.mode_of(lib.file), why, closed);
+  } else if (lib.elf.soname && *lib.elf.soname != name && files.holds("lib/" + *lib.elf.soname, lib.file)) {
     files.add_symlink("lib/" + name, *lib.elf.soname);
     name = *lib.elf.soname;
   } else {
-    add_object(files, "lib/" + name, lib.file, lib.elf, files.mode_of(lib.file), "loaded at run time", closed);
-    if (lib.elf.soname && *lib.elf.soname != name) files.add_symlink("lib/" + *lib.elf.soname, name);
+    add_object(files, "lib/" + name, lib.file, lib.elf, files.mode_of(lib.file), why, closed);
+    if (lib.elf.soname && *lib.elf.soname != name && !files.holds_other("lib/" + *lib.elf.soname, lib.file)) {
+      files.add_symlink("lib/" + *lib.elf.soname, name);
+    }
   }
-  std::string up;
-  for (const char c : lib.path.substr(0, lib.path.rfind('/'))) up += c == '/' ? "../" : "";
-  files.add_symlink("root" + lib.path, up + "../lib/" + name);
-  add_libraries(closure, "needed by " + lib.path, files, closed);
+  if (!files.holds("root" + lib.path, lib.file)) {
+    std::string up;
+    for (const char c : lib.path.substr(0, lib.path.rfind('/'))) up += c == '/' ? "../" : "";
+    files.add_symlink("root" + lib.path, up + "../lib/" + name);
+  }
+  add_libraries(closure, "closure: needed by " + lib.path, files, closed);
 }
 
 void add_parent_directories(std::vector<BundleEntry>& entries) {
@@ -307,13 +320,19 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   // Runtime files at their absolute paths under root/, the prefixes the shim serves, the shim.
   bool shim = false;
   for (const auto& f : runtime.files) files.add_file("root" + f.path, f.file, files.mode_of(f.file), f.why);
-  for (const auto& c : extra.libraries) add_runtime_closure(c, files, closed);
+  const auto why_of = [](const std::vector<RuntimeFile>& list, std::size_t i, const char* otherwise) {
+    return i < list.size() ? list[i].why : std::string(otherwise);
+  };
+  for (std::size_t i = 0; i < extra.libraries.size(); ++i) {
+    add_runtime_closure(extra.libraries[i], why_of(runtime.libraries, i, "loaded at run time"), files, closed);
+  }
   for (std::size_t i = 0; i < extra.helpers.size(); ++i) {
     const Program& helper = extra.helpers[i];
+    const std::string why = why_of(runtime.helpers, i, "a helper program it runs");
     if (helper.elf.is_static_executable()) {
-      files.add_file("root" + helper.path, helper.file, 0755, "a helper program it runs");
+      files.add_file("root" + helper.path, helper.file, 0755, why);
     } else {
-      add_closure(helper, extra.helper_closures[i], files, closed, plan.warnings);
+      add_closure(helper, extra.helper_closures[i], files, closed, plan.warnings, why);
     }
   }
   // Each program is also served at the absolute path it had here (a launcher, or the static
@@ -418,6 +437,16 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
     }
   }
   plan.warnings.insert(plan.warnings.end(), files.warnings.begin(), files.warnings.end());
+  // The package of each copied file, for the bundle's size per package.
+  std::map<std::string, std::string> package_of = runtime.package_of;
+  for (const auto* list : {&runtime.files, &runtime.libraries, &runtime.helpers}) {
+    for (const auto& f : *list) {
+      if (!f.package.empty()) package_of.emplace(f.file, f.package);
+    }
+  }
+  for (auto& e : plan.entries) {
+    if (const auto it = package_of.find(e.source); !e.source.empty() && it != package_of.end()) e.package = it->second;
+  }
   add_parent_directories(plan.entries);
   std::sort(plan.entries.begin(), plan.entries.end(),
             [](const BundleEntry& a, const BundleEntry& b) { return a.path < b.path; });
