@@ -190,6 +190,34 @@ TEST_F(DpkgRoot, DataOfPackagesBuiltFromTheSameSourceComesWithIt) {
             r.notes.end());
 }
 
+// ELF objects among a package's files: a program is a helper, a shared object in a directory of
+// its own a plugin; a library straight in a library directory is neither (the closure has what
+// is needed of those), nor is what the closure loads already.
+TEST_F(DpkgRoot, PackagedProgramsAreHelpersAndSharedObjectsInTheirOwnDirectoriesPlugins) {
+  std::filesystem::create_directories(root_ / "usr/lib/x86_64-linux-gnu/demo");
+  std::filesystem::copy_file("/lib/x86_64-linux-gnu/libz.so.1", root_ / "usr/lib/x86_64-linux-gnu/demo/coder.so");
+  std::filesystem::copy_file("/lib/x86_64-linux-gnu/libz.so.1", root_ / "usr/lib/x86_64-linux-gnu/libdemo-extra.so.1");
+  write("var/lib/dpkg/info/demo:amd64.list",
+        "/.\n/usr/bin/demo\n/usr/lib/demo/helper\n/usr/lib/x86_64-linux-gnu/demo/coder.so\n"
+        "/usr/lib/x86_64-linux-gnu/libdemo-extra.so.1\n/usr/share/demo/a.dat\n");
+  const RuntimeFiles r = collect_runtime_files(load_programs({"/usr/bin/demo"}, root_), in_root());
+  ASSERT_EQ(r.libraries.size(), 1u);
+  EXPECT_EQ(r.libraries[0].path, "/usr/lib/x86_64-linux-gnu/demo/coder.so");
+  EXPECT_EQ(r.libraries[0].why, "plugin (package demo)");
+  EXPECT_TRUE(r.libraries[0].optional);
+  ASSERT_EQ(r.helpers.size(), 1u);
+  EXPECT_EQ(r.helpers[0].path, "/usr/lib/demo/helper");
+  // Directories that hold nothing but bundled files are served whole.
+  EXPECT_NE(std::find(r.prefixes.begin(), r.prefixes.end(), "/usr/lib/x86_64-linux-gnu/demo"), r.prefixes.end());
+  EXPECT_NE(std::find(r.prefixes.begin(), r.prefixes.end(), "/usr/lib/demo"), r.prefixes.end());
+  // --exclude-package: none of it.
+  CollectOptions excluding = in_root();
+  write("var/lib/dpkg/status", "Package: demo\nStatus: install ok installed\nArchitecture: amd64\nMulti-Arch: same\n");
+  excluding.exclude_packages = {"demo"};
+  const RuntimeFiles none = collect_runtime_files(load_programs({"/usr/bin/demo"}, root_), excluding);
+  EXPECT_TRUE(none.files.empty() && none.libraries.empty() && none.helpers.empty());
+}
+
 // A list removed between listing the directory and reading it (a package being purged meanwhile)
 // owns nothing, as dpkg-query takes it; other errors stay errors (below).
 TEST_F(DpkgRoot, AListThatIsGoneOwnsNothing) {
