@@ -11,6 +11,7 @@
 #include "elfpack/base/error.h"
 #include "elfpack/lambda/lambda.h"
 #include "elfpack/layout/launcher.h"
+#include "elfpack/write/manifest.h"
 #include "elfpack/write/output.h"
 #include "elfpack/base/paths.h"
 #include "elfpack/runtime/runtime_files.h"
@@ -78,6 +79,22 @@ void warn_of_names_unzip_changes(const BundlePlan& plan) {
                  shown);
     return;
   }
+}
+
+// Lambda takes a layer of up to 250 MiB unzipped: past 200 MiB the plan's warnings say so, with
+// the largest packages, which --exclude-package can leave out.
+void warn_of_size(BundlePlan& plan) {
+  constexpr std::uintmax_t kNear = 200ull << 20;
+  std::uintmax_t total = 0;
+  for (const auto& e : plan.entries) total += e.kind == BundleEntry::Kind::kBytes ? e.bytes.size() : e.size;
+  if (total <= kNear) return;
+  const auto mib = [](std::uintmax_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20) + " MiB"; };
+  std::string largest;
+  const auto sizes = package_sizes(plan);
+  for (std::size_t i = 0; i < sizes.size() && i < 5; ++i) largest += (i ? ", " : "") + sizes[i].name + " " + mib(sizes[i].bytes);
+  plan.warnings.push_back("the bundle is " + mib(total) + " unzipped, near AWS Lambda's 250 MiB for a layer" +
+                          (largest.empty() ? std::string() : "; largest packages: " + largest) +
+                          "; leave one out with --exclude-package P");
 }
 
 }  // namespace
@@ -167,7 +184,15 @@ BundlePlan pack(const PackOptions& given) {
     learn(extra.helpers);
   }
   BundlePlan plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed);
+  warn_of_size(plan);
   for (const auto& w : plan.warnings) spdlog::warn("{}", w);
+  if (spdlog::should_log(spdlog::level::debug)) {
+    for (const auto& e : plan.entries) {
+      if (e.kind != BundleEntry::Kind::kDirectory && e.path.find("/root/") != std::string::npos) {
+        spdlog::debug("{}: {}", e.path.substr(e.path.find("/root/") + 5), e.why);
+      }
+    }
+  }
 
   // A Lambda function: a bootstrap at the top that runs the command for each event.
   if (!options.lambda_function.empty()) add_lambda_function(plan, programs, options.lambda_function, options.json_response);

@@ -225,7 +225,7 @@ void add_closure(const Program& program, const Closure& closure, PrivateFiles& f
       original.ensure_intact();
       std::string problem;
       if (close_linker(bytes, dirs->second, problem)) {
-        files.add_bytes(base_name(interp.path), std::move(bytes), 0755, why + ", closed to the host");
+        files.add_bytes(base_name(interp.path), std::move(bytes), 0755, why + ", closed to the host", interp.file);
       } else {
         warnings.push_back(interp.path + ": cannot close the linker to the host's libraries (" + problem +
                            "): a library the bundle lacks may be taken from the host");

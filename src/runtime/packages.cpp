@@ -184,6 +184,7 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
     for (std::size_t g = 0; g < first_object; ++g) {
       if (!owners[g]) continue;
       program_owned[program_of[g]] = true;
+      result.package_of.emplace(programs[program_of[g]].file, owners[g]->substr(0, owners[g]->find(':')));
       const std::pair<std::string, std::string> owned{*owners[g], programs[program_of[g]].name};
       if (std::find(input.program_packages.begin(), input.program_packages.end(), owned) == input.program_packages.end()) {
         input.program_packages.push_back(owned);
