@@ -320,6 +320,12 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   // Runtime files at their absolute paths under root/, the prefixes the shim serves, the shim.
   bool shim = false;
   for (const auto& f : runtime.files) files.add_file("root" + f.path, f.file, files.mode_of(f.file), f.why);
+  // A link to a bundled file stays a link inside root/ (an absolute target made relative to it).
+  for (const auto& [path, target] : runtime.links) {
+    std::string up;
+    for (const char c : path.substr(1, path.rfind('/'))) up += c == '/' ? "../" : "";
+    files.add_symlink("root" + path, target.starts_with('/') ? up + target.substr(1) : target);
+  }
   const auto why_of = [](const std::vector<RuntimeFile>& list, std::size_t i, const char* otherwise) {
     return i < list.size() ? list[i].why : std::string(otherwise);
   };
@@ -351,7 +357,8 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
     program_paths.push_back(program.path);
     if (program.elf.is_static_executable()) files.add_file("root" + program.path, program.file, 0755, "program at its path");
   }
-  const bool has_runtime = !runtime.files.empty() || !extra.libraries.empty() || !extra.helpers.empty();
+  const bool has_runtime =
+      !runtime.files.empty() || !extra.libraries.empty() || !extra.helpers.empty() || !runtime.links.empty();
   if (has_runtime || !program_paths.empty()) {
     std::string list;
     for (const auto& p : runtime.prefixes) list += p + "\n";

@@ -151,6 +151,7 @@ void set_prefixes(RuntimeFiles& files, const std::string& sysroot) {
   for (const auto* list : {&files.files, &files.libraries, &files.helpers}) {
     for (const auto& f : *list) bundled.insert(f.path);
   }
+  for (const auto& [path, target] : files.links) bundled.insert(path);
   Coverage coverage(bundled, sysroot);
   std::set<std::string> prefixes(files.served_whole.begin(), files.served_whole.end());
   for (const auto& path : bundled) {

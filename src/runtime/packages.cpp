@@ -4,7 +4,10 @@
 // data only.
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 
 #include "elfpack/base/error.h"
@@ -79,7 +82,13 @@ class PackageFiles {
     for (const auto& path : manager.files(listed)) {
       const std::string file = in_root(options_.sysroot, path);
       struct stat st;
-      if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || program_paths_.contains(path)) continue;
+      if (::lstat(file.c_str(), &st) != 0 || program_paths_.contains(path)) continue;
+      if (S_ISLNK(st.st_mode) && (!is_documentation(path) || options_.include_docs)) {
+        char target[4096];
+        const ssize_t n = ::readlink(file.c_str(), target, sizeof target);
+        if (n > 0 && static_cast<std::size_t>(n) < sizeof target) links.emplace(path, std::string(target, static_cast<std::size_t>(n)));
+      }
+      if (!S_ISREG(st.st_mode)) continue;
       if (is_documentation(path) && !options_.include_docs) {
         ++taken.docs;
       } else if (!is_elf(file)) {
@@ -106,6 +115,9 @@ class PackageFiles {
   std::map<std::string, RuntimeFile>& libraries_;
   std::map<std::string, RuntimeFile>& helpers_;
   std::set<std::pair<dev_t, ino_t>> loaded_;
+
+ public:
+  std::map<std::string, std::string> links;  // every link among the files taken: path -> target
 };
 
 std::string describe(const Taken& t) {
@@ -216,6 +228,13 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
       result.packages.push_back({chosen.name, chosen.why});
       result.notes.push_back(manager->name() + " package " + chosen.name + " (" + chosen.why + "): " + describe(t));
     }
+  }
+  // Links whose target (followed lexically) is a bundled file.
+  for (const auto& [path, target] : files.links) {
+    const std::string to = std::filesystem::path(target.starts_with('/') ? target : directory_of(path) + "/" + target)
+                               .lexically_normal()
+                               .string();
+    if (kept.contains(to) || libraries.contains(to)) result.links.emplace(path, target);
   }
   for (std::size_t p = 0; p < programs.size(); ++p) {
     if (!program_owned[p]) result.notes.push_back(programs[p].name + ": not installed by a package: no data files detected");

@@ -43,6 +43,9 @@ struct RuntimeFiles {
   // The package of each file of the closures and of the runtime files (by the file on this
   // machine), for the bundle's size per package.
   std::map<std::string, std::string> package_of;
+  // Symbolic links among the packages' files that lead to a bundled file (file's
+  // /usr/share/misc/magic.mgc -> ../../lib/file/magic.mgc): path -> target, as the link says.
+  std::map<std::string, std::string> links;
   std::vector<std::string> served_whole;  // --add directories: served whole whatever they hold
   // The absolute paths the shim serves from the bundle: whole directories that hold nothing but
   // bundled files (e.g. /usr/share/rig), else the files themselves, so that nothing of the host
