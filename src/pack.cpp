@@ -169,6 +169,13 @@ BundlePlan pack(const PackOptions& given) {
   if (runtime.libraries.size() + runtime.helpers.size() != found) set_prefixes(runtime, options.resolve.sysroot);
   report_missing(diagnostics, warnings);
   for (const auto& p : runtime.prefixes) spdlog::debug("served from the bundle: {}", p);
+  if (options.detect) {
+    std::vector<const Closure*> loaded;
+    for (const auto* list : {&extra.libraries, &extra.helper_closures}) {
+      for (const auto& c : *list) loaded.push_back(&c);
+    }
+    attribute_packages(loaded, runtime, options.resolve.sysroot);
+  }
 
   // (4) plan: every file's place in the bundle, the content id, the launchers.
   // The linkers' default directories, to close them to the host (--allow-host-libs: open).

@@ -66,6 +66,7 @@ class PrivateFiles {
   void add_file(const std::string& path, const std::string& source, mode_t mode, const std::string& why) {
     check_source(source);
     auto [it, inserted] = files_.emplace(path, Item{source, mode, why, {}, {}, false});
+    if (!inserted && links_to(it->second, path, source)) return;  // a plugin's SONAME link to the same file
     if (!inserted && !same_file(it->second.source, source)) {
       throw Error(path + ": two different files want this place in the bundle: " + it->second.source + " (" +
                   it->second.why + ") and " + source + " (" + why + ")");
@@ -125,6 +126,13 @@ class PrivateFiles {
     std::string bytes;
     bool is_bytes = false;
   };
+  // Whether `item` at `path` is a link to a neighbour that holds `source`.
+  bool links_to(const Item& item, const std::string& path, const std::string& source) const {
+    if (item.link.empty() || item.link.find('/') != std::string::npos) return false;
+    const auto target = files_.find(directory_of(path) + "/" + item.link);
+    return target != files_.end() && target->second.link.empty() && !target->second.source.empty() &&
+           same_file(target->second.source, source);
+  }
   std::map<std::string, Item> files_;
   std::set<std::string> checked_;
   SourceStatus status_;

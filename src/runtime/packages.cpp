@@ -246,4 +246,26 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
   }
 }
 
+void attribute_packages(const std::vector<const Closure*>& closures, RuntimeFiles& files, const std::string& sysroot) {
+  std::vector<std::vector<std::string>> groups;
+  std::vector<std::string> sources;
+  std::set<std::string> asked;
+  for (const Closure* c : closures) {
+    for (const auto& o : c->objects) {
+      if (files.package_of.contains(o.file) || !asked.insert(o.file).second) continue;
+      groups.push_back(names_of(o.path, sysroot));
+      sources.push_back(o.file);
+    }
+  }
+  if (groups.empty()) return;
+  for (const auto& manager : package_managers(sysroot)) {
+    if (manager->installed() == nullptr) continue;
+    const auto owners = manager->owners_of_any(groups);
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      if (owners[i]) files.package_of.emplace(sources[i], owners[i]->substr(0, owners[i]->find(':')));
+    }
+    return;
+  }
+}
+
 }  // namespace elfpack

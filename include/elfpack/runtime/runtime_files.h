@@ -79,6 +79,11 @@ struct CollectOptions {
 // --exclude-package that does not exist.
 RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const CollectOptions& options);
 
+// Adds to `files.package_of` the package of each file of `closures` it lacks (the closures of
+// helpers and plugins, resolved after collect), from the first package manager that reads its
+// database whole (dpkg).
+void attribute_packages(const std::vector<const Closure*>& closures, RuntimeFiles& files, const std::string& sysroot);
+
 // Sets `files.prefixes` from its files, libraries, helpers and served_whole: each file's highest
 // directory (in `sysroot`) that holds nothing but bundled files, or the file itself. Called again
 // when helpers or plugins were left out.
