@@ -94,9 +94,14 @@ class Dpkg : public PackageManager {
         wanted.emplace(path, Wanted{path});
       }
     }
+    std::vector<bool> lengths(4096);
+    for (const auto& [path, w] : wanted) {
+      if (path.size() >= lengths.size()) lengths.resize(path.size() + 1);
+      lengths[path.size()] = true;
+    }
     std::map<std::string, std::string> found;
     std::string text;
-    for (const auto& list : lists()) {
+    for (const auto& list : likely_first(lists(), asked)) {
       // A list removed since the directory was read: its package is being removed (dpkg-query
       // warns and takes it as owning nothing).
       if (!read_list(list, text, /*absent_is_empty=*/true)) continue;
@@ -104,6 +109,8 @@ class Dpkg : public PackageManager {
       const std::string bare = package.substr(0, package.find(':'));  // diversions name packages without :ARCH
       bool changed = false;
       for_each_line(text, [&](std::string_view line) {
+        // Most lines are of a length no wanted path has: a bit each, before any comparison.
+        if (line.size() >= lengths.size() || !lengths[line.size()]) return;
         const auto [first, last] = wanted.equal_range(line);
         for (auto it = first; it != last; ++it) {
           const Wanted& w = it->second;
@@ -154,6 +161,25 @@ class Dpkg : public PackageManager {
       targets_.emplace(lines[i + 1], lines[i]);
       diverted_[std::string(lines[i])] = Diversion{std::string(lines[i + 1]), std::string(lines[i + 2])};
     }
+  }
+
+  // The lists in name order, but those whose name starts as a wanted file's name does first
+  // (rig.list for /usr/bin/rig, libstdc++6 for libstdc++.so.6, libgcc-s1 for libgcc_s.so.1): a
+  // scan stops once every file has an owner, and a package is mostly named after its files. dpkg
+  // lets no two packages own a file, so the order decides nothing else.
+  static std::vector<std::string> likely_first(std::vector<std::string> names, const std::set<std::string>& paths) {
+    std::set<std::string> stems;
+    for (const auto& path : paths) {
+      std::string stem = path.substr(path.rfind('/') + 1);
+      stem = stem.substr(0, stem.find('.'));
+      std::replace(stem.begin(), stem.end(), '_', '-');
+      if (stem.size() >= 2) stems.insert(stem);
+    }
+    std::stable_partition(names.begin(), names.end(), [&](const std::string& name) {
+      auto it = stems.upper_bound(name);  // the greatest stem not after the name
+      return it != stems.begin() && name.starts_with(*std::prev(it));
+    });
+    return names;
   }
 
   // The names of the package lists, sorted.
