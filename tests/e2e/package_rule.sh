@@ -21,6 +21,11 @@ expect_output "ASCII text" in_root "$root" /opt/bin/file -b /opt/words.txt 2> fi
 unzip -l nomgc.zip > nomgc.list
 ! grep -q "root/usr/lib/file/magic.mgc" nomgc.list || fail "--exclude-package left the magic database in"
 
+# inspect shows the same before bundling: packages with their sizes and why.
+inspected=$("$ELFPACK" inspect file)
+grep -q "^  libmagic-mgc: .* MiB, 1 files (data: libmagic1 depends on it, and it ships no ELF object)$" <<<"$inspected" ||
+  fail "inspect: $inspected"
+
 # perl: POSIX.so is a plugin (perl-base's XS module), with its closure.
 "$ELFPACK" -q perl -o perl.zip --json > perl.json
 root=$(empty_root perl-root)
