@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 #include <spdlog/spdlog.h>
@@ -81,20 +82,25 @@ void warn_of_names_unzip_changes(const BundlePlan& plan) {
   }
 }
 
-// Lambda takes a layer of up to 250 MiB unzipped: past 200 MiB the plan's warnings say so, with
-// the largest packages, which --exclude-package can leave out.
+// Lambda takes a layer of up to 250 MiB unzipped: past 200 MiB a warning says so, with the
+// largest packages, which --exclude-package can leave out.
 void warn_of_size(BundlePlan& plan) {
   constexpr std::uintmax_t kNear = 200ull << 20;
   std::uintmax_t total = 0;
   for (const auto& e : plan.entries) total += e.kind == BundleEntry::Kind::kBytes ? e.bytes.size() : e.size;
   if (total <= kNear) return;
-  const auto mib = [](std::uintmax_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20) + " MiB"; };
+  const auto mib = [](std::uintmax_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+    return std::string(text);
+  };
   std::string largest;
   const auto sizes = package_sizes(plan);
   for (std::size_t i = 0; i < sizes.size() && i < 5; ++i) largest += (i ? ", " : "") + sizes[i].name + " " + mib(sizes[i].bytes);
   plan.warnings.push_back("the bundle is " + mib(total) + " unzipped, near AWS Lambda's 250 MiB for a layer" +
                           (largest.empty() ? std::string() : "; largest packages: " + largest) +
                           "; leave one out with --exclude-package P");
+  spdlog::warn("{}", plan.warnings.back());
 }
 
 }  // namespace
@@ -191,7 +197,6 @@ BundlePlan pack(const PackOptions& given) {
     learn(extra.helpers);
   }
   BundlePlan plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed);
-  warn_of_size(plan);
   for (const auto& w : plan.warnings) spdlog::warn("{}", w);
   if (spdlog::should_log(spdlog::level::debug)) {
     for (const auto& e : plan.entries) {
@@ -210,6 +215,7 @@ BundlePlan pack(const PackOptions& given) {
   if (options.lambda || output_format_for(options.output, options.format) == OutputFormat::kZip) {
     lambda = check_lambda_layer(plan, programs, !options.lambda_function.empty());
   }
+  warn_of_size(plan);  // after the check, which refuses a layer over the limit
 
   if (output_format_for(options.output, options.format) == OutputFormat::kZip) warn_of_names_unzip_changes(plan);
 

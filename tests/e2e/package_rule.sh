@@ -56,3 +56,9 @@ root=$(empty_root shell-root)
 unzip -q shell.zip -d "$root/opt"
 sh_path=$(cd "$root" && echo opt/lib/elfpack/*/root/bin/sh)
 expect_output "from the bundle" in_root "$root" "/$sh_path" -c "echo from the bundle"
+
+# Near Lambda's 250 MiB: a warning naming the largest packages and --exclude-package.
+truncate -s 210M big.dat
+"$ELFPACK" file --add "$t/big.dat=/data/big.dat" --format tar.zst -o - 2> big.err > /dev/null
+grep -q "^elfpack: warning: the bundle is 2[0-4][0-9]\.[0-9] MiB unzipped, near AWS Lambda's 250 MiB for a layer; largest packages: libmagic-mgc 7.9 MiB, .*; leave one out with --exclude-package P$" big.err ||
+  fail "no size warning: $(cat big.err)"
