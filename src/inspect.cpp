@@ -1,6 +1,11 @@
 #include "elfpack/inspect.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
 #include <filesystem>
 #include <optional>
 #include <string_view>
@@ -11,6 +16,7 @@
 #include "elfpack/base/json_writer.h"
 #include "elfpack/resolve/loader_profile.h"
 #include "elfpack/base/mapped_file.h"
+#include "elfpack/runtime/runtime_files.h"
 
 namespace elfpack {
 
@@ -155,6 +161,81 @@ void write_json(JsonWriter& json, const Program& program, const Closure& c) {
   json.end_object();
 }
 
+// The bytes of `file`, 0 when it cannot be read.
+std::uintmax_t size_of(const std::string& file) {
+  struct stat st;
+  return ::stat(file.c_str(), &st) == 0 ? static_cast<std::uintmax_t>(st.st_size) : 0;
+}
+
+std::string mib(std::uintmax_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024 * 1024));
+  return text;
+}
+
+// What a bundle would bring beside the closures, as collect_runtime_files finds it: packages
+// (largest first; their closure files counted too), helpers and plugins.
+void describe_runtime(const std::vector<Program>& programs, const std::vector<Closure>& closures,
+                      const InspectOptions& options, JsonWriter* json, std::string& text) {
+  CollectOptions collect;
+  collect.sysroot = options.resolve.sysroot;
+  collect.closures = &closures;
+  collect.add_packages = options.add_packages;
+  collect.exclude_packages = options.exclude_packages;
+  const RuntimeFiles runtime = collect_runtime_files(programs, collect);
+  struct Size {
+    std::uintmax_t bytes = 0;
+    std::size_t files = 0;
+  };
+  std::map<std::string, Size> sizes;
+  std::set<std::string> counted;
+  for (const auto& [file, package] : runtime.package_of) {
+    if (!counted.insert(file).second) continue;
+    sizes[package].bytes += size_of(file);
+    ++sizes[package].files;
+  }
+  std::vector<std::pair<std::string, std::string>> whys;  // package, why, in the order chosen
+  for (const auto& p : runtime.packages) whys.emplace_back(p.name, p.why);
+  std::vector<std::string> order;
+  for (const auto& [name, size] : sizes) order.push_back(name);
+  for (const auto& [name, why] : whys) {
+    if (!sizes.contains(name)) order.push_back(name);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](const std::string& a, const std::string& b) { return sizes[a].bytes > sizes[b].bytes; });
+  const auto why_of = [&](const std::string& name) {
+    for (const auto& [n, why] : whys) {
+      if (n == name) return why;
+    }
+    return std::string("its libraries are in the closure");
+  };
+  if (json != nullptr) {
+    json->key("packages").begin_array();
+    for (const auto& name : order) {
+      json->begin_object().key("name").value(name).key("why").value(why_of(name));
+      json->key("files").value(static_cast<int64_t>(sizes[name].files));
+      json->key("bytes").value(static_cast<int64_t>(sizes[name].bytes)).end_object();
+    }
+    json->end_array();
+    for (const auto& [key, list] : {std::pair<const char*, const std::vector<RuntimeFile>*>{"helpers", &runtime.helpers},
+                                    {"plugins", &runtime.libraries}}) {
+      json->key(key).begin_array();
+      for (const auto& f : *list) json->begin_object().key("path").value(f.path).key("why").value(f.why).end_object();
+      json->end_array();
+    }
+    return;
+  }
+  text += "packages (" + std::to_string(order.size()) + "):\n";
+  for (const auto& name : order) {
+    text += "  " + name + ": " + mib(sizes[name].bytes) + ", " + std::to_string(sizes[name].files) + " files (" +
+            why_of(name) + ")\n";
+  }
+  text += "helpers (" + std::to_string(runtime.helpers.size()) + "):\n";
+  for (const auto& f : runtime.helpers) text += "  " + f.path + " (" + f.why + ")\n";
+  text += "plugins (" + std::to_string(runtime.libraries.size()) + "):\n";
+  for (const auto& f : runtime.libraries) text += "  " + f.path + " (" + f.why + ")\n";
+}
+
 }  // namespace
 
 InspectReport inspect(const InspectOptions& options) {
@@ -176,8 +257,10 @@ InspectReport inspect(const InspectOptions& options) {
       report.text += options.flat ? flat_text(c) : TreePrinter(c).print();
     }
   }
+  if (options.json) json.end_array();
+  if (options.detect) describe_runtime(programs, closures, options, options.json ? &json : nullptr, report.text);
   if (options.json) {
-    json.end_array().end_object();
+    json.end_object();
     report.text = json.str();
   }
   return report;

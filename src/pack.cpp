@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 #include <spdlog/spdlog.h>
@@ -11,6 +12,7 @@
 #include "elfpack/base/error.h"
 #include "elfpack/lambda/lambda.h"
 #include "elfpack/layout/launcher.h"
+#include "elfpack/write/manifest.h"
 #include "elfpack/write/output.h"
 #include "elfpack/base/paths.h"
 #include "elfpack/runtime/runtime_files.h"
@@ -80,6 +82,27 @@ void warn_of_names_unzip_changes(const BundlePlan& plan) {
   }
 }
 
+// Lambda takes a layer of up to 250 MiB unzipped: past 200 MiB a warning says so, with the
+// largest packages, which --exclude-package can leave out.
+void warn_of_size(BundlePlan& plan) {
+  constexpr std::uintmax_t kNear = 200ull << 20;
+  std::uintmax_t total = 0;
+  for (const auto& e : plan.entries) total += e.kind == BundleEntry::Kind::kBytes ? e.bytes.size() : e.size;
+  if (total <= kNear) return;
+  const auto mib = [](std::uintmax_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+    return std::string(text);
+  };
+  std::string largest;
+  const auto sizes = package_sizes(plan);
+  for (std::size_t i = 0; i < sizes.size() && i < 5; ++i) largest += (i ? ", " : "") + sizes[i].name + " " + mib(sizes[i].bytes);
+  plan.warnings.push_back("the bundle is " + mib(total) + " unzipped, near AWS Lambda's 250 MiB for a layer" +
+                          (largest.empty() ? std::string() : "; largest packages: " + largest) +
+                          "; leave one out with --exclude-package P");
+  spdlog::warn("{}", plan.warnings.back());
+}
+
 }  // namespace
 
 BundlePlan pack(const PackOptions& given) {
@@ -144,17 +167,26 @@ BundlePlan pack(const PackOptions& given) {
     }
   }
   collect.closures = &closures;
-  const RuntimeFiles runtime = collect_runtime_files(programs, collect);
+  collect.add_packages = options.add_packages;
+  collect.exclude_packages = options.exclude_packages;
+  RuntimeFiles runtime = collect_runtime_files(programs, collect);
   for (const auto& note : runtime.notes) spdlog::debug("{}", note);
-  for (const auto& p : runtime.prefixes) spdlog::debug("served from the bundle: {}", p);
 
-  // (3b) libraries loaded at run time, each with its closure.
-  RuntimeObjects extra;
-  extra.libraries = resolve_runtime_libraries(programs, runtime.libraries, options.resolve, diagnostics, warnings,
-                                              options.allow_missing);
-  for (const auto& h : runtime.helpers) extra.helpers.push_back(Program{base_name(h.path), h.path, h.file, read_elf(h.file)});
-  extra.helper_closures = resolve_programs(extra.helpers, options.resolve, diagnostics, warnings, options.allow_missing);
+  // (3b) libraries loaded at run time and helpers, each with its closure; optional ones whose
+  // closure is incomplete are left out, and the paths served from the bundle follow.
+  const std::size_t found = runtime.libraries.size() + runtime.helpers.size();
+  RuntimeObjects extra =
+      resolve_runtime_objects(programs, runtime, options.resolve, diagnostics, warnings, options.allow_missing);
+  if (runtime.libraries.size() + runtime.helpers.size() != found) set_prefixes(runtime, options.resolve.sysroot);
   report_missing(diagnostics, warnings);
+  for (const auto& p : runtime.prefixes) spdlog::debug("served from the bundle: {}", p);
+  if (options.detect) {
+    std::vector<const Closure*> loaded;
+    for (const auto* list : {&extra.libraries, &extra.helper_closures}) {
+      for (const auto& c : *list) loaded.push_back(&c);
+    }
+    attribute_packages(loaded, runtime, options.resolve.sysroot);
+  }
 
   // (4) plan: every file's place in the bundle, the content id, the launchers.
   // The linkers' default directories, to close them to the host (--allow-host-libs: open).
@@ -171,6 +203,13 @@ BundlePlan pack(const PackOptions& given) {
   }
   BundlePlan plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed);
   for (const auto& w : plan.warnings) spdlog::warn("{}", w);
+  if (spdlog::should_log(spdlog::level::debug)) {
+    for (const auto& e : plan.entries) {
+      if (e.kind != BundleEntry::Kind::kDirectory && e.path.find("/root/") != std::string::npos) {
+        spdlog::debug("{}: {}", e.path.substr(e.path.find("/root/") + 5), e.why);
+      }
+    }
+  }
 
   // A Lambda function: a bootstrap at the top that runs the command for each event.
   if (!options.lambda_function.empty()) add_lambda_function(plan, programs, options.lambda_function, options.json_response);
@@ -181,6 +220,7 @@ BundlePlan pack(const PackOptions& given) {
   if (options.lambda || output_format_for(options.output, options.format) == OutputFormat::kZip) {
     lambda = check_lambda_layer(plan, programs, !options.lambda_function.empty());
   }
+  warn_of_size(plan);  // after the check, which refuses a layer over the limit
 
   if (output_format_for(options.output, options.format) == OutputFormat::kZip) warn_of_names_unzip_changes(plan);
 

@@ -36,7 +36,9 @@ struct PackOptions {
   bool allow_missing = false;         // missing libraries are warnings, not errors
   bool force = false;                 // replace a non-empty output directory
   bool allow_host_libs = false;       // let the bundled linker fall back to the host's libraries
-  bool detect = true;                 // bring the data files of the programs' packages (--no-detect: off)
+  bool detect = true;                 // bring the files of the packages the rule chooses (--no-detect: off)
+  std::vector<std::string> add_packages;      // --add-package P
+  std::vector<std::string> exclude_packages;  // --exclude-package P
   bool include_docs = false;          // and their documentation, manual pages and translations
   std::vector<std::string> add;       // --add SRC[=DEST]
   std::vector<std::string> trace_logs;  // --trace-log FILE
@@ -69,8 +71,12 @@ struct BundleEntry {
   mode_t mode = 0644;  // permission bits only, normalised
   std::string source;  // kFile: the file to copy
   std::string bytes;   // kBytes: the content; kSymlink: the (relative) target
-  std::string why;     // why it is in the bundle, for people (-v, --json); empty for directories
+  // Why it is in the bundle, for people (-v, --json), starting with its reason: "closure",
+  // "package P", "helper of X", "helper (package P)", "plugin of X", "plugin (package P)",
+  // "environment", "trace", "--add", "launcher", ...; empty for directories.
+  std::string why;
   std::uint64_t size = 0;  // kFile: the source's size when planned (write_bundle checks it)
+  std::string package = std::string();  // the package its source belongs to, when known (sizes per package)
 };
 
 struct BundlePlan {
@@ -86,16 +92,6 @@ std::vector<Program> load_programs(const std::vector<std::string>& names, const 
 std::vector<Closure> resolve_programs(const std::vector<Program>& programs, const ResolveOptions& options,
                                       Diagnostics& diagnostics, std::vector<std::string>& warnings, bool allow_missing);
 
-// (4) Maps every file to its place in the bundle, names the private directory by its content and
-// configures the launchers. Throws Error on two different files wanting one place.
-// (3b) The closure of each library a program loads at run time (objects[0] is the library),
-// resolved as the first program of its class and machine would load it.
-struct RuntimeFile;
-std::vector<Closure> resolve_runtime_libraries(const std::vector<Program>& programs,
-                                               const std::vector<RuntimeFile>& libraries, const ResolveOptions& options,
-                                               Diagnostics& diagnostics, std::vector<std::string>& warnings,
-                                               bool allow_missing);
-
 // What a program loads or runs at run time that has a closure of its own.
 struct RuntimeObjects {
   std::vector<Closure> libraries;        // each library loaded with dlopen (objects[0]) and its closure
@@ -103,13 +99,25 @@ struct RuntimeObjects {
   std::vector<Closure> helper_closures;  // one per helper (empty for a static one)
 };
 
+// (3b) The closure of each library a program loads at run time (objects[0] is the library),
+// resolved as the first program of its class and machine would load it, and of each helper.
+// Libraries no program could load, and optional ones (plugins and helpers found among
+// packages' files) whose closure is not complete, are taken out of `runtime` with a warning
+// naming them; other missing libraries are errors (warnings with `allow_missing`). Element i of
+// the result's lists is element i of `runtime`'s libraries and helpers.
+struct RuntimeFiles;
+RuntimeObjects resolve_runtime_objects(const std::vector<Program>& programs, RuntimeFiles& runtime,
+                                       const ResolveOptions& options, Diagnostics& diagnostics,
+                                       std::vector<std::string>& warnings, bool allow_missing);
+
 // A closed world (see closed_world.h): for each bundled glibc linker (by its path on the target),
 // its built-in default directories.
 struct ClosedWorld {
   std::map<std::string, std::vector<std::string>> linker_dirs;
 };
 
-struct RuntimeFiles;
+// (4) Maps every file to its place in the bundle, names the private directory by its content and
+// configures the launchers. Throws Error on two different files wanting one place.
 // `closed`: null with --allow-host-libs.
 BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures,
                        const RuntimeFiles& runtime, const RuntimeObjects& extra = {},

@@ -17,6 +17,10 @@ struct InspectOptions {
   bool json = false;
   ResolveOptions resolve;  // as the loader would do on this machine, hwcaps levels included
   std::string bundle;      // --bundle DIR: check an unpacked bundle instead
+  // What would come beside the closures (the package rule's packages with their sizes, helpers,
+  // plugins), as bundling would collect it; --no-detect: not shown.
+  bool detect = true;
+  std::vector<std::string> add_packages, exclude_packages;
 };
 
 struct InspectReport {
@@ -24,7 +28,9 @@ struct InspectReport {
   std::size_t missing = 0;  // libraries not found, over all programs
 };
 
-// Throws Error for a program that cannot be read; missing libraries are part of the report.
+// Throws Error for a program that cannot be read; missing libraries are part of the report. Then
+// (with `detect`) the packages whose files a bundle would bring, largest first, with their
+// sizes and why, and the helpers and plugins among them.
 InspectReport inspect(const InspectOptions& options);
 
 // `elfpack inspect --bundle DIR`: every path outside an unpacked bundle that one of its ELF

@@ -234,8 +234,16 @@ int main(int argc, char** argv) {
   app.add_flag("--include-docs", options.include_docs,
                "Bring the packages' documentation, manual pages and translations too");
   app.add_flag("!--no-detect", options.detect,
-               "Do not bring the data files of the programs' packages (by default, files the package "
-               "manager installed with each program, except documentation, travel with it)");
+               "Do not bring the files of the programs' packages (by default: the packages of the programs "
+               "and of their libraries, the data-only packages they depend on and the program's source "
+               "family, without documentation; their programs as helpers and shared objects as plugins)");
+  app.add_option("--exclude-package", options.exclude_packages,
+                 "Bring none of package P's files, helpers or plugins, and do not follow its dependencies "
+                 "(repeatable)")
+      ->type_name("P");
+  app.add_option("--add-package", options.add_packages,
+                 "Bring package P's data, helpers and plugins as if the rule had chosen it (repeatable)")
+      ->type_name("P");
   SearchFlags pack_search, inspect_search;
   add_search_options(app, pack_search);
   bool json = false;
@@ -256,6 +264,10 @@ int main(int argc, char** argv) {
   inspect->add_flag("--flat", inspect_options.flat, "One line per object in load order instead of a tree");
   inspect->add_flag("--json", inspect_options.json, "One JSON document on stdout (schema: docs/inspect-json.md)");
   add_search_options(*inspect, inspect_search);
+  inspect->add_flag("!--no-detect", inspect_options.detect,
+                    "Do not show the packages, helpers and plugins a bundle would bring");
+  inspect->add_option("--exclude-package", inspect_options.exclude_packages, "As when bundling")->type_name("P");
+  inspect->add_option("--add-package", inspect_options.add_packages, "As when bundling")->type_name("P");
 
   std::string verify_bundle_path;
   std::vector<std::string> verify_command;
@@ -343,7 +355,13 @@ int main(int argc, char** argv) {
       if (e.kind == elfpack::BundleEntry::Kind::kBytes) bytes += e.bytes.size();
       files += e.kind != elfpack::BundleEntry::Kind::kDirectory;
     }
-    spdlog::info("wrote {} ({} files, {} unpacked, bundle id {})", options.output, files, human_size(bytes), plan.id);
+    std::string by_package;
+    const auto sizes = elfpack::package_sizes(plan);
+    for (std::size_t i = 0; i < sizes.size() && i < 5; ++i) {
+      by_package += (i == 0 ? "; largest packages: " : ", ") + sizes[i].name + " " + human_size(sizes[i].bytes);
+    }
+    spdlog::info("wrote {} ({} files, {} unpacked, bundle id {}{})", options.output, files, human_size(bytes), plan.id,
+                 by_package);
     if (json) {
       const auto format = elfpack::output_format_for(options.output, options.format);
       std::optional<std::uintmax_t> written;

@@ -67,6 +67,7 @@ class PrivateFiles {
   void add_file(const std::string& path, const std::string& source, mode_t mode, const std::string& why) {
     check_source(source);
     auto [it, inserted] = files_.emplace(path, Item{source, mode, why, {}, {}, false});
+    if (!inserted && links_to(it->second, path, source)) return;  // a plugin's SONAME link to the same file
     if (!inserted && !same_file(it->second.source, source)) {
       throw Error(path + ": two different files want this place in the bundle: " + it->second.source + " (" +
                   it->second.why + ") and " + source + " (" + why + ")");
@@ -79,6 +80,11 @@ class PrivateFiles {
     if (!inserted && !(it->second.is_bytes && it->second.bytes == bytes)) {
       throw Error(path + ": two different contents want this place in the bundle: " + it->second.why + " and " + why);
     }
+  }
+  // Whether `path` holds something other than `source`.
+  bool holds_other(const std::string& path, const std::string& source) const {
+    const auto it = files_.find(path);
+    return it != files_.end() && !(it->second.link.empty() && !it->second.source.empty() && same_file(it->second.source, source));
   }
   // Whether `path` holds `source` itself, or bytes made from it, rather than a link.
   bool holds(const std::string& path, const std::string& source) const {
@@ -121,6 +127,13 @@ class PrivateFiles {
     std::string bytes;
     bool is_bytes = false;
   };
+  // Whether `item` at `path` is a link to a neighbour that holds `source`.
+  bool links_to(const Item& item, const std::string& path, const std::string& source) const {
+    if (item.link.empty() || item.link.find('/') != std::string::npos) return false;
+    const auto target = files_.find(directory_of(path) + "/" + item.link);
+    return target != files_.end() && target->second.link.empty() && !target->second.source.empty() &&
+           same_file(target->second.source, source);
+  }
   std::map<std::string, Item> files_;
   std::set<std::string> checked_;
   SourceStatus status_;
@@ -180,7 +193,7 @@ void add_libraries(const Closure& closure, const std::string& why, PrivateFiles&
     if (closure.interpreter == i) continue;
     const std::string first = base_name(object.names.front());
     std::string reason = why;
-    if (object.loader && *object.loader != 0) reason = "needed by " + closure.objects[*object.loader].path;
+    if (object.loader && *object.loader != 0) reason = "closure: needed by " + closure.objects[*object.loader].path;
     if (!object.found_in.empty()) reason += " (found: " + object.found_in + ")";
     add_object(files, "lib/" + first, object.file, object.elf, files.mode_of(object.file), reason, closed);
     for (std::size_t n = 1; n < object.names.size(); ++n) {
@@ -191,7 +204,7 @@ void add_libraries(const Closure& closure, const std::string& why, PrivateFiles&
 }
 
 void add_closure(const Program& program, const Closure& closure, PrivateFiles& files, const ClosedWorld* closed,
-                 std::vector<std::string>& warnings) {
+                 std::vector<std::string>& warnings, const std::string& why_program = {}) {
   // One file under several names (a multi-call program: gzip and gunzip) is copied once; the
   // other names link to it.
   bool linked = false;
@@ -203,7 +216,8 @@ void add_closure(const Program& program, const Closure& closure, PrivateFiles& f
     }
   }
   if (!linked) {
-    add_object(files, "exe/" + program.name, program.file, program.elf, 0755, "program " + program.name, closed);
+    add_object(files, "exe/" + program.name, program.file, program.elf, 0755,
+               why_program.empty() ? "program " + program.name : why_program, closed);
     files.programs.emplace_back(program.name, program.file);
   }
   if (closure.interpreter) {
@@ -220,7 +234,7 @@ void add_closure(const Program& program, const Closure& closure, PrivateFiles& f
       original.ensure_intact();
       std::string problem;
       if (close_linker(bytes, dirs->second, problem)) {
-        files.add_bytes(base_name(interp.path), std::move(bytes), 0755, why + ", closed to the host");
+        files.add_bytes(base_name(interp.path), std::move(bytes), 0755, why + ", closed to the host", interp.file);
       } else {
         warnings.push_back(interp.path + ": cannot close the linker to the host's libraries (" + problem +
                            "): a library the bundle lacks may be taken from the host");
@@ -228,7 +242,7 @@ void add_closure(const Program& program, const Closure& closure, PrivateFiles& f
       }
     }
   }
-  add_libraries(closure, "needed by " + program.name, files, closed);
+  add_libraries(closure, "closure: needed by " + program.name, files, closed);
 }
 
 // A library loaded at run time: by name in lib/ (a dlopen by name searches the bundle's
@@ -236,21 +250,28 @@ void add_closure(const Program& program, const Closure& closure, PrivateFiles& f
 // the shim sends there); its own closure in lib/ like any program's.
 // A library a program needs already holds lib/<soname> (a -dev link such as Python's
 // config-3.11/libpython3.11.so, brought with --add, to the libpython3.11.so.1.0 gdb needs): that
-// copy stays, and the other name links to it.
-void add_runtime_closure(const Closure& closure, PrivateFiles& files, const ClosedWorld* closed) {
+// copy stays, and the other name links to it. A plugin whose name another file has in lib/
+// (perl's auto/List/Util/Util.so and auto/Hash/Util/Util.so) is only at its path.
+void add_runtime_closure(const Closure& closure, const std::string& why, PrivateFiles& files, const ClosedWorld* closed) {
   const LoadedObject& lib = closure.objects[0];
   std::string name = base_name(lib.path);
-  if (lib.elf.soname && *lib.elf.soname != name && files.holds("lib/" + *lib.elf.soname, lib.file)) {
+  if (files.holds_other("lib/" + name, lib.file)) {
+    add_object(files, "root" + lib.path, lib.file, lib.elf, files.mode_of(lib.file), why, closed);
+  } else if (lib.elf.soname && *lib.elf.soname != name && files.holds("lib/" + *lib.elf.soname, lib.file)) {
     files.add_symlink("lib/" + name, *lib.elf.soname);
     name = *lib.elf.soname;
   } else {
-    add_object(files, "lib/" + name, lib.file, lib.elf, files.mode_of(lib.file), "loaded at run time", closed);
-    if (lib.elf.soname && *lib.elf.soname != name) files.add_symlink("lib/" + *lib.elf.soname, name);
+    add_object(files, "lib/" + name, lib.file, lib.elf, files.mode_of(lib.file), why, closed);
+    if (lib.elf.soname && *lib.elf.soname != name && !files.holds_other("lib/" + *lib.elf.soname, lib.file)) {
+      files.add_symlink("lib/" + *lib.elf.soname, name);
+    }
   }
-  std::string up;
-  for (const char c : lib.path.substr(0, lib.path.rfind('/'))) up += c == '/' ? "../" : "";
-  files.add_symlink("root" + lib.path, up + "../lib/" + name);
-  add_libraries(closure, "needed by " + lib.path, files, closed);
+  if (!files.holds("root" + lib.path, lib.file)) {
+    std::string up;
+    for (const char c : lib.path.substr(0, lib.path.rfind('/'))) up += c == '/' ? "../" : "";
+    files.add_symlink("root" + lib.path, up + "../lib/" + name);
+  }
+  add_libraries(closure, "closure: needed by " + lib.path, files, closed);
 }
 
 void add_parent_directories(std::vector<BundleEntry>& entries) {
@@ -342,13 +363,25 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   // Runtime files at their absolute paths under root/, the prefixes the shim serves, the shim.
   bool shim = false;
   for (const auto& f : runtime.files) files.add_file("root" + f.path, f.file, files.mode_of(f.file), f.why);
-  for (const auto& c : extra.libraries) add_runtime_closure(c, files, closed);
+  // A link to a bundled file stays a link inside root/ (an absolute target made relative to it).
+  for (const auto& [path, target] : runtime.links) {
+    std::string up;
+    for (const char c : path.substr(1, path.rfind('/'))) up += c == '/' ? "../" : "";
+    files.add_symlink("root" + path, target.starts_with('/') ? up + target.substr(1) : target);
+  }
+  const auto why_of = [](const std::vector<RuntimeFile>& list, std::size_t i, const char* otherwise) {
+    return i < list.size() ? list[i].why : std::string(otherwise);
+  };
+  for (std::size_t i = 0; i < extra.libraries.size(); ++i) {
+    add_runtime_closure(extra.libraries[i], why_of(runtime.libraries, i, "loaded at run time"), files, closed);
+  }
   for (std::size_t i = 0; i < extra.helpers.size(); ++i) {
     const Program& helper = extra.helpers[i];
+    const std::string why = why_of(runtime.helpers, i, "a helper program it runs");
     if (helper.elf.is_static_executable()) {
-      files.add_file("root" + helper.path, helper.file, 0755, "a helper program it runs");
+      files.add_file("root" + helper.path, helper.file, 0755, why);
     } else {
-      add_closure(helper, extra.helper_closures[i], files, closed, plan.warnings);
+      add_closure(helper, extra.helper_closures[i], files, closed, plan.warnings, why);
     }
   }
   // Each program is also served at the absolute path it had here (a launcher, or the static
@@ -367,7 +400,8 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
     program_paths.push_back(program.path);
     if (program.elf.is_static_executable()) files.add_file("root" + program.path, program.file, 0755, "program at its path");
   }
-  const bool has_runtime = !runtime.files.empty() || !extra.libraries.empty() || !extra.helpers.empty();
+  const bool has_runtime =
+      !runtime.files.empty() || !extra.libraries.empty() || !extra.helpers.empty() || !runtime.links.empty();
   std::vector<std::string> served_prefixes;  // served wholly: the root.index is written at the end
   const bool serves = has_runtime || !program_paths.empty();
   if (serves) {
@@ -453,6 +487,16 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
     }
   }
   plan.warnings.insert(plan.warnings.end(), files.warnings.begin(), files.warnings.end());
+  // The package of each copied file, for the bundle's size per package.
+  std::map<std::string, std::string> package_of = runtime.package_of;
+  for (const auto* list : {&runtime.files, &runtime.libraries, &runtime.helpers}) {
+    for (const auto& f : *list) {
+      if (!f.package.empty()) package_of.emplace(f.file, f.package);
+    }
+  }
+  for (auto& e : plan.entries) {
+    if (const auto it = package_of.find(e.source); !e.source.empty() && it != package_of.end()) e.package = it->second;
+  }
   add_parent_directories(plan.entries);
   if (serves) {
     plan.entries.push_back({BundleEntry::Kind::kBytes, private_dir + "/root.index", 0644, {},

@@ -1,6 +1,7 @@
 // Steps (1) and (2): find the programs and resolve their closures.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -168,12 +169,51 @@ std::vector<Closure> resolve_programs(const std::vector<Program>& programs, cons
   return closures;
 }
 
-std::vector<Closure> resolve_runtime_libraries(const std::vector<Program>& programs,
-                                               const std::vector<RuntimeFile>& libraries, const ResolveOptions& options,
-                                               Diagnostics& diagnostics, std::vector<std::string>& warnings,
-                                               bool allow_missing) {
-  std::vector<Closure> closures;
-  for (const auto& lib : libraries) {
+namespace {
+
+// Keeps or drops one optional object by its closure: its missing libraries are a warning that
+// names it, and it is left out. Others' missing libraries are errors (warnings when allowed).
+bool keep_closure(const Closure& closure, const RuntimeFile& object, const char* kind, Diagnostics& diagnostics,
+                  std::vector<std::string>& warnings, bool allow_missing) {
+  const auto missing = closure.describe_missing();
+  if (missing.empty()) return true;
+  if (object.optional) {
+    warnings.push_back(object.path + ": " + kind + " left out (" + object.why + "): " + missing.front() +
+                       (missing.size() > 1 ? " (and " + std::to_string(missing.size() - 1) + " more)" : ""));
+    return false;
+  }
+  for (const auto& line : missing) {
+    if (allow_missing) {
+      warnings.push_back(line);
+    } else {
+      diagnostics.error(line);
+    }
+  }
+  return true;
+}
+
+// A name for a helper's file in exe/ that no other program of the bundle has: its base name, or
+// its path with '/' made '_' when that is taken by another file.
+std::string helper_name(const std::string& path, const std::string& file, std::map<std::string, std::string>& taken) {
+  std::string name = base_name(path);
+  if (const auto it = taken.find(name); it != taken.end() && it->second != file) {
+    name = path.substr(1);
+    std::replace(name.begin(), name.end(), '/', '_');
+  }
+  taken.emplace(name, file);
+  return name;
+}
+
+}  // namespace
+
+RuntimeObjects resolve_runtime_objects(const std::vector<Program>& programs, RuntimeFiles& runtime,
+                                       const ResolveOptions& options, Diagnostics& diagnostics,
+                                       std::vector<std::string>& warnings, bool allow_missing) {
+  RuntimeObjects extra;
+  // One resolver per program kind, so that libraries plugins share are read once.
+  std::map<const Program*, Resolver> resolvers;
+  std::vector<RuntimeFile> libraries;
+  for (auto& lib : runtime.libraries) {
     const ElfFacts elf = read_elf(lib.file);
     // Loaded into a program of its own class and machine, by that program's linker.
     const Program* host = nullptr;
@@ -187,19 +227,33 @@ std::vector<Closure> resolve_runtime_libraries(const std::vector<Program>& progr
       warnings.push_back(lib.path + ": loaded at run time, but no bundled program of its class and machine: left out");
       continue;
     }
-    Resolver resolver(host->elf.ident, *host->elf.interp, options);
+    auto it = resolvers.find(host);
+    if (it == resolvers.end()) it = resolvers.try_emplace(host, host->elf.ident, *host->elf.interp, options).first;
     // Read from where it is here, which --add SRC=DEST makes another place than its path.
     const bool elsewhere = lib.file != in_root(options.sysroot, lib.path);
-    closures.push_back(resolver.resolve(lib.path, *host->elf.interp, elsewhere ? lib.file : std::string()));
-    for (const auto& line : closures.back().describe_missing()) {
-      if (allow_missing) {
-        warnings.push_back(line);
-      } else {
-        diagnostics.error(line);
-      }
-    }
+    Closure closure = it->second.resolve(lib.path, *host->elf.interp, elsewhere ? lib.file : std::string());
+    if (!keep_closure(closure, lib, "plugin", diagnostics, warnings, allow_missing)) continue;
+    extra.libraries.push_back(std::move(closure));
+    libraries.push_back(std::move(lib));
   }
-  return closures;
+  runtime.libraries = std::move(libraries);
+  std::map<std::string, std::string> taken;  // exe/ names -> file
+  for (const auto& p : programs) taken.emplace(p.name, p.file);
+  // All at once, so that their libraries are read once; each judged by its own closure.
+  std::vector<Program> found;
+  for (const auto& h : runtime.helpers) found.push_back(Program{helper_name(h.path, h.file, taken), h.path, h.file, read_elf(h.file)});
+  Diagnostics unused;
+  std::vector<std::string> unused_warnings;
+  auto closures = resolve_programs(found, options, unused, unused_warnings, true);
+  std::vector<RuntimeFile> helpers;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (!keep_closure(closures[i], runtime.helpers[i], "helper", diagnostics, warnings, allow_missing)) continue;
+    extra.helpers.push_back(std::move(found[i]));
+    extra.helper_closures.push_back(std::move(closures[i]));
+    helpers.push_back(std::move(runtime.helpers[i]));
+  }
+  runtime.helpers = std::move(helpers);
+  return extra;
 }
 
 }  // namespace elfpack

@@ -1,5 +1,5 @@
 // Step (3), collect: the runtime files of every program from each source in turn (--add, traces,
-// what glibc loads by itself, the package manager), and the prefixes the shim serves.
+// what glibc loads or runs by itself, the packages), and the prefixes the shim serves.
 #include "runtime/package_manager.h"
 #include "runtime/sources.h"
 #include "elfpack/runtime/runtime_files.h"
@@ -35,24 +35,6 @@
 namespace elfpack {
 
 namespace {
-
-// The names dpkg may know a program by: as found, with its links resolved, and across the
-// merged-/usr links (/bin -> /usr/bin).
-std::vector<std::string> names_of(const Program& program, const std::string& sysroot) {
-  std::vector<std::string> names{program.path};
-  if (auto canonical = canonical_in_root(sysroot == "/" ? "" : sysroot, program.path)) names.push_back(*canonical);
-  for (std::size_t i = 0, n = names.size(); i < n; ++i) {
-    for (const auto& [a, b] : {std::pair<std::string, std::string>{"/usr/bin/", "/bin/"}, {"/usr/sbin/", "/sbin/"}}) {
-      if (names[i].starts_with(a)) names.push_back(b + names[i].substr(a.size()));
-      if (names[i].starts_with(b)) names.push_back(a + names[i].substr(b.size()));
-    }
-  }
-  std::vector<std::string> unique;
-  for (const auto& n : names) {
-    if (std::find(unique.begin(), unique.end(), n) == unique.end()) unique.push_back(n);
-  }
-  return unique;
-}
 
 // Directories whose every entry (recursively) is a bundled file: the shim can serve them whole.
 class Coverage {
@@ -108,20 +90,37 @@ bool is_elf(const std::string& file) {
   return elf;
 }
 
+std::vector<std::string> merged_usr_names(const std::string& path) {
+  std::vector<std::string> names{path};
+  static const std::pair<const char*, const char*> kMerged[] = {
+      {"/usr/bin/", "/bin/"}, {"/usr/sbin/", "/sbin/"}, {"/usr/lib/", "/lib/"}, {"/usr/lib32/", "/lib32/"},
+      {"/usr/lib64/", "/lib64/"}, {"/usr/libx32/", "/libx32/"}};
+  for (const auto& [a, b] : kMerged) {
+    if (path.starts_with(a)) names.push_back(b + path.substr(std::string_view(a).size()));
+    if (path.starts_with(b)) names.push_back(a + path.substr(std::string_view(b).size()));
+  }
+  return names;
+}
+
+std::vector<std::string> names_of(const std::string& path, const std::string& sysroot) {
+  std::vector<std::string> names = merged_usr_names(path);
+  if (auto canonical = canonical_in_root(sysroot == "/" ? "" : sysroot, path); canonical && *canonical != path) {
+    for (const auto& n : merged_usr_names(*canonical)) {
+      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+    }
+  }
+  return names;
+}
+
 RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const CollectOptions& options) {
   RuntimeFiles result;
   std::map<std::string, RuntimeFile> kept;  // by path
   std::map<std::string, RuntimeFile> libraries, helpers;
   std::set<std::string> explicit_prefixes;
   for (const auto& spec : options.add) add_explicit(spec, kept, explicit_prefixes, libraries, helpers, result.notes);
-  const auto managers = options.detect ? package_managers(options.sysroot) : decltype(package_managers("")){};
-  if (options.detect && managers.empty()) {
-    result.notes.push_back("no package manager found (dpkg, rpm, pacman): no data files detected; add them with --add");
-  }
-  std::set<std::string> packages_done;
   std::set<std::string> program_paths;
   for (const auto& program : programs) {
-    for (const auto& n : names_of(program, options.sysroot)) program_paths.insert(n);
+    for (const auto& n : names_of(program.path, options.sysroot)) program_paths.insert(n);
   }
   for (const auto& log : options.trace_logs) {
     add_traced(log, parse_strace_log(read_log(log), log), "", options, program_paths, kept, libraries, helpers,
@@ -131,93 +130,41 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
     add_traced("--trace", options.traced, options.traced_cwd, options, program_paths, kept, libraries, helpers,
                result.notes);
   }
-  add_implicit_loads(programs, options, libraries, kept, result);
-  // Each manager in turn is asked, all at once, for every name of the programs no earlier one
-  // owns (pacman is not asked about a program dpkg installed); a program takes the first of its
-  // names the manager owns.
-  std::vector<std::vector<std::string>> names;
-  for (const auto& program : programs) names.push_back(names_of(program, options.sysroot));
-  std::vector<std::optional<std::string>> package_of(programs.size());
-  std::vector<const PackageManager*> manager_of(programs.size(), nullptr);
-  for (const auto& m : managers) {
-    std::vector<std::string> asked;
-    for (std::size_t p = 0; p < programs.size(); ++p) {
-      if (!package_of[p]) asked.insert(asked.end(), names[p].begin(), names[p].end());
-    }
-    if (asked.empty()) break;
-    std::sort(asked.begin(), asked.end());
-    asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
-    const auto owners = m->owners(asked);
-    for (std::size_t p = 0; p < programs.size(); ++p) {
-      for (const auto& name : names[p]) {
-        const auto owner = owners.find(name);
-        if (package_of[p] || owner == owners.end()) continue;
-        package_of[p] = owner->second;
-        manager_of[p] = m.get();
-      }
-    }
-  }
-  for (std::size_t p = 0; p < (managers.empty() ? 0 : programs.size()); ++p) {
-    const Program& program = programs[p];
-    const std::optional<std::string>& package = package_of[p];
-    const PackageManager* manager = manager_of[p];
-    if (!package) {
-      result.notes.push_back(program.name + ": not installed by a package: no data files detected");
-      continue;
-    }
-    if (!packages_done.insert(*package).second) continue;
-    std::size_t docs = 0, objects = 0, added = 0;
-    const auto take = [&](const std::string& from, const std::string& why) {
-      for (const auto& path : manager->files(from)) {
-        const std::string file = in_root(options.sysroot, path);
-        struct stat st;
-        if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || program_paths.contains(path)) continue;
-        if (is_documentation(path) && !options.include_docs) {
-          ++docs;
-        } else if (is_elf(file)) {
-          ++objects;  // programs and libraries need closures and launchers: --add
-        } else {
-          kept.emplace(path, RuntimeFile{path, file, why});
-          ++added;
-        }
-      }
-    };
-    take(*package, "data of package " + *package);
-    std::string with;
-    for (const auto& companion : manager->companions(*package)) {
-      if (!packages_done.insert(companion).second) continue;
-      take(companion, "data of package " + companion + " (built with " + *package + ")");
-      with += (with.empty() ? " (with " : ", ") + companion;
-    }
-    if (!with.empty()) with += ", built from the same source)";
-    result.notes.push_back(program.name + ": " + manager->name() + " package " + *package + with + ": " +
-                           std::to_string(added) + " data files added; " + std::to_string(docs) +
-                           " documentation files and " + std::to_string(objects) + " ELF objects left out");
+  add_implicit_loads(programs, options, libraries, kept, helpers, result);
+  if (options.detect) {
+    add_packaged(programs, options, program_paths, kept, libraries, helpers, result);
+  } else if (!options.add_packages.empty()) {
+    throw Error("--add-package: package detection is off (--no-detect)");
   }
   for (const auto& [path, f] : libraries) result.libraries.push_back(f);
   for (const auto& [path, f] : helpers) result.helpers.push_back(f);
-  std::set<std::string> kept_paths;
-  for (const auto& [path, f] : kept) {
-    kept_paths.insert(path);
-    result.files.push_back(f);
+  for (const auto& [path, f] : kept) result.files.push_back(f);
+  result.served_whole.assign(explicit_prefixes.begin(), explicit_prefixes.end());
+  set_prefixes(result, options.sysroot);
+  return result;
+}
+
+void set_prefixes(RuntimeFiles& files, const std::string& sysroot) {
+  // Each file's highest directory that holds nothing else, or the file itself. Helpers and
+  // plugins are bundled at their paths too (a launcher, or the library), and count.
+  std::set<std::string> bundled;
+  for (const auto* list : {&files.files, &files.libraries, &files.helpers}) {
+    for (const auto& f : *list) bundled.insert(f.path);
   }
-  // Each file's highest directory that holds nothing else, or the file itself.
-  Coverage coverage(kept_paths, options.sysroot);
-  std::set<std::string> prefixes = explicit_prefixes;
-  for (const auto& path : kept_paths) {
+  for (const auto& [path, target] : files.links) bundled.insert(path);
+  Coverage coverage(bundled, sysroot);
+  std::set<std::string> prefixes(files.served_whole.begin(), files.served_whole.end());
+  for (const auto& path : bundled) {
     std::string prefix = path;
     for (std::string dir = directory_of(path); coverage.covered(dir); dir = directory_of(dir)) prefix = dir;
     prefixes.insert(prefix);
   }
-  // A library loaded at run time is served at its own path, for a dlopen by path.
-  for (const auto& lib : result.libraries) prefixes.insert(lib.path);
-  for (const auto& helper : result.helpers) prefixes.insert(helper.path);
+  files.prefixes.clear();
   for (const auto& p : prefixes) {
     const bool nested = std::any_of(prefixes.begin(), prefixes.end(),
                                     [&](const std::string& q) { return q != p && p.starts_with(q + "/"); });
-    if (!nested) result.prefixes.push_back(p);
+    if (!nested) files.prefixes.push_back(p);
   }
-  return result;
 }
 
 }  // namespace elfpack

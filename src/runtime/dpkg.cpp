@@ -1,5 +1,5 @@
 // dpkg's database read directly: who owns a path (diversions included), what a package installed,
-// and the packages built from the same source that it depends on.
+// and what the status database says of every installed package (source, relations, priority).
 #include "runtime/package_manager.h"
 #include "runtime/sources.h"
 #include "elfpack/runtime/runtime_files.h"
@@ -54,8 +54,28 @@ class Dpkg : public PackageManager {
   }
   std::string name() const override { return "dpkg"; }
 
-  // Each list read once, in name order; of several packages that may own a path, the first.
   std::map<std::string, std::string> owners(const std::vector<std::string>& paths) const override {
+    return scan(paths, [&](const std::map<std::string, std::string>& found) { return found.size() == paths.size(); });
+  }
+
+  // The lists are read until every group has an owner: a file's other names (/lib/x -> /usr/lib/x)
+  // mostly belong to no package, and must not make every list be read.
+  std::vector<std::optional<std::string>> owners_of_any(const std::vector<std::vector<std::string>>& groups) const override {
+    std::vector<std::string> all;
+    for (const auto& g : groups) all.insert(all.end(), g.begin(), g.end());
+    const auto found = scan(all, [&](const std::map<std::string, std::string>& found) {
+      return std::all_of(groups.begin(), groups.end(), [&](const std::vector<std::string>& g) {
+        return std::any_of(g.begin(), g.end(), [&](const std::string& n) { return found.contains(n); });
+      });
+    });
+    return pick_owners(groups, found);
+  }
+
+ private:
+  // Each list read once, in name order, until `done`; of several packages that may own a path,
+  // the first.
+  template <class Done>
+  std::map<std::string, std::string> scan(const std::vector<std::string>& paths, Done done) const {
     // Each asked path is looked for in the lists under the name it was installed as, and counts
     // only for the packages whose copy is really there.
     struct Wanted {
@@ -74,53 +94,41 @@ class Dpkg : public PackageManager {
         wanted.emplace(path, Wanted{path});
       }
     }
+    std::vector<bool> lengths(4096);
+    for (const auto& [path, w] : wanted) {
+      if (path.size() >= lengths.size()) lengths.resize(path.size() + 1);
+      lengths[path.size()] = true;
+    }
     std::map<std::string, std::string> found;
     std::string text;
-    for (const auto& list : lists()) {
+    for (const auto& list : likely_first(lists(), asked)) {
       // A list removed since the directory was read: its package is being removed (dpkg-query
       // warns and takes it as owning nothing).
       if (!read_list(list, text, /*absent_is_empty=*/true)) continue;
       const std::string package = list.substr(0, list.size() - 5);
       const std::string bare = package.substr(0, package.find(':'));  // diversions name packages without :ARCH
+      bool changed = false;
       for_each_line(text, [&](std::string_view line) {
+        // Most lines are of a length no wanted path has: a bit each, before any comparison.
+        if (line.size() >= lengths.size() || !lengths[line.size()]) return;
         const auto [first, last] = wanted.equal_range(line);
         for (auto it = first; it != last; ++it) {
           const Wanted& w = it->second;
           if ((w.only_by != nullptr && bare != *w.only_by) || (w.not_by != nullptr && bare == *w.not_by)) continue;
-          found.emplace(w.asked, package);
+          changed |= found.emplace(w.asked, package).second;
         }
       });
-      if (found.size() == asked.size()) break;
+      if (found.size() == asked.size() || (changed && done(found))) break;
     }
     return found;
   }
 
-  // From dpkg's status database (<root>/var/lib/dpkg/status), read once when first needed:
-  // the installed packages `package` depends on (Depends, Pre-Depends; any alternative) whose
-  // Source is its own, in the order it names them.
-  std::vector<std::string> companions(const std::string& package) const override {
+ public:
+
+  // dpkg's status database (<root>/var/lib/dpkg/status), read once when first needed.
+  const std::map<std::string, InstalledPackage>* installed() const override {
     read_status();
-    const auto bare = [](std::string_view name) { return std::string(name.substr(0, name.find(':'))); };
-    const auto self = status_.find(bare(package));
-    if (self == status_.end()) return {};
-    std::vector<std::string> found;
-    for (std::string_view rest = self->second.depends; !rest.empty();) {
-      // "a (>= 1) | b:any, c": names are what comes before a space, '(' , ',', '|' or ':'.
-      const std::size_t start = rest.find_first_not_of(" ,|\t\n");
-      if (start == std::string_view::npos) break;
-      rest.remove_prefix(start);
-      const std::size_t end = std::min(rest.find_first_of(" ,|(:\t\n"), rest.size());
-      const std::string name(rest.substr(0, end));
-      rest.remove_prefix(end);
-      // Skip what follows the name up to the next separator (version, architecture).
-      rest.remove_prefix(std::min(rest.find_first_of(",|"), rest.size()));
-      const auto it = status_.find(name);
-      if (name == self->first || it == status_.end() || it->second.source != self->second.source) continue;
-      // As its list is named: NAME:ARCH for a Multi-Arch: same package (libc6:amd64).
-      const std::string listed = it->second.multiarch_same ? name + ":" + it->second.architecture : name;
-      if (std::find(found.begin(), found.end(), listed) == found.end()) found.push_back(listed);
-    }
-    return found;
+    return &status_;
   }
 
   // The package's files where they are: a path another package diverted is at the diversion's
@@ -153,6 +161,25 @@ class Dpkg : public PackageManager {
       targets_.emplace(lines[i + 1], lines[i]);
       diverted_[std::string(lines[i])] = Diversion{std::string(lines[i + 1]), std::string(lines[i + 2])};
     }
+  }
+
+  // The lists in name order, but those whose name starts as a wanted file's name does first
+  // (rig.list for /usr/bin/rig, libstdc++6 for libstdc++.so.6, libgcc-s1 for libgcc_s.so.1): a
+  // scan stops once every file has an owner, and a package is mostly named after its files. dpkg
+  // lets no two packages own a file, so the order decides nothing else.
+  static std::vector<std::string> likely_first(std::vector<std::string> names, const std::set<std::string>& paths) {
+    std::set<std::string> stems;
+    for (const auto& path : paths) {
+      std::string stem = path.substr(path.rfind('/') + 1);
+      stem = stem.substr(0, stem.find('.'));
+      std::replace(stem.begin(), stem.end(), '_', '-');
+      if (stem.size() >= 2) stems.insert(stem);
+    }
+    std::stable_partition(names.begin(), names.end(), [&](const std::string& name) {
+      auto it = stems.upper_bound(name);  // the greatest stem not after the name
+      return it != stems.begin() && name.starts_with(*std::prev(it));
+    });
+    return names;
   }
 
   // The names of the package lists, sorted.
@@ -207,40 +234,72 @@ class Dpkg : public PackageManager {
     }
   }
 
-  struct Installed {
-    std::string source;   // the Source field's name, or the package's own
-    std::string depends;  // Depends and Pre-Depends, joined by ','
-    std::string architecture;
-    bool multiarch_same = false;  // its files list is named NAME:ARCH.list
-  };
+  // "a (>= 1) | b:any, c": groups split on ',', alternatives on '|'; a name is what comes before
+  // a space, '(', '[' or ':'.
+  static std::vector<std::vector<std::string>> parse_relations(std::string_view text) {
+    std::vector<std::vector<std::string>> groups;
+    for (std::string_view rest = text; !rest.empty();) {
+      const std::size_t comma = std::min(rest.find(','), rest.size());
+      std::string_view group = rest.substr(0, comma);
+      rest.remove_prefix(std::min(comma + 1, rest.size()));
+      std::vector<std::string> alternatives;
+      while (!group.empty()) {
+        const std::size_t bar = std::min(group.find('|'), group.size());
+        std::string_view alternative = group.substr(0, bar);
+        group.remove_prefix(std::min(bar + 1, group.size()));
+        const std::size_t start = alternative.find_first_not_of(" \t\n");
+        if (start == std::string_view::npos) continue;
+        alternative.remove_prefix(start);
+        alternatives.emplace_back(alternative.substr(0, std::min(alternative.find_first_of(" ([:\t\n"), alternative.size())));
+      }
+      if (!alternatives.empty()) groups.push_back(std::move(alternatives));
+    }
+    return groups;
+  }
 
-  // Each stanza of the status file of an installed package (Status: ... installed), by name.
+  // Each stanza of the status file of an installed package (Status: ... installed), by name. A
+  // field's continuation lines (a Depends folded over lines) belong to it.
   void read_status() const {
     if (status_read_) return;
     status_read_ = true;
     std::string text;
     if (!read_text(admindir_ + "/status", "dpkg's status database", text, /*absent_is_empty=*/true)) return;
     std::string_view rest = text;
+    std::size_t order = 0;
     while (!rest.empty()) {
       const std::size_t end = std::min(rest.find("\n\n"), rest.size());
       const std::string_view stanza = rest.substr(0, end);
       rest.remove_prefix(std::min(end + 2, rest.size()));
-      std::string name, status;
-      Installed installed;
+      std::string name, status, architecture, depends, provides;
+      bool multiarch_same = false;
+      InstalledPackage installed;
+      std::string* continued = nullptr;
       for_each_line(stanza, [&](std::string_view line) {
+        if (line.starts_with(' ') || line.starts_with('\t')) {
+          if (continued != nullptr) *continued += std::string(line);
+          return;
+        }
+        continued = nullptr;
         const auto field = [&line](std::string_view key) {
           return line.starts_with(key) ? std::optional(line.substr(key.size())) : std::nullopt;
         };
         if (const auto v = field("Package: ")) name = *v;
         if (const auto v = field("Status: ")) status = *v;
         if (const auto v = field("Source: ")) installed.source = v->substr(0, v->find(' '));  // "glibc (2.36-9)"
-        if (const auto v = field("Depends: ")) installed.depends += std::string(*v) + ",";
-        if (const auto v = field("Pre-Depends: ")) installed.depends += std::string(*v) + ",";
-        if (const auto v = field("Architecture: ")) installed.architecture = *v;
-        if (const auto v = field("Multi-Arch: ")) installed.multiarch_same = *v == "same";
+        if (const auto v = field("Depends: ")) (continued = &depends)->append(std::string(*v) + ",");
+        if (const auto v = field("Pre-Depends: ")) (continued = &depends)->append(std::string(*v) + ",");
+        if (const auto v = field("Provides: ")) (continued = &provides)->append(std::string(*v) + ",");
+        if (const auto v = field("Architecture: ")) architecture = *v;
+        if (const auto v = field("Multi-Arch: ")) multiarch_same = *v == "same";
+        if (const auto v = field("Essential: ")) installed.essential = *v == "yes";
+        if (const auto v = field("Priority: ")) installed.priority = *v;
       });
       if (name.empty() || !status.ends_with(" installed")) continue;
       if (installed.source.empty()) installed.source = name;
+      installed.listed = multiarch_same ? name + ":" + architecture : name;
+      installed.depends = parse_relations(depends);
+      for (auto& group : parse_relations(provides)) installed.provides.push_back(std::move(group.front()));
+      installed.order = order++;
       status_.emplace(name, std::move(installed));  // of several architectures' stanzas, the first
     }
   }
@@ -248,7 +307,7 @@ class Dpkg : public PackageManager {
   std::string admindir_;
   std::string info_;
   mutable bool status_read_ = false;
-  mutable std::map<std::string, Installed> status_;
+  mutable std::map<std::string, InstalledPackage> status_;
   std::map<std::string, Diversion, std::less<>> diverted_;   // path -> where others' copies go, and who
   std::map<std::string, std::string, std::less<>> targets_;  // a diversion's target -> the diverted path
 };

@@ -1,5 +1,5 @@
-// What glibc loads by itself, which no DT_NEEDED names: NSS modules, libgcc_s for unwinding, and
-// iconv's gconv converters.
+// What glibc loads or runs by itself, which no DT_NEEDED names: NSS modules, libgcc_s for
+// unwinding, iconv's gconv converters, and /bin/sh for system() and popen().
 #include "runtime/package_manager.h"
 #include "runtime/sources.h"
 #include "elfpack/runtime/runtime_files.h"
@@ -96,7 +96,7 @@ void add_gconv(const Closure& closure, const CollectOptions& options, std::map<s
         if (S_ISDIR(st.st_mode)) {
           pending.push_back(path);
         } else if (S_ISREG(st.st_mode)) {
-          kept.emplace(path, RuntimeFile{path, in_root(options.sysroot, path), "iconv converter (gconv) of the C library"});
+          kept.emplace(path, RuntimeFile{path, in_root(options.sysroot, path), "environment: an iconv converter (gconv) of the C library"});
           ++count;
         }
       }
@@ -112,7 +112,7 @@ void add_gconv(const Closure& closure, const CollectOptions& options, std::map<s
 
 void add_implicit_loads(const std::vector<Program>& programs, const CollectOptions& options,
                         std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& kept,
-                        RuntimeFiles& result) {
+                        std::map<std::string, RuntimeFile>& helpers, RuntimeFiles& result) {
   std::vector<std::string>& notes = result.notes;
   static const std::set<std::string> kNss = {
       "getpwnam", "getpwnam_r", "getpwuid", "getpwuid_r", "getpwent", "getgrnam", "getgrnam_r", "getgrgid",
@@ -120,12 +120,15 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
       "gethostbyname", "gethostbyname2", "gethostbyname_r", "gethostbyname2_r", "gethostbyaddr", "gethostbyaddr_r",
       "getnameinfo", "getservbyname", "getservbyname_r", "getservbyport", "getprotobyname", "getnetgrent", "innetgr"};
   static const std::set<std::string> kUnwind = {"pthread_cancel", "pthread_exit"};
+  // glibc's system() and popen() run "/bin/sh -c" (sysdeps/posix/system.c do_system,
+  // libio/iopopen.c spawn_process): the shell comes as a helper, its real file at that path.
+  static const std::set<std::string> kShell = {"system", "popen"};
   if (options.closures == nullptr) return;
   std::map<std::string, std::vector<std::string>> imports_of;  // by file
   for (std::size_t p = 0; p < programs.size() && p < options.closures->size(); ++p) {
     const Closure& closure = (*options.closures)[p];
     if (closure.objects.empty() || closure.family != LoaderFamily::kGlibc) continue;
-    bool nss = false, unwind = false, has_gcc_s = false, iconv = false;
+    bool nss = false, unwind = false, has_gcc_s = false, iconv = false, shell = false;
     for (const auto& o : closure.objects) {
       has_gcc_s |= o.elf.soname == "libgcc_s.so.1";
       auto it = imports_of.find(o.file);
@@ -141,6 +144,7 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
         nss |= kNss.contains(sym);
         unwind |= kUnwind.contains(sym);
         iconv |= sym == "iconv_open" && !libstdcxx;
+        shell |= kShell.contains(sym);
       }
     }
     std::vector<std::pair<std::string, std::string>> wanted;  // name, why
@@ -151,11 +155,18 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
     }
     if (unwind && !has_gcc_s) wanted.emplace_back("libgcc_s.so.1", "glibc loads it to unwind cancelled threads");
     if (iconv) add_gconv(closure, options, kept, result);
+    if (shell && !helpers.contains("/bin/sh")) {
+      if (const auto real = canonical_in_root(options.sysroot == "/" ? "" : options.sysroot, "/bin/sh")) {
+        const std::string why = "helper of " + programs[p].name + ": system() and popen() run /bin/sh (" + *real + ")";
+        helpers.emplace("/bin/sh", RuntimeFile{"/bin/sh", in_root(options.sysroot, *real), why, {}, true});
+        notes.push_back(programs[p].name + ": /bin/sh (" + *real + "): " + why);
+      }
+    }
     for (const auto& [name, why] : wanted) {
       const auto path = find_library(name, programs[p].elf.ident, options.sysroot);
       if (!path) continue;  // a service built into libc (files, dns) or not installed
       const std::string file = in_root(options.sysroot, *path);
-      if (libraries.emplace(*path, RuntimeFile{*path, file, why}).second) {
+      if (libraries.emplace(*path, RuntimeFile{*path, file, "plugin of " + programs[p].name + ": " + why, {}, false}).second) {
         notes.push_back(programs[p].name + ": " + *path + ": " + why);
       }
     }

@@ -3,7 +3,9 @@
 // (dpkg.cpp); rpm and pacman are asked (package_managers.cpp).
 #pragma once
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -13,6 +15,19 @@
 
 namespace elfpack {
 
+// An installed package as dpkg's status database describes it.
+struct InstalledPackage {
+  std::string listed;        // the name of its file list: NAME, or NAME:ARCH for Multi-Arch: same
+  std::string source;        // the Source field's name, or the package's own
+  // Depends and Pre-Depends: each a group of alternatives, by bare name (versions and
+  // architecture qualifiers dropped), in the order the package names them.
+  std::vector<std::vector<std::string>> depends;
+  std::vector<std::string> provides;  // virtual packages it provides, by name
+  bool essential = false;    // Essential: yes
+  std::string priority;      // required, important, standard, optional, extra
+  std::size_t order = 0;     // its place in the status file (the first provider wins)
+};
+
 // A package manager that can say which package installed a file, and what else it installed.
 class PackageManager {
  public:
@@ -21,16 +36,35 @@ class PackageManager {
   // The package owning each of `paths` that has one (one query where the tool allows: a
   // thousand programs must not mean a thousand runs of dpkg).
   virtual std::map<std::string, std::string> owners(const std::vector<std::string>& paths) const = 0;
-  virtual std::vector<std::string> files(const std::string& package) const = 0;
-  // Packages whose files count as the package's own: those it depends on that were built from
-  // the same source, which a distribution splits off for size or architecture (cmake's modules
-  // in cmake-data, vim's runtime in vim-runtime). None where the manager cannot tell.
-  virtual std::vector<std::string> companions(const std::string& package) const {
-    (void)package;
-    return {};
+  // For each group of names of one file (a library's path as found and across the merged-/usr
+  // links), the package owning the first of its names that one owns.
+  virtual std::vector<std::optional<std::string>> owners_of_any(const std::vector<std::vector<std::string>>& groups) const {
+    std::vector<std::string> all;
+    for (const auto& g : groups) all.insert(all.end(), g.begin(), g.end());
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    return pick_owners(groups, owners(all));
   }
+  virtual std::vector<std::string> files(const std::string& package) const = 0;
+  // What the manager knows of every installed package (dpkg's status database), by bare name;
+  // null where it cannot tell (rpm and pacman are asked one package at a time: only the
+  // program's own package is brought from them).
+  virtual const std::map<std::string, InstalledPackage>* installed() const { return nullptr; }
 
  protected:
+  static std::vector<std::optional<std::string>> pick_owners(const std::vector<std::vector<std::string>>& groups,
+                                                             const std::map<std::string, std::string>& owners) {
+    std::vector<std::optional<std::string>> picked(groups.size());
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      for (const auto& name : groups[i]) {
+        if (const auto it = owners.find(name); it != owners.end()) {
+          picked[i] = it->second;
+          break;
+        }
+      }
+    }
+    return picked;
+  }
   static ProcessOutput query(std::vector<std::string> argv) {
     return run_process(argv, {"LC_ALL=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"});
   }

@@ -15,6 +15,18 @@ namespace elfpack {
 // Whether `file` starts with the ELF magic.
 bool is_elf(const std::string& file);
 
+// `path` and its other names across the merged-/usr links (/bin/x and /usr/bin/x, /lib and
+// /usr/lib) (collect.cpp).
+std::vector<std::string> merged_usr_names(const std::string& path);
+// Those of `path` and of the file it leads to in `sysroot` (collect.cpp).
+std::vector<std::string> names_of(const std::string& path, const std::string& sysroot);
+
+// The files of the packages the package rule chooses (packages.cpp).
+void add_packaged(const std::vector<Program>& programs, const CollectOptions& options,
+                  const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept,
+                  std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& helpers,
+                  RuntimeFiles& result);
+
 // --add SRC[=DEST] (added.cpp). Throws Error for a source that does not exist.
 void add_explicit(const std::string& spec, std::map<std::string, RuntimeFile>& kept, std::set<std::string>& prefixes,
                   std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& helpers,
@@ -29,9 +41,10 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
                 std::map<std::string, RuntimeFile>& kept, std::map<std::string, RuntimeFile>& libraries,
                 std::map<std::string, RuntimeFile>& helpers, std::vector<std::string>& notes);
 
-// NSS modules, libgcc_s and gconv converters that glibc loads by itself (implicit_loads.cpp).
+// NSS modules, libgcc_s and gconv converters that glibc loads by itself, and /bin/sh that its
+// system() and popen() run (implicit_loads.cpp).
 void add_implicit_loads(const std::vector<Program>& programs, const CollectOptions& options,
                         std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& kept,
-                        RuntimeFiles& result);
+                        std::map<std::string, RuntimeFile>& helpers, RuntimeFiles& result);
 
 }  // namespace elfpack

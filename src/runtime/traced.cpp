@@ -69,7 +69,7 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
     const std::string file = in_root(options.sysroot, path);
     struct stat st;
     if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || loaded.contains({st.st_dev, st.st_ino})) continue;
-    const std::string why = "traced (" + traced.syscall + ")";
+    const std::string why = "trace (" + traced.syscall + ")";
     if (!is_elf(file)) {
       if (kept.emplace(path, RuntimeFile{path, file, why}).second) ++data;
     } else if (traced.syscall == "execve" || traced.syscall == "execveat") {

@@ -2,11 +2,28 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "elfpack/base/json_writer.h"
 
 namespace elfpack {
+
+std::vector<PackageSize> package_sizes(const BundlePlan& plan) {
+  std::map<std::string, PackageSize> by_name;
+  for (const auto& e : plan.entries) {
+    if (e.package.empty() || e.kind == BundleEntry::Kind::kDirectory) continue;
+    PackageSize& size = by_name[e.package];
+    size.name = e.package;
+    size.bytes += e.kind == BundleEntry::Kind::kBytes ? e.bytes.size() : e.size;
+    ++size.files;
+  }
+  std::vector<PackageSize> sizes;
+  for (auto& [name, size] : by_name) sizes.push_back(std::move(size));
+  std::stable_sort(sizes.begin(), sizes.end(), [](const PackageSize& a, const PackageSize& b) { return a.bytes > b.bytes; });
+  return sizes;
+}
 
 std::string manifest_json(const BundlePlan& plan, const std::string& output, const std::string& format,
                           std::optional<std::uintmax_t> output_bytes) {
@@ -36,9 +53,22 @@ std::string manifest_json(const BundlePlan& plan, const std::string& output, con
         break;
       case BundleEntry::Kind::kDirectory: break;
     }
-    json.key("mode").value(mode).key("size").value(static_cast<int64_t>(size)).key("why").value(e.why).end_object();
+    json.key("mode").value(mode).key("size").value(static_cast<int64_t>(size)).key("why").value(e.why);
+    json.key("package");
+    if (e.package.empty()) {
+      json.null();
+    } else {
+      json.value(e.package);
+    }
+    json.end_object();
     unpacked += size;
     ++files;
+  }
+  json.end_array();
+  json.key("packages").begin_array();
+  for (const auto& p : package_sizes(plan)) {
+    json.begin_object().key("name").value(p.name).key("files").value(p.files);
+    json.key("bytes").value(static_cast<int64_t>(p.bytes)).end_object();
   }
   json.end_array();
   json.key("totals").begin_object().key("files").value(files).key("unpacked_bytes").value(static_cast<int64_t>(unpacked));

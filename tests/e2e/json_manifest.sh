@@ -34,7 +34,11 @@ for path, f in listed.items():
 assert m["totals"]["files"] == len(listed)
 assert m["totals"]["unpacked_bytes"] == sum(f["size"] for f in listed.values())
 assert m["totals"]["output_bytes"] == os.path.getsize(f"{t}/b.zip")
-assert any(f["why"].startswith("data of package rig") for f in listed.values()), "rig's data has no reason"
+assert any(f["why"] == "package rig" and f["package"] == "rig" for f in listed.values()), "rig's data has no reason"
+assert any(f["why"].startswith("closure: ") and f["package"] == "libc6" for f in listed.values()), "closure files"
+sizes = {p["name"]: p for p in m["packages"]}
+assert sizes["rig"]["bytes"] == sum(f["size"] for f in listed.values() if f["package"] == "rig"), sizes
+assert sizes["libc6"]["files"] >= 1, sizes
 assert listed["bin/rig"]["why"].startswith("launcher: runs /usr/bin/rig"), listed["bin/rig"]
 PY
 grep -q "wrote b.zip" err.txt || fail "messages belong on stderr: $(cat err.txt)"

@@ -42,7 +42,7 @@ TEST(RuntimeFiles, RigsPackageDataFromDpkg) {
                                              "/usr/share/rig/street.idx"}));
   // The directory holds nothing else, so the shim serves it whole (listings included).
   EXPECT_EQ(r.prefixes, std::vector<std::string>{"/usr/share/rig"});
-  EXPECT_EQ(r.files[0].why, "data of package rig");
+  EXPECT_EQ(r.files[0].why, "package rig");
   // --include-docs: the documentation too.
   CollectOptions docs;
   docs.include_docs = true;
@@ -111,13 +111,20 @@ TEST_F(DpkgRoot, OwnerAndFilesComeFromThePackageLists) {
   const RuntimeFiles r = collect_runtime_files(load_programs({"/usr/bin/demo", "/usr/bin/orphan"}, root_), in_root());
   std::vector<std::string> paths;
   for (const auto& f : r.files) paths.push_back(f.path);
-  // The package's regular files but documentation, ELF objects and files no longer there.
+  // The package's regular files but documentation, ELF objects and files no longer there; its
+  // ELF program a helper.
   EXPECT_EQ(paths, (std::vector<std::string>{"/usr/share/demo/a.dat", "/usr/share/demo/sub/b.dat"}));
   ASSERT_FALSE(r.files.empty());
-  EXPECT_EQ(r.files[0].why, "data of package demo:amd64");
+  EXPECT_EQ(r.files[0].why, "package demo");
+  EXPECT_EQ(r.files[0].package, "demo");
   EXPECT_EQ(r.files[0].file, root_.string() + "/usr/share/demo/a.dat");
+  ASSERT_EQ(r.helpers.size(), 1u);
+  EXPECT_EQ(r.helpers[0].path, "/usr/lib/demo/helper");
+  EXPECT_EQ(r.helpers[0].why, "helper (package demo)");
+  EXPECT_TRUE(r.helpers[0].optional);
   EXPECT_NE(std::find(r.notes.begin(), r.notes.end(),
-                      "demo: dpkg package demo:amd64: 2 data files added; 1 documentation files and 1 ELF objects left out"),
+                      "dpkg package demo (the package of demo): 2 data files, 1 helpers, 0 plugins; 1 documentation "
+                      "files left out"),
             r.notes.end());
   EXPECT_NE(std::find(r.notes.begin(), r.notes.end(), "orphan: not installed by a package: no data files detected"),
             r.notes.end());
@@ -144,22 +151,26 @@ TEST_F(DpkgRoot, DiversionsDecideWhoseFileIsWhere) {
     return paths;
   };
   EXPECT_EQ(data_of("/usr/bin/demo"),
-            (std::vector<std::string>{"/usr/share/demo/a.dat (data of package zwrapper)",
-                                      "/usr/share/zwrapper/w.dat (data of package zwrapper)"}));
+            (std::vector<std::string>{"/usr/share/demo/a.dat (package zwrapper)",
+                                      "/usr/share/zwrapper/w.dat (package zwrapper)"}));
   EXPECT_EQ(data_of("/usr/bin/demo.real"),
-            (std::vector<std::string>{"/usr/share/demo/a.dat.distrib (data of package demo:amd64)",
-                                      "/usr/share/demo/sub/b.dat (data of package demo:amd64)"}));
+            (std::vector<std::string>{"/usr/share/demo/a.dat.distrib (package demo)",
+                                      "/usr/share/demo/sub/b.dat (package demo)"}));
   EXPECT_TRUE(data_of("/usr/bin/mine").empty());  // the administrator's file: no package's
 }
 
 // Debian splits a package's data off into packages built from the same source (cmake-data):
-// those the package depends on, installed, come with it; other dependencies do not.
+// those the package depends on, installed, come with it; other dependencies that ship ELF
+// objects do not.
 TEST_F(DpkgRoot, DataOfPackagesBuiltFromTheSameSourceComesWithIt) {
   write("usr/share/demo-data/modules.dat", "modules");
   write("usr/share/other/o.dat", "another source's");
   // A Multi-Arch: same companion's list carries its architecture.
   write("var/lib/dpkg/info/demo-data:amd64.list", "/.\n/usr/share/demo-data\n/usr/share/demo-data/modules.dat\n");
-  write("var/lib/dpkg/info/other.list", "/.\n/usr/share/other/o.dat\n");
+  // other ships an ELF object: not data, and not of demo's source.
+  std::filesystem::create_directories(root_ / "usr/lib/other");
+  std::filesystem::copy_file("/bin/true", root_ / "usr/lib/other/tool");
+  write("var/lib/dpkg/info/other.list", "/.\n/usr/share/other/o.dat\n/usr/lib/other/tool\n");
   write("var/lib/dpkg/status",
         "Package: demo\nStatus: install ok installed\nArchitecture: amd64\nSource: demo (1.0-1)\n"
         "Depends: libc6 (>= 2.34), other:any, demo-data (= 1.0-1) | demo-alt, demo-gone\nDescription: d\n more\n\n"
@@ -170,15 +181,41 @@ TEST_F(DpkgRoot, DataOfPackagesBuiltFromTheSameSourceComesWithIt) {
   const RuntimeFiles r = collect_runtime_files(load_programs({"/usr/bin/demo"}, root_), in_root());
   std::vector<std::string> paths;
   for (const auto& f : r.files) paths.push_back(f.path + " (" + f.why + ")");
-  EXPECT_EQ(paths, (std::vector<std::string>{
-                       "/usr/share/demo-data/modules.dat (data of package demo-data:amd64 (built with demo:amd64))",
-                       "/usr/share/demo/a.dat (data of package demo:amd64)",
-                       "/usr/share/demo/sub/b.dat (data of package demo:amd64)"}));
-  EXPECT_NE(
-      std::find(r.notes.begin(), r.notes.end(),
-                "demo: dpkg package demo:amd64 (with demo-data:amd64, built from the same source): 3 data files added; "
-                "1 documentation files and 1 ELF objects left out"),
-      r.notes.end());
+  EXPECT_EQ(paths, (std::vector<std::string>{"/usr/share/demo-data/modules.dat (package demo-data)",
+                                             "/usr/share/demo/a.dat (package demo)",
+                                             "/usr/share/demo/sub/b.dat (package demo)"}));
+  EXPECT_NE(std::find(r.notes.begin(), r.notes.end(),
+                      "dpkg package demo-data (built from the same source as demo, which depends on it): 1 data files, "
+                      "0 helpers, 0 plugins; 0 documentation files left out"),
+            r.notes.end());
+}
+
+// ELF objects among a package's files: a program is a helper, a shared object in a directory of
+// its own a plugin; a library straight in a library directory is neither (the closure has what
+// is needed of those), nor is what the closure loads already.
+TEST_F(DpkgRoot, PackagedProgramsAreHelpersAndSharedObjectsInTheirOwnDirectoriesPlugins) {
+  std::filesystem::create_directories(root_ / "usr/lib/x86_64-linux-gnu/demo");
+  std::filesystem::copy_file("/lib/x86_64-linux-gnu/libz.so.1", root_ / "usr/lib/x86_64-linux-gnu/demo/coder.so");
+  std::filesystem::copy_file("/lib/x86_64-linux-gnu/libz.so.1", root_ / "usr/lib/x86_64-linux-gnu/libdemo-extra.so.1");
+  write("var/lib/dpkg/info/demo:amd64.list",
+        "/.\n/usr/bin/demo\n/usr/lib/demo/helper\n/usr/lib/x86_64-linux-gnu/demo/coder.so\n"
+        "/usr/lib/x86_64-linux-gnu/libdemo-extra.so.1\n/usr/share/demo/a.dat\n");
+  const RuntimeFiles r = collect_runtime_files(load_programs({"/usr/bin/demo"}, root_), in_root());
+  ASSERT_EQ(r.libraries.size(), 1u);
+  EXPECT_EQ(r.libraries[0].path, "/usr/lib/x86_64-linux-gnu/demo/coder.so");
+  EXPECT_EQ(r.libraries[0].why, "plugin (package demo)");
+  EXPECT_TRUE(r.libraries[0].optional);
+  ASSERT_EQ(r.helpers.size(), 1u);
+  EXPECT_EQ(r.helpers[0].path, "/usr/lib/demo/helper");
+  // Directories that hold nothing but bundled files are served whole.
+  EXPECT_NE(std::find(r.prefixes.begin(), r.prefixes.end(), "/usr/lib/x86_64-linux-gnu/demo"), r.prefixes.end());
+  EXPECT_NE(std::find(r.prefixes.begin(), r.prefixes.end(), "/usr/lib/demo"), r.prefixes.end());
+  // --exclude-package: none of it.
+  CollectOptions excluding = in_root();
+  write("var/lib/dpkg/status", "Package: demo\nStatus: install ok installed\nArchitecture: amd64\nMulti-Arch: same\n");
+  excluding.exclude_packages = {"demo"};
+  const RuntimeFiles none = collect_runtime_files(load_programs({"/usr/bin/demo"}, root_), excluding);
+  EXPECT_TRUE(none.files.empty() && none.libraries.empty() && none.helpers.empty());
 }
 
 // A list removed between listing the directory and reading it (a package being purged meanwhile)
@@ -187,7 +224,7 @@ TEST_F(DpkgRoot, AListThatIsGoneOwnsNothing) {
   std::filesystem::create_symlink("/nonexistent/elfpack-gone", root_ / "var/lib/dpkg/info/aaa-gone.list");
   const RuntimeFiles r = collect_runtime_files(load_programs({"/usr/bin/demo"}, root_), in_root());
   ASSERT_FALSE(r.files.empty());
-  EXPECT_EQ(r.files[0].why, "data of package demo:amd64");
+  EXPECT_EQ(r.files[0].why, "package demo");
 }
 
 TEST_F(DpkgRoot, AnUnreadableListIsAnErrorNamingIt) {

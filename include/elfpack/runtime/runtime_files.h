@@ -15,7 +15,19 @@ namespace elfpack {
 struct RuntimeFile {
   std::string path;  // where the program looks for it (absolute, as on the target)
   std::string file;  // where elfpack reads it on this machine
-  std::string why;   // "data of package rig"
+  // Why it came, starting with its kind: "package P", "helper (package P)", "helper of X",
+  // "plugin (package P)", "plugin of X", "environment", "trace", "--add SPEC".
+  std::string why;
+  std::string package = std::string();  // the package it came from, when it came from one
+  // A helper or plugin found among packages' files: when its closure is not complete on this
+  // machine it is left out with a warning, not an error.
+  bool optional = false;
+};
+
+// A package whose files come with the programs, and why it was chosen.
+struct PackageUse {
+  std::string name;
+  std::string why;  // "owns /usr/lib/x86_64-linux-gnu/libmagic.so.1 of the closure"
 };
 
 struct RuntimeFiles {
@@ -23,9 +35,18 @@ struct RuntimeFiles {
   // Shared libraries loaded at run time (dlopen), found by tracing: bundled with their closures,
   // by name in the bundle's lib/ and at their absolute path for a dlopen by path.
   std::vector<RuntimeFile> libraries;
-  // Programs it executes by absolute path (seen by tracing, or --add): bundled with closures and
-  // a launcher at their path, where the shim sends the exec.
+  // Programs it executes by absolute path (ELF programs of the packages, /bin/sh for system(),
+  // seen by tracing, or --add): bundled with closures and a launcher at their path, where the
+  // shim sends the exec.
   std::vector<RuntimeFile> helpers;
+  std::vector<PackageUse> packages;  // the packages whose files came, in the order chosen
+  // The package of each file of the closures and of the runtime files (by the file on this
+  // machine), for the bundle's size per package.
+  std::map<std::string, std::string> package_of;
+  // Symbolic links among the packages' files that lead to a bundled file (file's
+  // /usr/share/misc/magic.mgc -> ../../lib/file/magic.mgc): path -> target, as the link says.
+  std::map<std::string, std::string> links;
+  std::vector<std::string> served_whole;  // --add directories: served whole whatever they hold
   // The absolute paths the shim serves from the bundle: whole directories that hold nothing but
   // bundled files (e.g. /usr/share/rig), else the files themselves, so that nothing of the host
   // is hidden.
@@ -43,16 +64,30 @@ struct CollectOptions {
   // --add SRC[=DEST]: a file or directory of this machine, served at DEST (absolute; default:
   // SRC's absolute path). A directory is served whole.
   std::vector<std::string> add;
+  std::vector<std::string> add_packages;      // --add-package P: P's files as if the rule chose it
+  std::vector<std::string> exclude_packages;  // --exclude-package P: none of P's files, nor walked through
   std::vector<std::string> trace_logs;  // --trace-log FILE ("-": standard input)
   std::vector<TracedPath> traced;       // what --trace recorded
   std::string traced_cwd;               // the directory --trace ran in: files under it are left out
   const std::vector<Closure>* closures = nullptr;  // what the programs load already (not runtime files)
 };
 
-// The runtime files of every program: for each one a package owns (dpkg), that package's files
-// except documentation, manual pages, translations and ELF objects; and what --add names.
-// Throws Error for an --add that does not exist.
+// The runtime files of every program: the files of the packages the package rule chooses
+// (package_rule.h) but documentation, manual pages and translations — data, and ELF programs
+// and shared objects the closures do not load as helpers and plugins; what glibc loads or runs
+// by itself; what traces and --add name. Throws Error for an --add, --add-package or
+// --exclude-package that does not exist.
 RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const CollectOptions& options);
+
+// Adds to `files.package_of` the package of each file of `closures` it lacks (the closures of
+// helpers and plugins, resolved after collect), from the first package manager that reads its
+// database whole (dpkg).
+void attribute_packages(const std::vector<const Closure*>& closures, RuntimeFiles& files, const std::string& sysroot);
+
+// Sets `files.prefixes` from its files, libraries, helpers and served_whole: each file's highest
+// directory (in `sysroot`) that holds nothing but bundled files, or the file itself. Called again
+// when helpers or plugins were left out.
+void set_prefixes(RuntimeFiles& files, const std::string& sysroot);
 
 // Whether `path` (absolute) is documentation, a manual page, a translation or package metadata
 // that a program does not read at run time.

@@ -4,10 +4,20 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "elfpack/bundle.h"
 
 namespace elfpack {
+
+// The bytes each package's files take in the bundle (copied files whose source a package
+// installed), largest first.
+struct PackageSize {
+  std::string name;
+  std::uintmax_t bytes = 0;
+  std::int64_t files = 0;
+};
+std::vector<PackageSize> package_sizes(const BundlePlan& plan);
 
 // Every entry of `plan` but directories: its path, type, mode, size, source file (copied
 // entries) or link target, and why it is there; the bundle id, the output, its size once

@@ -1,0 +1,61 @@
+// The rule that picks the packages whose files come with a program by default, from what the
+// package manager knows of the installed packages (dpkg's status database). Internal to
+// src/runtime; collect.cpp takes the chosen packages' files.
+//
+//   seeds     the package of each program, and of every file of the closures (libraries and
+//             libraries loaded at run time), but the C and C++ runtime's (glibc, gcc-N, musl):
+//             their files are the closure, and what implicit_loads.cpp adds
+//   family    installed packages built from the same source as a program's package that depend
+//             on a package of that source already chosen (one step): an interpreter's standard
+//             library (libpython3.11-stdlib, perl-modules-5.36), a tool's agents (gpg-agent)
+//   walk      from every chosen package, its Depends and Pre-Depends (the first installed
+//             alternative, a virtual package by its first installed provider): one that ships no
+//             ELF object (data: libmagic-mgc, fonts, -common), and from a program's own packages
+//             (its package, the family, and these) one built from the same source (cmake-data,
+//             libperl5.36), recursively; never the base system (Essential, or
+//             Priority required or important: debconf, dpkg, base-files...; but tzdata and
+//             netbase, data programs read) nor ucf
+//   never     -dev, -doc, -dbg, -dbgsym, -tests, -testsuite, -examples and idle-* packages, and
+//             what --exclude-package names
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runtime/package_manager.h"
+
+namespace elfpack {
+
+struct ChosenPackage {
+  std::string name;    // bare name, as Depends names it
+  std::string listed;  // the name of its file list (NAME:ARCH for Multi-Arch: same)
+  std::string why;     // "owns /usr/lib/x86_64-linux-gnu/libmagic.so.1 of the closure"
+};
+
+struct PackageRuleInput {
+  const std::map<std::string, InstalledPackage>* installed = nullptr;
+  // (package, program name) for each program a package installed; packages by their lists'
+  // names (NAME or NAME:ARCH).
+  std::vector<std::pair<std::string, std::string>> program_packages;
+  // (package, path) for each closure file a package installed (by its list's name).
+  std::vector<std::pair<std::string, std::string>> owner_packages;
+  std::vector<std::string> add_packages;      // --add-package: chosen as seeds
+  std::vector<std::string> exclude_packages;  // --exclude-package: never chosen, never walked through
+  // Whether a package (by its list name) ships an ELF object; asked only of walk candidates.
+  std::function<bool(const std::string& listed)> ships_elf;
+};
+
+struct PackageChoice {
+  std::vector<ChosenPackage> chosen;  // in the order they were chosen
+  std::vector<std::string> notes;     // what was left out, and why (for -v)
+};
+
+// Throws Error for an --add-package or --exclude-package that is not installed.
+PackageChoice choose_packages(const PackageRuleInput& input);
+
+// A package never brought by default: a -dev, -doc, debug, test or example package, an IDE.
+bool never_brought(const std::string& name);
+
+}  // namespace elfpack

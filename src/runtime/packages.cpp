@@ -1,0 +1,271 @@
+// The files of the packages the package rule chooses (package_rule.h): data at their paths,
+// ELF programs as helpers and shared objects the closures do not load as plugins; each with the
+// package it came from. rpm and pacman, which cannot say more, bring the programs' own packages'
+// data only.
+#include <sys/stat.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+
+#include "elfpack/base/error.h"
+#include "elfpack/base/paths.h"
+#include "elfpack/elf/elf_file.h"
+#include "runtime/package_manager.h"
+#include "runtime/package_rule.h"
+#include "runtime/sources.h"
+
+namespace elfpack {
+
+namespace {
+
+// What an ELF file among a package's files is to the bundle.
+enum class ElfRole { kHelper, kPlugin, kNone };
+
+// A program (ET_EXEC, or with an interpreter and no SONAME: glibc's libc.so.6 has an interpreter
+// too) is a helper; another shared object a plugin; relocatable objects, other machines' files
+// and what cannot be read are neither.
+ElfRole role_of(const std::string& file, const std::vector<Program>& programs) {
+  ElfFacts elf;
+  try {
+    elf = read_elf(file);
+  } catch (const Error&) {
+    return ElfRole::kNone;
+  }
+  const bool ours = std::any_of(programs.begin(), programs.end(), [&](const Program& p) {
+    return p.elf.ident.elf_class == elf.ident.elf_class && p.elf.ident.machine == elf.ident.machine;
+  });
+  if (!ours) return ElfRole::kNone;
+  if (elf.ident.type == kEtExec || (elf.interp && !elf.soname)) return ElfRole::kHelper;
+  return elf.ident.type == kEtDyn && elf.has_dynamic ? ElfRole::kPlugin : ElfRole::kNone;
+}
+
+// A shared object straight in a library directory (/usr/lib/x86_64-linux-gnu/libhistory.so.8)
+// is a library, which the loader finds by name when something needs it: the closures have what
+// is needed. Plugins live in directories of their own (.../ImageMagick-6.9.11/modules-Q16/).
+bool in_library_directory(const std::string& path) {
+  std::string dir = directory_of(path);
+  if (dir.starts_with("/usr/")) dir.erase(0, 4);
+  if (dir == "/lib" || dir == "/lib32" || dir == "/lib64" || dir == "/libx32") return true;
+  return dir.starts_with("/lib/") && dir.find('/', 5) == std::string::npos && dir.find("-linux-") != std::string::npos;
+}
+
+struct Taken {
+  std::size_t data = 0, docs = 0, helpers = 0, plugins = 0;
+};
+
+class PackageFiles {
+ public:
+  PackageFiles(const std::vector<Program>& programs, const CollectOptions& options,
+               const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept,
+               std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& helpers)
+      : programs_(programs), options_(options), program_paths_(program_paths), kept_(kept), libraries_(libraries),
+        helpers_(helpers) {
+    // What the closures load, and what other sources bring already (a glibc module, a trace).
+    for (const auto* from : {&libraries, &helpers}) {
+      for (const auto& [path, f] : *from) {
+        struct stat st;
+        if (::stat(f.file.c_str(), &st) == 0) loaded_.insert({st.st_dev, st.st_ino});
+      }
+    }
+    if (options.closures == nullptr) return;
+    for (const auto& c : *options.closures) {
+      for (const auto& o : c.objects) loaded_.insert({o.dev, o.ino});
+    }
+  }
+
+  // `elf`: ELF objects become helpers and plugins (else they are left out, as rpm and pacman's).
+  Taken take(const PackageManager& manager, const std::string& listed, const std::string& name, bool elf) {
+    Taken taken;
+    for (const auto& path : manager.files(listed)) {
+      const std::string file = in_root(options_.sysroot, path);
+      struct stat st;
+      if (::lstat(file.c_str(), &st) != 0 || program_paths_.contains(path)) continue;
+      if (S_ISLNK(st.st_mode) && (!is_documentation(path) || options_.include_docs)) {
+        char target[4096];
+        const ssize_t n = ::readlink(file.c_str(), target, sizeof target);
+        if (n > 0 && static_cast<std::size_t>(n) < sizeof target) links.emplace(path, std::string(target, static_cast<std::size_t>(n)));
+      }
+      if (!S_ISREG(st.st_mode)) continue;
+      if (is_documentation(path) && !options_.include_docs) {
+        ++taken.docs;
+      } else if (!is_elf(file)) {
+        if (kept_.emplace(path, RuntimeFile{path, file, "package " + name, name, false}).second) ++taken.data;
+      } else if (elf && !loaded_.contains({st.st_dev, st.st_ino})) {
+        const ElfRole role = in_library_directory(path) ? ElfRole::kNone : role_of(file, programs_);
+        if (role == ElfRole::kHelper &&
+            helpers_.emplace(path, RuntimeFile{path, file, "helper (package " + name + ")", name, true}).second) {
+          ++taken.helpers;
+        } else if (role == ElfRole::kPlugin &&
+                   libraries_.emplace(path, RuntimeFile{path, file, "plugin (package " + name + ")", name, true}).second) {
+          ++taken.plugins;
+        }
+      }
+    }
+    return taken;
+  }
+
+ private:
+  const std::vector<Program>& programs_;
+  const CollectOptions& options_;
+  const std::set<std::string>& program_paths_;
+  std::map<std::string, RuntimeFile>& kept_;
+  std::map<std::string, RuntimeFile>& libraries_;
+  std::map<std::string, RuntimeFile>& helpers_;
+  std::set<std::pair<dev_t, ino_t>> loaded_;
+
+ public:
+  std::map<std::string, std::string> links;  // every link among the files taken: path -> target
+};
+
+std::string describe(const Taken& t) {
+  return std::to_string(t.data) + " data files, " + std::to_string(t.helpers) + " helpers, " +
+         std::to_string(t.plugins) + " plugins; " + std::to_string(t.docs) + " documentation files left out";
+}
+
+// Whether any of a package's files outside /usr/share and /etc (where no loadable object lives)
+// is an ELF object.
+bool ships_elf(const PackageManager& manager, const std::string& listed, const std::string& sysroot) {
+  for (const auto& path : manager.files(listed)) {
+    if (path.starts_with("/usr/share/") || path.starts_with("/etc/")) continue;
+    const std::string file = in_root(sysroot, path);
+    struct stat st;
+    if (::lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && is_elf(file)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void add_packaged(const std::vector<Program>& programs, const CollectOptions& options,
+                  const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept,
+                  std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& helpers,
+                  RuntimeFiles& result) {
+  const auto managers = package_managers(options.sysroot);
+  if (managers.empty()) {
+    result.notes.push_back("no package manager found (dpkg, rpm, pacman): no data files detected; add them with --add");
+    if (!options.add_packages.empty()) throw Error("--add-package: no package manager found");
+    return;
+  }
+  // Every file of the closures, and every library found so far (glibc's modules, traced ones),
+  // by all its names: its package is a seed.
+  std::vector<std::string> objects, object_files;
+  if (options.closures != nullptr) {
+    for (const auto& c : *options.closures) {
+      for (std::size_t i = 1; i < c.objects.size(); ++i) {
+        objects.push_back(c.objects[i].path);
+        object_files.push_back(c.objects[i].file);
+      }
+    }
+  }
+  for (const auto& [path, f] : libraries) {
+    objects.push_back(path);
+    object_files.push_back(f.file);
+  }
+  std::vector<bool> program_owned(programs.size(), false);
+  PackageFiles files(programs, options, program_paths, kept, libraries, helpers);
+  for (const auto& manager : managers) {
+    // Each manager in turn is asked, all at once, for every name of the programs no earlier one
+    // owns (pacman is not asked about a program dpkg installed); a manager that knows the
+    // installed packages (dpkg) for the closures' files too.
+    // A program's path and the file it leads to are asked apart: both packages come (/usr/bin/ruby
+    // of ruby, /usr/bin/ruby3.1 of ruby3.1).
+    std::vector<std::vector<std::string>> groups;
+    std::vector<std::size_t> program_of;
+    for (std::size_t p = 0; p < programs.size(); ++p) {
+      if (program_owned[p]) continue;
+      groups.push_back(merged_usr_names(programs[p].path));
+      program_of.push_back(p);
+      const auto canonical = canonical_in_root(options.sysroot == "/" ? "" : options.sysroot, programs[p].path);
+      if (canonical && *canonical != programs[p].path) {
+        groups.push_back(merged_usr_names(*canonical));
+        program_of.push_back(p);
+      }
+    }
+    if (groups.empty()) break;
+    const auto* installed = manager->installed();
+    const std::size_t first_object = groups.size();
+    if (installed != nullptr) {
+      for (const auto& path : objects) groups.push_back(names_of(path, options.sysroot));
+    }
+    const auto owners = manager->owners_of_any(groups);
+    PackageRuleInput input;
+    input.installed = installed;
+    for (std::size_t g = 0; g < first_object; ++g) {
+      if (!owners[g]) continue;
+      program_owned[program_of[g]] = true;
+      result.package_of.emplace(programs[program_of[g]].file, owners[g]->substr(0, owners[g]->find(':')));
+      const std::pair<std::string, std::string> owned{*owners[g], programs[program_of[g]].name};
+      if (std::find(input.program_packages.begin(), input.program_packages.end(), owned) == input.program_packages.end()) {
+        input.program_packages.push_back(owned);
+      }
+    }
+    if (installed == nullptr) {
+      // rpm, pacman: the programs' own packages' data, as they list it.
+      std::set<std::string> done;
+      for (const auto& [package, program] : input.program_packages) {
+        if (!done.insert(package).second) continue;
+        const Taken t = files.take(*manager, package, package, false);
+        result.packages.push_back({package, "the package of " + program});
+        result.notes.push_back(program + ": " + manager->name() + " package " + package + ": " + describe(t));
+      }
+      continue;
+    }
+    for (std::size_t g = first_object; g < groups.size(); ++g) {
+      if (!owners[g]) continue;
+      input.owner_packages.emplace_back(*owners[g], objects[g - first_object]);
+      result.package_of.emplace(object_files[g - first_object], owners[g]->substr(0, owners[g]->find(':')));
+    }
+    input.add_packages = options.add_packages;
+    input.exclude_packages = options.exclude_packages;
+    input.ships_elf = [&](const std::string& listed) { return ships_elf(*manager, listed, options.sysroot); };
+    PackageChoice choice = choose_packages(input);
+    result.notes.insert(result.notes.end(), choice.notes.begin(), choice.notes.end());
+    for (const auto& chosen : choice.chosen) {
+      const Taken t = files.take(*manager, chosen.listed, chosen.name, true);
+      result.packages.push_back({chosen.name, chosen.why});
+      result.notes.push_back(manager->name() + " package " + chosen.name + " (" + chosen.why + "): " + describe(t));
+    }
+  }
+  // Links whose target (followed lexically) is a bundled file.
+  for (const auto& [path, target] : files.links) {
+    const std::string to = std::filesystem::path(target.starts_with('/') ? target : directory_of(path) + "/" + target)
+                               .lexically_normal()
+                               .string();
+    if (kept.contains(to) || libraries.contains(to)) result.links.emplace(path, target);
+  }
+  for (std::size_t p = 0; p < programs.size(); ++p) {
+    if (!program_owned[p]) result.notes.push_back(programs[p].name + ": not installed by a package: no data files detected");
+  }
+  for (const auto* from : {&kept, &libraries, &helpers}) {
+    for (const auto& [path, f] : *from) {
+      if (!f.package.empty()) result.package_of.emplace(f.file, f.package);
+    }
+  }
+}
+
+void attribute_packages(const std::vector<const Closure*>& closures, RuntimeFiles& files, const std::string& sysroot) {
+  std::vector<std::vector<std::string>> groups;
+  std::vector<std::string> sources;
+  std::set<std::string> asked;
+  for (const Closure* c : closures) {
+    for (const auto& o : c->objects) {
+      if (files.package_of.contains(o.file) || !asked.insert(o.file).second) continue;
+      groups.push_back(names_of(o.path, sysroot));
+      sources.push_back(o.file);
+    }
+  }
+  if (groups.empty()) return;
+  for (const auto& manager : package_managers(sysroot)) {
+    if (manager->installed() == nullptr) continue;
+    const auto owners = manager->owners_of_any(groups);
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      if (owners[i]) files.package_of.emplace(sources[i], owners[i]->substr(0, owners[i]->find(':')));
+    }
+    return;
+  }
+}
+
+}  // namespace elfpack
