@@ -1,5 +1,6 @@
 // Step (3), collect: the runtime files of every program from each source in turn (--add, traces,
-// what glibc loads by itself, the package manager), and the prefixes the shim serves.
+// what glibc loads by itself, the package manager, what its libraries assume), and the prefixes
+// the shim serves.
 #include "runtime/package_manager.h"
 #include "runtime/sources.h"
 #include "elfpack/runtime/runtime_files.h"
@@ -194,11 +195,13 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
                            std::to_string(added) + " data files added; " + std::to_string(docs) +
                            " documentation files and " + std::to_string(objects) + " ELF objects left out");
   }
+  add_environment(programs, options, managers, kept, result);
+  settle_links(kept, options.sysroot, result.notes);
   for (const auto& [path, f] : libraries) result.libraries.push_back(f);
   for (const auto& [path, f] : helpers) result.helpers.push_back(f);
   std::set<std::string> kept_paths;
   for (const auto& [path, f] : kept) {
-    kept_paths.insert(path);
+    if (f.by_path) kept_paths.insert(path);
     result.files.push_back(f);
   }
   // Each file's highest directory that holds nothing else, or the file itself.

@@ -95,10 +95,18 @@ class Dpkg : public PackageManager {
     return found;
   }
 
-  // From dpkg's status database (<root>/var/lib/dpkg/status), read once when first needed:
-  // the installed packages `package` depends on (Depends, Pre-Depends; any alternative) whose
-  // Source is its own, in the order it names them.
+  // Those of its dependencies whose Source is its own.
   std::vector<std::string> companions(const std::string& package) const override {
+    return installed_dependencies(package, true);
+  }
+  std::vector<std::string> dependencies(const std::string& package) const override {
+    return installed_dependencies(package, false);
+  }
+
+  // From dpkg's status database (<root>/var/lib/dpkg/status), read once when first needed:
+  // the installed packages `package` depends on (Depends, Pre-Depends; any alternative), those
+  // whose Source is its own only if `same_source`, in the order it names them.
+  std::vector<std::string> installed_dependencies(const std::string& package, bool same_source) const {
     read_status();
     const auto bare = [](std::string_view name) { return std::string(name.substr(0, name.find(':'))); };
     const auto self = status_.find(bare(package));
@@ -115,7 +123,8 @@ class Dpkg : public PackageManager {
       // Skip what follows the name up to the next separator (version, architecture).
       rest.remove_prefix(std::min(rest.find_first_of(",|"), rest.size()));
       const auto it = status_.find(name);
-      if (name == self->first || it == status_.end() || it->second.source != self->second.source) continue;
+      if (name == self->first || it == status_.end()) continue;
+      if (same_source && it->second.source != self->second.source) continue;
       // As its list is named: NAME:ARCH for a Multi-Arch: same package (libc6:amd64).
       const std::string listed = it->second.multiarch_same ? name + ":" + it->second.architecture : name;
       if (std::find(found.begin(), found.end(), listed) == found.end()) found.push_back(listed);

@@ -29,6 +29,11 @@ class PackageManager {
     (void)package;
     return {};
   }
+  // The installed packages it depends on (any alternative). None where the manager cannot tell.
+  virtual std::vector<std::string> dependencies(const std::string& package) const {
+    (void)package;
+    return {};
+  }
 
  protected:
   static ProcessOutput query(std::vector<std::string> argv) {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "elfpack/bundle.h"
@@ -13,9 +15,21 @@
 namespace elfpack {
 
 struct RuntimeFile {
+  RuntimeFile() = default;
+  RuntimeFile(std::string path_, std::string file_, std::string why_)
+      : path(std::move(path_)), file(std::move(file_)), why(std::move(why_)) {}
+
   std::string path;  // where the program looks for it (absolute, as on the target)
   std::string file;  // where elfpack reads it on this machine
   std::string why;   // "data of package rig"
+  // A symbolic link rather than a file: its target, relative to the link's directory and
+  // inside the bundle (the bundle's copy); `file` is then unused.
+  std::string link;
+  // Bytes the bundle holds instead of `file`'s (a locale taken out of the locale archive).
+  std::optional<std::string> contents;
+  // Whether the shim serves it at `path`; false for what only a variable of
+  // RuntimeFiles::environment leads to (locale data, read by glibc's internal opens).
+  bool by_path = true;
 };
 
 struct RuntimeFiles {
