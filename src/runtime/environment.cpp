@@ -82,6 +82,10 @@ class Bringer {
   }
 
   bool exists(const std::string& path) const { return ::access(in_root(sysroot_, path).c_str(), F_OK) == 0; }
+  bool is_directory(const std::string& path) const {
+    struct stat st;
+    return ::stat(in_root(sysroot_, path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  }
 
  private:
   std::string sysroot_;
@@ -212,7 +216,7 @@ void add_ca_store(const Closure& closure, Bringer& bringer, RuntimeFiles& result
   for (const auto& p : paths) {
     if (p.find("/private") != std::string::npos) continue;
     if (!bringer.exists(p)) continue;
-    const bool dir = bringer.exists(p + "/.");
+    const bool dir = bringer.is_directory(p);
     if (dir && !base_name(p).ends_with("certs")) continue;  // only CA directories, not /usr/lib/ssl whole
     if (!dir && !(p.ends_with(".pem") || p.ends_with(".crt") || p.ends_with(".cnf"))) continue;
     if (const std::size_t n = bringer.bring(p, why); n > 0) {
