@@ -104,15 +104,18 @@ class Dpkg : public PackageManager {
   }
 
   // From dpkg's status database (<root>/var/lib/dpkg/status), read once when first needed:
-  // the installed packages `package` depends on (Depends, Pre-Depends; any alternative), those
-  // whose Source is its own only if `same_source`, in the order it names them.
+  // the installed packages `package` depends on (Depends, Pre-Depends), in the order it names
+  // them: those whose Source is its own (any alternative) if `same_source`, else of each
+  // dependency its first installed alternative.
   std::vector<std::string> installed_dependencies(const std::string& package, bool same_source) const {
     read_status();
     const auto bare = [](std::string_view name) { return std::string(name.substr(0, name.find(':'))); };
     const auto self = status_.find(bare(package));
     if (self == status_.end()) return {};
     std::vector<std::string> found;
+    bool satisfied = false;  // an earlier alternative of this group is installed
     for (std::string_view rest = self->second.depends; !rest.empty();) {
+      if (rest.front() == ',') satisfied = false;
       // "a (>= 1) | b:any, c": names are what comes before a space, '(' , ',', '|' or ':'.
       const std::size_t start = rest.find_first_not_of(" ,|\t\n");
       if (start == std::string_view::npos) break;
@@ -125,6 +128,8 @@ class Dpkg : public PackageManager {
       const auto it = status_.find(name);
       if (name == self->first || it == status_.end()) continue;
       if (same_source && it->second.source != self->second.source) continue;
+      // Of the alternatives of a dependency, the first installed one, which dpkg took for it.
+      if (!same_source && std::exchange(satisfied, true)) continue;
       // As its list is named: NAME:ARCH for a Multi-Arch: same package (libc6:amd64).
       const std::string listed = it->second.multiarch_same ? name + ":" + it->second.architecture : name;
       if (std::find(found.begin(), found.end(), listed) == found.end()) found.push_back(listed);

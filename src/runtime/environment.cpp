@@ -35,6 +35,9 @@ constexpr const char* kZoneDir = "/usr/share/zoneinfo";
 // The locale Lambda's environment names (LANG=en_US.UTF-8), by the name glibc normalises it to
 // (_nl_normalize_codeset: "UTF-8" -> "utf8"), which is the one it tries first.
 constexpr const char* kLambdaLocale = "en_US.utf8";
+// Where Debian's font packages put fonts, and the configuration file that names the bundle's.
+constexpr const char* kFontDir = "/usr/share/fonts/";
+constexpr const char* kFontDirsConf = "/etc/fonts/conf.d/05-elfpack-font-dirs.conf";
 
 // What one walk brings: `path` in the root (a file, a link, or a directory taken whole), with
 // `why`. A link keeps its target as it reads (settle_links makes it relative, or a copy); a link
@@ -232,7 +235,7 @@ void add_ca_store(const Closure& closure, Bringer& bringer, RuntimeFiles& result
 // directly or through one more package (fontconfig-config's fonts-dejavu-core): the fonts their
 // distribution meant them to have, not every font of this machine.
 void add_fonts(const std::vector<std::string>& packages, const PackageManager& manager, Bringer& bringer,
-               RuntimeFiles& result) {
+               std::map<std::string, RuntimeFile>& kept, RuntimeFiles& result) {
   std::size_t count = bringer.bring("/etc/fonts", "environment: fontconfig's configuration");
   std::set<std::string> seen, fonts;
   std::vector<std::string> level = packages;
@@ -249,11 +252,34 @@ void add_fonts(const std::vector<std::string>& packages, const PackageManager& m
     level = std::move(next);
   }
   std::string names;
+  std::set<std::string> font_dirs;
   for (const auto& p : fonts) {
+    const std::string why = "environment: fonts of package " + p + " (for fontconfig)";
     for (const auto& f : manager.files(p)) {
-      if (!is_documentation(f)) count += bringer.bring(f, "environment: fonts of package " + p + " (for fontconfig)");
+      if (is_documentation(f) || bringer.is_directory(f)) continue;
+      // A font's directory whole (the shim serves it as one, and lists it), else the file.
+      const bool font = f.starts_with(kFontDir);
+      if (font && font_dirs.insert(directory_of(f)).second) count += bringer.bring(directory_of(f), why);
+      if (!font) count += bringer.bring(f, why);
     }
     names += (names.empty() ? "" : ", ") + p;
+  }
+  // fontconfig looks for fonts below the directories its configuration names (/usr/share/fonts),
+  // which the bundle carries only part of, and which a target may not have: a configuration file
+  // of the bundle's own /etc/fonts names the directories it carries, and a cache directory.
+  if (!font_dirs.empty()) {
+    std::string conf = "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n"
+                       "<!-- Written by elfpack: the font directories the bundle carries. -->\n<fontconfig>\n";
+    for (const auto& d : font_dirs) conf += "  <dir>" + d + "</dir>\n";
+    // The caches of this machine are not valid for the bundle's copies (fontconfig compares a
+    // directory's mtime with its cache's), so fontconfig scans them once and writes a cache; /tmp
+    // is the place Lambda lets it write, where a warm start finds it again.
+    conf += "  <cachedir>/tmp/fontconfig-cache</cachedir>\n";
+    conf += "</fontconfig>\n";
+    RuntimeFile f{kFontDirsConf, "", "environment: the font directories the bundle carries, for fontconfig"};
+    f.contents = conf;
+    kept.emplace(f.path, f);
+    ++count;
   }
   result.notes.push_back("fontconfig: /etc/fonts and the fonts of " + (names.empty() ? std::string("no package") : names) +
                          " (" + std::to_string(count) + " files)");
@@ -332,7 +358,7 @@ void add_environment(const std::vector<Program>& programs, const CollectOptions&
     asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
     std::vector<std::string> packages;
     for (const auto& [path, package] : managers.front()->owners(asked)) packages.push_back(package);
-    add_fonts(packages, *managers.front(), bringer, result);
+    add_fonts(packages, *managers.front(), bringer, kept, result);
   }
 }
 
