@@ -326,7 +326,7 @@ void add_environment(const std::vector<Program>& programs, const CollectOptions&
                      std::map<std::string, RuntimeFile>& kept, RuntimeFiles& result) {
   static const std::set<std::string> kLocale = {"setlocale", "newlocale"};
   static const std::set<std::string> kTime = {"tzset", "localtime", "localtime_r", "mktime", "timelocal", "ctime", "ctime_r"};
-  if (options.closures == nullptr) return;
+  if (options.closures == nullptr || !options.detect) return;  // --no-detect: only what is asked for
   Bringer bringer(options.sysroot, kept);
   bool locale = false, zones = false, fonts = false;
   std::vector<std::string> font_users;  // files whose packages' fonts fontconfig gets
