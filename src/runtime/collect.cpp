@@ -195,7 +195,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
                            std::to_string(added) + " data files added; " + std::to_string(docs) +
                            " documentation files and " + std::to_string(objects) + " ELF objects left out");
   }
-  add_environment(programs, options, managers, kept, result);
+  add_environment(programs, options, managers, kept, explicit_prefixes, result);
   settle_links(kept, options.sysroot, result.notes);
   for (const auto& [path, f] : libraries) result.libraries.push_back(f);
   for (const auto& [path, f] : helpers) result.helpers.push_back(f);

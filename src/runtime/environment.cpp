@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -64,7 +65,7 @@ class Bringer {
       kept_.emplace(path, f);
       struct stat to;
       const auto canonical = canonical_in_root(sysroot_ == "/" ? "" : sysroot_, path);
-      if (canonical && ::stat(file.c_str(), &to) == 0 && S_ISDIR(to.st_mode)) bring(*canonical, why, by_path);
+      if (canonical && ::stat(file.c_str(), &to) == 0 && S_ISDIR(to.st_mode)) return 1 + bring(*canonical, why, by_path);
       return 1;
     }
     if (S_ISREG(st.st_mode)) {
@@ -118,8 +119,13 @@ void add_locale(const std::string& sysroot, Bringer& bringer, std::map<std::stri
   const std::string archive = in_root(sysroot, std::string(kLocaleDir) + "/locale-archive");
   if (count == 0 && ::access(archive.c_str(), R_OK) == 0) {
     const MappedFile mapped(archive);
-    auto files = read_archived_locale(mapped.bytes(), kLambdaLocale, archive);
-    if (!files) files = read_archived_locale(mapped.bytes(), "en_US.UTF-8", archive);
+    std::optional<std::map<std::string, std::string>> files;
+    try {
+      files = read_archived_locale(mapped.bytes(), kLambdaLocale, archive);
+      if (!files) files = read_archived_locale(mapped.bytes(), "en_US.UTF-8", archive);
+    } catch (const Error& e) {  // the program runs without it: a note, not a failed bundle
+      result.notes.push_back(std::string("locale: ") + e.what());
+    }
     for (auto& [name, bytes] : files ? *files : std::map<std::string, std::string>{}) {
       RuntimeFile f{target + "/" + name, archive, why};
       f.contents = std::move(bytes);
@@ -235,7 +241,7 @@ void add_ca_store(const Closure& closure, Bringer& bringer, RuntimeFiles& result
 // directly or through one more package (fontconfig-config's fonts-dejavu-core): the fonts their
 // distribution meant them to have, not every font of this machine.
 void add_fonts(const std::vector<std::string>& packages, const PackageManager& manager, Bringer& bringer,
-               std::map<std::string, RuntimeFile>& kept, RuntimeFiles& result) {
+               std::map<std::string, RuntimeFile>& kept, std::set<std::string>& whole, RuntimeFiles& result) {
   std::size_t count = bringer.bring("/etc/fonts", "environment: fontconfig's configuration");
   std::set<std::string> seen, fonts;
   std::vector<std::string> level = packages;
@@ -257,10 +263,8 @@ void add_fonts(const std::vector<std::string>& packages, const PackageManager& m
     const std::string why = "environment: fonts of package " + p + " (for fontconfig)";
     for (const auto& f : manager.files(p)) {
       if (is_documentation(f) || bringer.is_directory(f)) continue;
-      // A font's directory whole (the shim serves it as one, and lists it), else the file.
-      const bool font = f.starts_with(kFontDir);
-      if (font && font_dirs.insert(directory_of(f)).second) count += bringer.bring(directory_of(f), why);
-      if (!font) count += bringer.bring(f, why);
+      count += bringer.bring(f, why);
+      if (f.starts_with(kFontDir)) font_dirs.insert(directory_of(f));
     }
     names += (names.empty() ? "" : ", ") + p;
   }
@@ -281,6 +285,9 @@ void add_fonts(const std::vector<std::string>& packages, const PackageManager& m
     kept.emplace(f.path, f);
     ++count;
   }
+  // Each served whole, so that fontconfig's listing of it finds the package's fonts (and only
+  // those: other packages' fonts in the same directory of the target are hidden).
+  whole.insert(font_dirs.begin(), font_dirs.end());
   result.notes.push_back("fontconfig: /etc/fonts and the fonts of " + (names.empty() ? std::string("no package") : names) +
                          " (" + std::to_string(count) + " files)");
 }
@@ -323,7 +330,7 @@ std::string relative_to(const std::string& dir, const std::string& path) {
 
 void add_environment(const std::vector<Program>& programs, const CollectOptions& options,
                      const std::vector<std::unique_ptr<PackageManager>>& managers,
-                     std::map<std::string, RuntimeFile>& kept, RuntimeFiles& result) {
+                     std::map<std::string, RuntimeFile>& kept, std::set<std::string>& whole, RuntimeFiles& result) {
   static const std::set<std::string> kLocale = {"setlocale", "newlocale"};
   static const std::set<std::string> kTime = {"tzset", "localtime", "localtime_r", "mktime", "timelocal", "ctime", "ctime_r"};
   if (options.closures == nullptr || !options.detect) return;  // --no-detect: only what is asked for
@@ -358,7 +365,7 @@ void add_environment(const std::vector<Program>& programs, const CollectOptions&
     asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
     std::vector<std::string> packages;
     for (const auto& [path, package] : managers.front()->owners(asked)) packages.push_back(package);
-    add_fonts(packages, *managers.front(), bringer, kept, result);
+    add_fonts(packages, *managers.front(), bringer, kept, whole, result);
   }
 }
 

@@ -24,11 +24,11 @@ for family in sans-serif serif monospace; do
   out=$(in_lambda "$root" /opt/bin/fc-match "$family" 2>&1)
   [ "$out" = "$native" ] || fail "fc-match $family: native [$native], bundle [$out]"
 done
-# The fonts it lists are those of the directories the bundle carries, as fontconfig lists them here.
+# The fonts it lists are those the bundle carries, as fontconfig lists them here.
 priv=$(echo "$root"/opt/lib/elfpack/*)
-dirs=$(sed -n 's|^  <dir>\(.*\)</dir>$|\1|p' "$priv/root/etc/fonts/conf.d/05-elfpack-font-dirs.conf")
-[ -n "$dirs" ] || fail "no font directory named"
-native=$(fc-list | grep -F "$(sed 's|$|/|' <<<"$dirs")" | sort)
+fonts=$(cd "$priv/root" && find usr/share/fonts -type f | sed 's|^|/|; s|$|:|')
+[ -n "$fonts" ] || fail "no font brought"
+native=$(fc-list | grep -F "$fonts" | sort)
 out=$(in_lambda "$root" /opt/bin/fc-list 2>&1 | sort)
 [ "$out" = "$native" ] || fail "fc-list: native [$native], bundle [$out]"
 # The cache fontconfig wrote in /tmp serves the next run.
