@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -408,6 +409,51 @@ void settle_links(std::map<std::string, RuntimeFile>& kept, const std::string& s
     notes.push_back(std::to_string(dropped.size()) + " links left out, leading nowhere the bundle goes (first: " +
                     dropped.front() + ")");
   }
+}
+
+std::optional<std::string> drop_environment_kind(RuntimeFiles& runtime) {
+  struct Kind {
+    const char* name;
+    std::vector<std::string_view> reasons;  // how the reasons of its files start
+    const char* variable;
+  };
+  static const Kind kKinds[] = {
+      {"fonts", {"environment: font", "environment: the font directories"}, nullptr},
+      {"time zones", {"environment: time-zone"}, "TZDIR"},
+      {"the en_US.UTF-8 locale", {"environment: locale"}, "LOCPATH"},
+      {"the CA store", {"environment: CA store"}, nullptr},
+  };
+  for (const auto& kind : kKinds) {
+    const auto of_kind = [&](const RuntimeFile& f) {
+      return std::any_of(kind.reasons.begin(), kind.reasons.end(), [&](std::string_view r) { return f.why.starts_with(r); });
+    };
+    std::uintmax_t bytes = 0;
+    std::size_t count = 0;
+    for (const auto& f : runtime.files) {
+      if (!of_kind(f)) continue;
+      ++count;
+      struct stat st;
+      if (f.contents) {
+        bytes += f.contents->size();
+      } else if (f.link.empty() && ::stat(f.file.c_str(), &st) == 0) {
+        bytes += static_cast<std::uintmax_t>(st.st_size);
+      }
+    }
+    if (count == 0) continue;
+    std::erase_if(runtime.files, of_kind);
+    if (kind.variable != nullptr) runtime.environment.erase(kind.variable);
+    // A prefix serves what is left under it, or goes.
+    std::erase_if(runtime.prefixes, [&](const std::string& p) {
+      const auto under = [&](const RuntimeFile& f) { return f.path == p || f.path.starts_with(p + "/"); };
+      return std::none_of(runtime.files.begin(), runtime.files.end(), under) &&
+             std::none_of(runtime.libraries.begin(), runtime.libraries.end(), under) &&
+             std::none_of(runtime.helpers.begin(), runtime.helpers.end(), under);
+    });
+    char size[32];
+    std::snprintf(size, sizeof size, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    return std::string(kind.name) + ", " + size;
+  }
+  return std::nullopt;
 }
 
 }  // namespace elfpack

@@ -68,6 +68,13 @@ struct CollectOptions {
 // Throws Error for an --add that does not exist.
 RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const CollectOptions& options);
 
+// Leaves out of `runtime` the next kind of what its programs' libraries assume (environment.cpp),
+// in this order: fonts, time zones, the locale, the CA store, with the variable and the prefixes
+// that led to it. For a bundle over Lambda's size limit: the programs still run without it (C's
+// locale, UTC, no fonts, no trusted CA). Returns what it left out ("fonts, 2.9 MiB"), or nothing
+// when there is nothing left to leave out.
+std::optional<std::string> drop_environment_kind(RuntimeFiles& runtime);
+
 // Whether `path` (absolute) is documentation, a manual page, a translation or package metadata
 // that a program does not read at run time.
 bool is_documentation(const std::string& path);
