@@ -28,6 +28,8 @@ test_packages=(liblief-dev libgtest-dev  # LIEF is the unit tests' oracle for th
                unzip zip util-linux
                gcc-12-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
                busybox-static file python3 libcap2-bin
+               locales tzdata ca-certificates curl openssl fontconfig fonts-dejavu-core  # environment tests
+               libfontconfig-dev libfreetype-dev  # the text-drawing fixture
                gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static  # aarch64 launchers, their tests
                # (gcc-12-multilib, not gcc-multilib: Debian 12's cross compilers conflict with that one,
                # which adds only /usr/include/asm, needed by no 32-bit fixture)

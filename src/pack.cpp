@@ -218,7 +218,21 @@ BundlePlan pack(const PackOptions& given) {
   // deploy; described after.
   std::optional<LambdaFacts> lambda;
   if (options.lambda || output_format_for(options.output, options.format) == OutputFormat::kZip) {
-    lambda = check_lambda_layer(plan, programs, !options.lambda_function.empty());
+    // Over the limit, what the libraries assume of the machine goes first, a kind at a time,
+    // before the layer is refused: the programs run without it.
+    for (;;) {
+      try {
+        lambda = check_lambda_layer(plan, programs, !options.lambda_function.empty());
+        break;
+      } catch (const Error&) {
+        const auto dropped = drop_environment_kind(runtime);
+        if (!dropped) throw;
+        spdlog::warn("left out {} of what the programs' libraries assume, to stay within Lambda's size limit "
+                     "(--add brings it back)", *dropped);
+        plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed);
+        if (!options.lambda_function.empty()) add_lambda_function(plan, programs, options.lambda_function, options.json_response);
+      }
+    }
   }
   warn_of_size(plan);  // after the check, which refuses a layer over the limit
 

@@ -92,11 +92,11 @@ class PrivateFiles {
     return it != files_.end() && it->second.link.empty() && !it->second.source.empty() &&
            same_file(it->second.source, source);
   }
-  void add_symlink(const std::string& path, const std::string& target) {
+  void add_symlink(const std::string& path, const std::string& target, const std::string& why = {}) {
     if (files_.contains(path) && files_[path].link != target) {
       throw Error(path + ": wanted both as a file and as a link to " + target);
     }
-    files_[path] = Item{{}, 0777, "another name of " + target, target, {}, false};
+    files_[path] = Item{{}, 0777, why.empty() ? "another name of " + target : why, target, {}, false};
   }
 
   // The programs whose file is in exe/ (name, source), to give another name of one file a link.
@@ -138,6 +138,19 @@ class PrivateFiles {
   std::set<std::string> checked_;
   SourceStatus status_;
 };
+
+// A runtime file under root/ at its absolute path: a link (already relative, inside the bundle),
+// bytes made by elfpack, or a file of this machine.
+void add_runtime_file(const RuntimeFile& f, PrivateFiles& files) {
+  const std::string path = "root" + f.path;
+  if (!f.link.empty()) {
+    files.add_symlink(path, f.link, f.why);
+  } else if (f.contents) {
+    files.add_bytes(path, *f.contents, 0644, f.why);
+  } else {
+    files.add_file(path, f.file, files.mode_of(f.file), f.why);
+  }
+}
 
 // Adds an ELF object; in a closed world (`closed` set) a copy whose absolute run path entries
 // point nowhere when it has any.
@@ -362,7 +375,7 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   }
   // Runtime files at their absolute paths under root/, the prefixes the shim serves, the shim.
   bool shim = false;
-  for (const auto& f : runtime.files) files.add_file("root" + f.path, f.file, files.mode_of(f.file), f.why);
+  for (const auto& f : runtime.files) add_runtime_file(f, files);
   // A link to a bundled file stays a link inside root/ (an absolute target made relative to it).
   for (const auto& [path, target] : runtime.links) {
     std::string up;

@@ -1,5 +1,6 @@
 // Step (3), collect: the runtime files of every program from each source in turn (--add, traces,
-// what glibc loads or runs by itself, the packages), and the prefixes the shim serves.
+// what glibc loads or runs by itself, the packages, what their libraries assume of the machine),
+// and the prefixes the shim serves.
 #include "runtime/package_manager.h"
 #include "runtime/sources.h"
 #include "elfpack/runtime/runtime_files.h"
@@ -136,6 +137,8 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   } else if (!options.add_packages.empty()) {
     throw Error("--add-package: package detection is off (--no-detect)");
   }
+  add_environment(programs, options, managers, kept, explicit_prefixes, result);
+  settle_links(kept, options.sysroot, result.notes);
   for (const auto& [path, f] : libraries) result.libraries.push_back(f);
   for (const auto& [path, f] : helpers) result.helpers.push_back(f);
   for (const auto& [path, f] : kept) result.files.push_back(f);
@@ -149,7 +152,9 @@ void set_prefixes(RuntimeFiles& files, const std::string& sysroot) {
   // plugins are bundled at their paths too (a launcher, or the library), and count.
   std::set<std::string> bundled;
   for (const auto* list : {&files.files, &files.libraries, &files.helpers}) {
-    for (const auto& f : *list) bundled.insert(f.path);
+    for (const auto& f : *list) {
+      if (f.by_path) bundled.insert(f.path);  // not what only a variable leads to (locale data)
+    }
   }
   for (const auto& [path, target] : files.links) bundled.insert(path);
   Coverage coverage(bundled, sysroot);

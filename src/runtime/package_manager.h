@@ -50,6 +50,29 @@ class PackageManager {
   // null where it cannot tell (rpm and pacman are asked one package at a time: only the
   // program's own package is brought from them).
   virtual const std::map<std::string, InstalledPackage>* installed() const { return nullptr; }
+  // The installed packages `package` depends on (Depends, Pre-Depends), by their lists' names:
+  // of each group of alternatives the first installed one, or the first installed provider of a
+  // virtual one. None where the manager cannot tell.
+  std::vector<std::string> dependencies(const std::string& package) const {
+    const auto* all = installed();
+    if (all == nullptr) return {};
+    const auto self = all->find(package.substr(0, package.find(':')));
+    if (self == all->end()) return {};
+    std::vector<std::string> found;
+    for (const auto& group : self->second.depends) {
+      const InstalledPackage* chosen = nullptr;
+      for (const auto& alternative : group) {
+        if (const auto it = all->find(alternative); it != all->end()) chosen = &it->second;
+        for (const auto& [name, p] : *all) {  // a virtual package: its first installed provider
+          if (chosen != nullptr) break;
+          if (std::find(p.provides.begin(), p.provides.end(), alternative) != p.provides.end()) chosen = &p;
+        }
+        if (chosen != nullptr) break;
+      }
+      if (chosen != nullptr) found.push_back(chosen->listed);
+    }
+    return found;
+  }
 
  protected:
   static std::vector<std::optional<std::string>> pick_owners(const std::vector<std::vector<std::string>>& groups,

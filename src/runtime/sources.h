@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,6 +12,8 @@
 #include "elfpack/runtime/trace_log.h"
 
 namespace elfpack {
+
+class PackageManager;
 
 // Whether `file` starts with the ELF magic.
 bool is_elf(const std::string& file);
@@ -46,5 +49,18 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
 void add_implicit_loads(const std::vector<Program>& programs, const CollectOptions& options,
                         std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& kept,
                         std::map<std::string, RuntimeFile>& helpers, RuntimeFiles& result);
+
+// What the programs' libraries assume: locale data for Lambda's LANG, time-zone data, the CA
+// store of a TLS library, fontconfig's configuration and fonts (environment.cpp). Sets LOCPATH
+// and TZDIR in result.environment for what glibc reads through its internal opens; adds the font
+// directories to `whole`, the directories the shim serves whole from the bundle.
+void add_environment(const std::vector<Program>& programs, const CollectOptions& options,
+                     const std::vector<std::unique_ptr<PackageManager>>& managers,
+                     std::map<std::string, RuntimeFile>& kept, std::set<std::string>& whole, RuntimeFiles& result);
+
+// Makes each link of `kept` relative and inside the bundle when its target is brought too, else
+// a copy of the file it leads to; leaves out links that lead to nothing brought and no file
+// (environment.cpp).
+void settle_links(std::map<std::string, RuntimeFile>& kept, const std::string& sysroot, std::vector<std::string>& notes);
 
 }  // namespace elfpack

@@ -71,6 +71,38 @@ TEST(BundlePlan, SecondNameOfALibraryIsARelativeLink) {
   EXPECT_EQ(entry(plan, priv + "/lib/libfoo.so.1")->kind, BundleEntry::Kind::kFile);
 }
 
+// Runtime files that are links or bytes (environment.cpp's CA links, a locale out of the archive)
+// are laid out as such under root/, and one the shim does not serve is not in root.list.
+TEST(BundlePlan, RuntimeLinksAndBytesKeepTheirKind) {
+  const auto programs = load_programs({kFixtures + "/chain/bin/chain_prog"});
+  Diagnostics diagnostics;
+  std::vector<std::string> warnings;
+  const auto closures = resolve_programs(programs, PackOptions().resolve, diagnostics, warnings, false);
+  RuntimeFiles runtime;
+  RuntimeFile link{"/etc/ssl/certs/abcd1234.0", "", "environment: CA store"};
+  link.link = "Test_CA.pem";
+  RuntimeFile bytes{"/usr/lib/locale/en_US.utf8/LC_CTYPE", "", "environment: locale"};
+  bytes.contents = "ctype data";
+  bytes.by_path = false;
+  runtime.files = {link, bytes};
+  runtime.prefixes = {"/etc/ssl/certs"};
+  runtime.environment["LOCPATH"] = "/usr/lib/locale";
+  const BundlePlan plan = plan_bundle(programs, closures, runtime);
+  const std::string priv = "lib/elfpack/" + plan.id;
+  const BundleEntry* l = entry(plan, priv + "/root/etc/ssl/certs/abcd1234.0");
+  ASSERT_NE(l, nullptr);
+  EXPECT_EQ(l->kind, BundleEntry::Kind::kSymlink);
+  EXPECT_EQ(l->bytes, "Test_CA.pem");
+  EXPECT_EQ(l->why, "environment: CA store");
+  const BundleEntry* b = entry(plan, priv + "/root/usr/lib/locale/en_US.utf8/LC_CTYPE");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->kind, BundleEntry::Kind::kBytes);
+  EXPECT_EQ(b->bytes, "ctype data");
+  ASSERT_NE(entry(plan, priv + "/env.list"), nullptr);
+  EXPECT_EQ(entry(plan, priv + "/env.list")->bytes, "LOCPATH=root/usr/lib/locale\n");
+  EXPECT_EQ(entry(plan, priv + "/root.list")->bytes.find("/usr/lib/locale"), std::string::npos);
+}
+
 TEST(BundlePlan, ContentIdFollowsContent) {
   const BundlePlan a = plan_for({kFixtures + "/chain/bin/chain_prog"});
   EXPECT_EQ(a.id, kPendingId);  // named when written, by the content it reads then

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "elfpack/bundle.h"
@@ -13,6 +15,10 @@
 namespace elfpack {
 
 struct RuntimeFile {
+  RuntimeFile() = default;
+  RuntimeFile(std::string path_, std::string file_, std::string why_)
+      : path(std::move(path_)), file(std::move(file_)), why(std::move(why_)) {}
+
   std::string path;  // where the program looks for it (absolute, as on the target)
   std::string file;  // where elfpack reads it on this machine
   // Why it came, starting with its kind: "package P", "helper (package P)", "helper of X",
@@ -22,6 +28,14 @@ struct RuntimeFile {
   // A helper or plugin found among packages' files: when its closure is not complete on this
   // machine it is left out with a warning, not an error.
   bool optional = false;
+  // A symbolic link rather than a file: its target, relative to the link's directory and
+  // inside the bundle (the bundle's copy); `file` is then unused.
+  std::string link;
+  // Bytes the bundle holds instead of `file`'s (a locale taken out of the locale archive).
+  std::optional<std::string> contents;
+  // Whether the shim serves it at `path`; false for what only a variable of
+  // RuntimeFiles::environment leads to (locale data, read by glibc's internal opens).
+  bool by_path = true;
 };
 
 // A package whose files come with the programs, and why it was chosen.
@@ -88,6 +102,13 @@ void attribute_packages(const std::vector<const Closure*>& closures, RuntimeFile
 // directory (in `sysroot`) that holds nothing but bundled files, or the file itself. Called again
 // when helpers or plugins were left out.
 void set_prefixes(RuntimeFiles& files, const std::string& sysroot);
+
+// Leaves out of `runtime` the next kind of what its programs' libraries assume (environment.cpp),
+// in this order: fonts, time zones, the locale, the CA store, with the variable and the prefixes
+// that led to it. For a bundle over Lambda's size limit: the programs still run without it (C's
+// locale, UTC, no fonts, no trusted CA). Returns what it left out ("fonts, 2.9 MiB"), or nothing
+// when there is nothing left to leave out.
+std::optional<std::string> drop_environment_kind(RuntimeFiles& runtime);
 
 // Whether `path` (absolute) is documentation, a manual page, a translation or package metadata
 // that a program does not read at run time.
