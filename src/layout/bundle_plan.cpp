@@ -436,13 +436,17 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
       if (!helper.elf.is_static_executable()) identities += "exe/" + helper.name + "\t" + helper.path + "\troot" + helper.path + "\n";
     }
     files.add_bytes("programs.list", identities, 0644, "what /proc/self/exe is for each program");
-    // One shim per C library the programs use.
+    // One shim per C library the programs and their helpers use (a musl program's helper may be
+    // a glibc /bin/sh).
     std::set<std::string> added;
-    for (std::size_t i = 0; i < programs.size(); ++i) {
-      if (programs[i].elf.is_static_executable() || !programs[i].elf.interp) continue;
-      const bool musl = is_musl_linker(*programs[i].elf.interp);
+    std::vector<const Program*> users;
+    for (const auto& p : programs) users.push_back(&p);
+    for (const auto& h : extra.helpers) users.push_back(&h);
+    for (const Program* user : users) {
+      if (user->elf.is_static_executable() || !user->elf.interp) continue;
+      const bool musl = is_musl_linker(*user->elf.interp);
       const std::string name = musl ? "shim-musl.so" : "shim.so";
-      const auto bytes = shim_template(programs[i].elf.ident.machine, musl);
+      const auto bytes = shim_template(user->elf.ident.machine, musl);
       if (!bytes || !added.insert(name).second) continue;
       files.add_bytes(name, std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size()), 0644,
                       musl ? "the path shim, for musl programs" : "the path shim");

@@ -27,6 +27,7 @@ opendir only: a.txt b
 opendir x: both.txt from-bundle.txt from-root.txt
 fdopendir x: both.txt from-bundle.txt from-root.txt
 scandir x: both.txt from-bundle.txt from-root.txt
+glob: /usr/share/x/both.txt /usr/share/x/from-bundle.txt /usr/share/x/from-root.txt /usr/share/only/a.txt /usr/share/only/b
 openat x from-root.txt: root's
 openat x both.txt: both: the bundle's
 fstatat x from-root.txt: found

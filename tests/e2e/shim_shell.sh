@@ -12,7 +12,7 @@ cd "$t"
 root=$(empty_root root)
 unzip -q shell.zip -d "$root/opt"
 [ ! -e "$root/bin/sh" ] || fail "the root has a shell of its own"
-expect_output "shell: yes
+expected="shell: yes
 hi from system
 system: 3
 interrupted the caller
@@ -22,4 +22,16 @@ read: second line
 pclose: 0
 other popen's fd: closed
 wrote to the shell
-pclose w: 0" in_root "$root" /opt/bin/shell_user
+pclose w: 0"
+expect_output "$expected" in_root "$root" /opt/bin/shell_user
+
+# The same for a musl program (musl's system and popen spawn /bin/sh internally too).
+if command -v musl-gcc >/dev/null; then
+  musl-gcc -o "$t/shell_user_musl" "$fixtures/shell_user.c"
+  "$ELFPACK" -q ./shell_user_musl --add "$sh=/bin/sh" -o shell-musl.zip
+  root=$(empty_root musl-root)
+  unzip -q shell-musl.zip -d "$root/opt"
+  # (the glibc shell gets a glibc shim of its own: nothing on stderr)
+  expect_output "$expected" in_root "$root" /opt/bin/shell_user_musl 2>"$t/musl.err"
+  [ ! -s "$t/musl.err" ] || fail "musl program's shell: $(cat "$t/musl.err")"
+fi
