@@ -132,8 +132,10 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
                result.notes);
   }
   add_implicit_loads(programs, options, libraries, kept, helpers, result);
+  // The package managers, each reading its database once for every source that asks.
+  const auto managers = options.detect ? package_managers(options.sysroot) : decltype(package_managers("/")){};
   if (options.detect) {
-    add_packaged(programs, options, program_paths, kept, libraries, helpers, result);
+    add_packaged(programs, options, managers, program_paths, kept, libraries, helpers, result);
   } else if (!options.add_packages.empty()) {
     throw Error("--add-package: package detection is off (--no-detect)");
   }

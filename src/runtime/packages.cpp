@@ -140,10 +140,9 @@ bool ships_elf(const PackageManager& manager, const std::string& listed, const s
 }  // namespace
 
 void add_packaged(const std::vector<Program>& programs, const CollectOptions& options,
-                  const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept,
-                  std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& helpers,
-                  RuntimeFiles& result) {
-  const auto managers = package_managers(options.sysroot);
+                  const std::vector<std::unique_ptr<PackageManager>>& managers, const std::set<std::string>& program_paths,
+                  std::map<std::string, RuntimeFile>& kept, std::map<std::string, RuntimeFile>& libraries,
+                  std::map<std::string, RuntimeFile>& helpers, RuntimeFiles& result) {
   if (managers.empty()) {
     result.notes.push_back("no package manager found (dpkg, rpm, pacman): no data files detected; add them with --add");
     if (!options.add_packages.empty()) throw Error("--add-package: no package manager found");

@@ -26,7 +26,7 @@ std::vector<std::string> names_of(const std::string& path, const std::string& sy
 
 // The files of the packages the package rule chooses (packages.cpp).
 void add_packaged(const std::vector<Program>& programs, const CollectOptions& options,
-                  const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept,
+                  const std::vector<std::unique_ptr<PackageManager>>& managers, const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept,
                   std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& helpers,
                   RuntimeFiles& result);
 

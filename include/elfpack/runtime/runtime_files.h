@@ -15,10 +15,6 @@
 namespace elfpack {
 
 struct RuntimeFile {
-  RuntimeFile() = default;
-  RuntimeFile(std::string path_, std::string file_, std::string why_)
-      : path(std::move(path_)), file(std::move(file_)), why(std::move(why_)) {}
-
   std::string path;  // where the program looks for it (absolute, as on the target)
   std::string file;  // where elfpack reads it on this machine
   // Why it came, starting with its kind: "package P", "helper (package P)", "helper of X",
@@ -30,9 +26,9 @@ struct RuntimeFile {
   bool optional = false;
   // A symbolic link rather than a file: its target, relative to the link's directory and
   // inside the bundle (the bundle's copy); `file` is then unused.
-  std::string link;
+  std::string link = std::string();
   // Bytes the bundle holds instead of `file`'s (a locale taken out of the locale archive).
-  std::optional<std::string> contents;
+  std::optional<std::string> contents = std::nullopt;
   // Whether the shim serves it at `path`; false for what only a variable of
   // RuntimeFiles::environment leads to (locale data, read by glibc's internal opens).
   bool by_path = true;
