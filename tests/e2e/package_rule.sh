@@ -17,6 +17,9 @@ unzip -q file.zip -d "$root/opt"
 printf 'plain words\n' > "$root/opt/words.txt"
 expect_output "ASCII text" in_root "$root" /opt/bin/file -b /opt/words.txt 2> file.err
 [ ! -s file.err ] || fail "file said: $(cat file.err)"
+summary=$("$ELFPACK" file -o summary.zip 2>&1)
+grep -q "^elfpack: wrote summary.zip (.*, bundle id [0-9a-f]*); largest packages: libmagic-mgc 7.9 MiB, " <<<"$summary" ||
+  fail "no sizes per package in the summary: $summary"
 "$ELFPACK" -q file -o nomgc.zip --exclude-package libmagic-mgc
 unzip -l nomgc.zip > nomgc.list
 ! grep -q "root/usr/lib/file/magic.mgc" nomgc.list || fail "--exclude-package left the magic database in"
