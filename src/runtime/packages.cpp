@@ -228,8 +228,10 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
       result.notes.push_back(manager->name() + " package " + chosen.name + " (" + chosen.why + "): " + describe(t));
     }
   }
-  // Links whose target (followed lexically) is a bundled file.
+  // Links whose target (followed lexically) is a bundled file, unless the path is brought as a
+  // file already (--add of a directory copies what its links lead to).
   for (const auto& [path, target] : files.links) {
+    if (kept.contains(path)) continue;
     const std::string to = std::filesystem::path(target.starts_with('/') ? target : directory_of(path) + "/" + target)
                                .lexically_normal()
                                .string();
