@@ -15,14 +15,12 @@
 #include "elfpack/base/error.h"
 #include "elfpack/base/paths.h"
 #include "elfpack/base/mapped_file.h"
+#include "elfpack/resolve/scripts.h"
 #include "elfpack/runtime/runtime_files.h"
+#include "resolve/programs.h"
 
 namespace elfpack {
 
-namespace {
-
-// As a shell looks a command up: a name with a slash is a path, others are searched in $PATH
-// (in a sysroot: its usual bin directories, and paths are inside it).
 std::string find_program(const std::string& name, const std::string& sysroot) {
   const bool rooted = sysroot != "/";
   if (name.find('/') != std::string::npos) {
@@ -54,16 +52,18 @@ std::string find_program(const std::string& name, const std::string& sysroot) {
   throw Error(name + ": not found in " + (rooted ? sysroot + " (" + path + ")" : "PATH (" + path + ")"));
 }
 
-Program load_program(const std::string& name, const std::string& sysroot) {
+namespace {
+
+bool is_script(std::span<const unsigned char> bytes) { return bytes.size() >= 2 && bytes[0] == '#' && bytes[1] == '!'; }
+
+// The ELF program at `path` (as the target sees it).
+Program load_program(const std::string& path, const std::string& sysroot) {
   Program program;
-  program.path = find_program(name, sysroot);
+  program.path = path;
   program.file = in_root(sysroot, program.path);
   program.name = base_name(program.path);
   const MappedFile file(program.file);
   const auto bytes = file.bytes();
-  if (bytes.size() >= 2 && bytes[0] == '#' && bytes[1] == '!') {
-    throw Error(program.file + ": a script (starts with #!), not an ELF program; bundle its interpreter instead");
-  }
   if (bytes.empty()) throw Error(program.file + ": an empty file (0 bytes), not an ELF program");
   program.elf = parse_elf(file);
   if (program.elf.ident.type != kEtExec && program.elf.ident.type != kEtDyn) {
@@ -77,17 +77,42 @@ Program load_program(const std::string& name, const std::string& sysroot) {
 
 }  // namespace
 
-std::vector<Program> load_programs(const std::vector<std::string>& names, const std::string& sysroot) {
+std::vector<Program> load_programs(const std::vector<std::string>& names, const std::string& sysroot,
+                                   std::vector<Script>* scripts) {
   std::vector<Program> programs;
   std::map<std::string, std::string> seen;  // bundle name -> path
+  // Whether `name` in bin/ is new; the same path named twice is one program.
+  auto take = [&seen](const std::string& name, const std::string& path) {
+    auto [it, inserted] = seen.emplace(name, path);
+    if (inserted) return true;
+    if (it->second == path) return false;
+    throw Error(path + ": has the same name as " + it->second + "; a bundle holds one program per name");
+  };
   for (const auto& name : names) {
-    Program program = load_program(name, sysroot);
-    auto [it, inserted] = seen.emplace(program.name, program.path);
-    if (!inserted) {
-      if (it->second == program.path) continue;  // the same program named twice
-      throw Error(program.path + ": has the same name as " + it->second + "; a bundle holds one program per name");
+    const std::string path = find_program(name, sysroot);
+    const std::string file = in_root(sysroot, path);
+    bool script = false;
+    {
+      const MappedFile mapped(file);
+      script = is_script(mapped.bytes());
+      mapped.ensure_intact();
     }
-    programs.push_back(std::move(program));
+    if (!script) {
+      Program program = load_program(path, sysroot);
+      if (take(program.name, program.path)) programs.push_back(std::move(program));
+      continue;
+    }
+    if (scripts == nullptr) throw Error(file + ": a script (starts with #!), not an ELF program");
+    Script followed = follow_script(base_name(path), path, file, sysroot);
+    // Its interpreter is a program of the bundle like any other (bin/perl too).
+    Program interpreter;
+    try {
+      interpreter = load_program(followed.interpreter, sysroot);
+    } catch (const Error& e) {
+      throw Error(file + ": its interpreter " + e.what());
+    }
+    if (take(interpreter.name, interpreter.path)) programs.push_back(std::move(interpreter));
+    if (take(followed.name, path)) scripts->push_back(std::move(followed));
   }
   return programs;
 }

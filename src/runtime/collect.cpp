@@ -38,9 +38,9 @@ namespace {
 
 // The names dpkg may know a program by: as found, with its links resolved, and across the
 // merged-/usr links (/bin -> /usr/bin).
-std::vector<std::string> names_of(const Program& program, const std::string& sysroot) {
-  std::vector<std::string> names{program.path};
-  if (auto canonical = canonical_in_root(sysroot == "/" ? "" : sysroot, program.path)) names.push_back(*canonical);
+std::vector<std::string> names_of(const std::string& path, const std::string& sysroot) {
+  std::vector<std::string> names{path};
+  if (auto canonical = canonical_in_root(sysroot == "/" ? "" : sysroot, path)) names.push_back(*canonical);
   for (std::size_t i = 0, n = names.size(); i < n; ++i) {
     for (const auto& [a, b] : {std::pair<std::string, std::string>{"/usr/bin/", "/bin/"}, {"/usr/sbin/", "/sbin/"}}) {
       if (names[i].starts_with(a)) names.push_back(b + names[i].substr(a.size()));
@@ -120,8 +120,15 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   }
   std::set<std::string> packages_done;
   std::set<std::string> program_paths;
+  // What the package managers are asked about: the programs and the scripts, by name and path.
+  std::vector<std::pair<std::string, std::string>> owners;
   for (const auto& program : programs) {
-    for (const auto& n : names_of(program, options.sysroot)) program_paths.insert(n);
+    for (const auto& n : names_of(program.path, options.sysroot)) program_paths.insert(n);
+    owners.emplace_back(program.name, program.path);
+  }
+  if (options.scripts != nullptr) {
+    add_scripts(*options.scripts, options.sysroot, program_paths, kept, helpers, result.notes);
+    for (const auto& script : *options.scripts) owners.emplace_back(script.name, script.self().path);
   }
   for (const auto& log : options.trace_logs) {
     add_traced(log, parse_strace_log(read_log(log), log), "", options, program_paths, kept, libraries, helpers,
@@ -136,33 +143,33 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   // owns (pacman is not asked about a program dpkg installed); a program takes the first of its
   // names the manager owns.
   std::vector<std::vector<std::string>> names;
-  for (const auto& program : programs) names.push_back(names_of(program, options.sysroot));
-  std::vector<std::optional<std::string>> package_of(programs.size());
-  std::vector<const PackageManager*> manager_of(programs.size(), nullptr);
+  for (const auto& [name, path] : owners) names.push_back(names_of(path, options.sysroot));
+  std::vector<std::optional<std::string>> package_of(owners.size());
+  std::vector<const PackageManager*> manager_of(owners.size(), nullptr);
   for (const auto& m : managers) {
     std::vector<std::string> asked;
-    for (std::size_t p = 0; p < programs.size(); ++p) {
+    for (std::size_t p = 0; p < owners.size(); ++p) {
       if (!package_of[p]) asked.insert(asked.end(), names[p].begin(), names[p].end());
     }
     if (asked.empty()) break;
     std::sort(asked.begin(), asked.end());
     asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
-    const auto owners = m->owners(asked);
-    for (std::size_t p = 0; p < programs.size(); ++p) {
+    const auto owned = m->owners(asked);
+    for (std::size_t p = 0; p < owners.size(); ++p) {
       for (const auto& name : names[p]) {
-        const auto owner = owners.find(name);
-        if (package_of[p] || owner == owners.end()) continue;
+        const auto owner = owned.find(name);
+        if (package_of[p] || owner == owned.end()) continue;
         package_of[p] = owner->second;
         manager_of[p] = m.get();
       }
     }
   }
-  for (std::size_t p = 0; p < (managers.empty() ? 0 : programs.size()); ++p) {
-    const Program& program = programs[p];
+  for (std::size_t p = 0; p < (managers.empty() ? 0 : owners.size()); ++p) {
+    const std::string& owner_name = owners[p].first;
     const std::optional<std::string>& package = package_of[p];
     const PackageManager* manager = manager_of[p];
     if (!package) {
-      result.notes.push_back(program.name + ": not installed by a package: no data files detected");
+      result.notes.push_back(owner_name + ": not installed by a package: no data files detected");
       continue;
     }
     if (!packages_done.insert(*package).second) continue;
@@ -190,7 +197,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
       with += (with.empty() ? " (with " : ", ") + companion;
     }
     if (!with.empty()) with += ", built from the same source)";
-    result.notes.push_back(program.name + ": " + manager->name() + " package " + *package + with + ": " +
+    result.notes.push_back(owner_name + ": " + manager->name() + " package " + *package + with + ": " +
                            std::to_string(added) + " data files added; " + std::to_string(docs) +
                            " documentation files and " + std::to_string(objects) + " ELF objects left out");
   }
