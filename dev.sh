@@ -13,7 +13,7 @@ packages=(g++ cmake ninja-build pkg-config
           liblief-dev libcli11-dev libarchive-dev libspdlog-dev libxxhash-dev zlib1g-dev libdeflate-dev libzstd-dev libgtest-dev
           rig unzip zip util-linux
           musl-tools gcc-12-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
-          busybox-static file python3 libcap2-bin  # tests
+          busybox-static file python3 perl libcap2-bin  # tests (perl, python3: scripts)
           gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static  # aarch64 launchers, their tests
           # (gcc-12-multilib, not gcc-multilib: Debian 12's cross compilers conflict with that one,
           # which adds only /usr/include/asm, needed by no 32-bit fixture)

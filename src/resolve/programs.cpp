@@ -1,4 +1,5 @@
 // Steps (1) and (2): find the programs and resolve their closures.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -81,11 +82,18 @@ std::vector<Program> load_programs(const std::vector<std::string>& names, const 
                                    std::vector<Script>* scripts) {
   std::vector<Program> programs;
   std::map<std::string, std::string> seen;  // bundle name -> path
-  // Whether `name` in bin/ is new; the same path named twice is one program.
-  auto take = [&seen](const std::string& name, const std::string& path) {
+  // Whether `name` in bin/ is new; the same file named twice (/bin/sh and /usr/bin/sh) is one
+  // program, by the path it was first given; `path` is set to that.
+  auto take = [&seen, &sysroot](const std::string& name, std::string& path) {
     auto [it, inserted] = seen.emplace(name, path);
     if (inserted) return true;
-    if (it->second == path) return false;
+    struct stat a, b;
+    if (it->second == path || (::stat(in_root(sysroot, it->second).c_str(), &a) == 0 &&
+                               ::stat(in_root(sysroot, path).c_str(), &b) == 0 && a.st_dev == b.st_dev &&
+                               a.st_ino == b.st_ino)) {
+      path = it->second;
+      return false;
+    }
     throw Error(path + ": has the same name as " + it->second + "; a bundle holds one program per name");
   };
   for (const auto& name : names) {
@@ -111,8 +119,10 @@ std::vector<Program> load_programs(const std::vector<std::string>& names, const 
     } catch (const Error& e) {
       throw Error(file + ": its interpreter " + e.what());
     }
-    if (take(interpreter.name, interpreter.path)) programs.push_back(std::move(interpreter));
-    if (take(followed.name, path)) scripts->push_back(std::move(followed));
+    if (take(interpreter.name, interpreter.path)) programs.push_back(interpreter);
+    followed.interpreter = interpreter.path;
+    std::string script_path = path;
+    if (take(followed.name, script_path)) scripts->push_back(std::move(followed));
   }
   return programs;
 }
