@@ -87,7 +87,7 @@ std::string payload(const LauncherConfig& config) {
       p += '\0';
     }
   }
-  if (config.argv0_in_environment) add("ELFPACK_ARGV0=");  // the shim's marker, launchers/shim.c
+  if (config.argv0_in_environment) add("ELFPACK_ARGV0=");  // the shim's marker, launchers/shim/identity.c
   return p;
 }
 

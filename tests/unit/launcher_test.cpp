@@ -177,7 +177,7 @@ TEST_P(Launcher, PreloadsTheShimWhenConfigured) {
 }
 
 // musl's linker has no --argv0: the musl launcher puts a marker and argv[0] first in the
-// environment for the shim, which restores argv[0] and removes both (launchers/shim.c).
+// environment for the shim, which restores argv[0] and removes both (launchers/shim/identity.c).
 TEST_P(Launcher, HandsArgv0ToTheShimInTheEnvironmentForMusl) {
   config_.pass_argv0 = false;
   config_.inhibit_cache = false;

@@ -1,0 +1,124 @@
+/* exec: a helper at an absolute path the bundle carries runs from the bundle (a bundled program
+ * at the path it had on the build machine, too), with an environment free of what this library
+ * set (environment.c). execve is the system call; execl* are rebuilt here on it (glibc's call
+ * its internal execve); execvp walks PATH itself first; posix_spawn is the C library's on the
+ * mapped path. */
+#include "shim.h"
+
+#define MAX_ENVIRONMENT 4096
+#define MAX_EXEC_ARGS 4096
+
+EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
+  char buffer[SHIM_PATH_MAX];
+  char *clean[MAX_ENVIRONMENT];
+  envp = clean_environment(envp, clean, MAX_ENVIRONMENT);
+  if (is_self_exe(path) && find_identity()) return (int)SYSCALL(SYS_execve, self_launcher, argv, envp);
+  return (int)SYSCALL(SYS_execve, map(path, buffer), argv, envp);
+}
+EXPORT int execv(const char *path, char *const argv[]) { return execve(path, argv, environ); }
+
+/* execvp of a name: the PATH walk, so that a bundled program found on the PATH of the build
+ * machine (say /usr/bin/rig) runs from the bundle; the first candidate that exists on this
+ * machine otherwise, through the C library. */
+static int exec_path(const char *file, char *const argv[], char *const envp[]) {
+  const char *path = getenv("PATH");
+  if (path == 0) path = "/bin:/usr/bin";
+  char candidate[SHIM_PATH_MAX];
+  const unsigned long name = length(file);
+  for (const char *p = path;; p++) {
+    const char *end = p;
+    while (*end != '\0' && *end != ':') end++;
+    const unsigned long dir = (unsigned long)(end - p);
+    if (dir > 0 && dir + 1 + name < sizeof candidate) {
+      for (unsigned long i = 0; i < dir; i++) candidate[i] = p[i];
+      candidate[dir] = '/';
+      for (unsigned long i = 0; i <= name; i++) candidate[dir + 1 + i] = file[i];
+      if (carried(candidate)) return execve(candidate, argv, envp);
+      if (SYSCALL(SYS_faccessat, AT_FDCWD, candidate, X_OK) == 0) break;  /* the host's comes first */
+    }
+    if (*end == '\0') break;
+    p = end;
+  }
+  return -1;
+}
+
+static void *next_execvp, *next_execvpe;
+
+EXPORT int execvp(const char *file, char *const argv[]) {
+  char buffer[SHIM_PATH_MAX];
+  if (file[0] != '\0' && !contains_slash(file) && serves_anything()) {
+    const int saved = errno;
+    exec_path(file, argv, environ);
+    errno = saved;
+  }
+  int (*f)(const char *, char *const[]) = NEXT(int (*)(const char *, char *const[]), execvp);
+  if (f != 0) return f(map(file, buffer), argv);
+  return execve(file, argv, environ);  /* without the C library's execvp: a path only */
+}
+EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) {
+  char buffer[SHIM_PATH_MAX];
+  if (file[0] != '\0' && !contains_slash(file) && serves_anything()) {
+    const int saved = errno;
+    exec_path(file, argv, envp);
+    errno = saved;
+  }
+  int (*f)(const char *, char *const[], char *const[]) =
+      NEXT(int (*)(const char *, char *const[], char *const[]), execvpe);
+  if (f != 0) return f(map(file, buffer), argv, envp);
+  return execve(file, argv, envp);
+}
+
+/* execl, execle, execlp: glibc's call its internal execve, so they are rebuilt here on the
+ * interposed execve/execvp. */
+enum exec_kind { EXEC_L, EXEC_LP, EXEC_LE };
+
+static int exec_list(enum exec_kind kind, const char *path, const char *arg, va_list *args) {
+  char *list[MAX_EXEC_ARGS];
+  int count = 1;
+  list[0] = (char *)arg;
+  while (count < MAX_EXEC_ARGS - 1 && list[count - 1] != 0) list[count++] = va_arg(*args, char *);
+  list[count] = 0;
+  if (kind == EXEC_LP) return execvp(path, list);
+  char *const *envp = kind == EXEC_LE ? va_arg(*args, char *const *) : environ;
+  return execve(path, list, envp);
+}
+
+EXPORT int execl(const char *path, const char *arg, ...) {
+  va_list args;
+  va_start(args, arg);
+  const int r = exec_list(EXEC_L, path, arg, &args);
+  va_end(args);
+  return r;
+}
+EXPORT int execlp(const char *file, const char *arg, ...) {
+  va_list args;
+  va_start(args, arg);
+  const int r = exec_list(EXEC_LP, file, arg, &args);
+  va_end(args);
+  return r;
+}
+EXPORT int execle(const char *path, const char *arg, ...) {
+  va_list args;
+  va_start(args, arg);
+  const int r = exec_list(EXEC_LE, path, arg, &args);
+  va_end(args);
+  return r;
+}
+
+/* posix_spawn: the C library's, on the mapped path. */
+static void *next_posix_spawn, *next_posix_spawnp;
+typedef int (*spawn_fn)(pid_t *, const char *, const void *, const void *, char *const[], char *const[]);
+EXPORT int posix_spawn(pid_t *pid, const char *path, const void *actions, const void *attributes, char *const argv[],
+                       char *const envp[]) {
+  char buffer[SHIM_PATH_MAX];
+  spawn_fn f = NEXT(spawn_fn, posix_spawn);
+  if (f == 0) return ENOSYS;
+  return f(pid, map(path, buffer), actions, attributes, argv, envp);
+}
+EXPORT int posix_spawnp(pid_t *pid, const char *file, const void *actions, const void *attributes, char *const argv[],
+                        char *const envp[]) {
+  char buffer[SHIM_PATH_MAX];
+  spawn_fn f = NEXT(spawn_fn, posix_spawnp);
+  if (f == 0) return ENOSYS;
+  return f(pid, map(file, buffer), actions, attributes, argv, envp);
+}
