@@ -142,6 +142,11 @@ BundlePlan pack(const PackOptions& given) {
   if (!options.trace_command.empty()) {
     spdlog::info("tracing: {}", options.trace_command.front());
     TraceResult traced = trace_command(options.trace_command);
+    for (const auto& left : traced.left_running) {
+      spdlog::warn("the traced command left process {} ({}) running: stopped it; what it opened until the command "
+                   "ended is in the bundle",
+                   left.pid, left.executable);
+    }
     if (traced.exit_status != 0) {
       spdlog::warn("the traced command exited with status {}: what it did not reach is not in the bundle",
                    traced.exit_status);

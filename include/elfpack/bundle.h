@@ -49,7 +49,8 @@ struct PackOptions {
 // A program given on the command line, found and read.
 struct Program {
   std::string name;  // the name it gets in bin/: the basename of what the user typed
-  std::string path;  // where it was found, as the target sees it (inside the sysroot)
+  std::string path;  // where it was found, as the target sees it (inside the sysroot; a program
+                     // of this machine named by a relative path: its absolute path here)
   std::string file;  // where elfpack reads it on this machine
   ElfFacts elf;
 };

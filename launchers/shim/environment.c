@@ -3,17 +3,18 @@
  * no call this library can see.
  *
  * A child gets these variables only if the program set them itself, so an exec's environment
- * loses them while they still hold the value set here (clean_environment, for exec.c). */
+ * loses them while they still hold the value set here (clean_environment, for exec.c). At most
+ * MAX_VARIABLES (LOCPATH, TZDIR, GCONV_PATH, fontconfig's, ... with room to spare). */
 #include "shim.h"
 
-#define MAX_VARIABLES 4
+#define MAX_VARIABLES 16
 
 /* The variables this library set, "NAME=value" as in the environment. */
 static char set_variables[MAX_VARIABLES][SHIM_PATH_MAX + 64];
 static int set_variable_count;
 
 void set_environment(void) {
-  char text[4096];
+  char text[8192];
   read_small_file("/env.list", text, sizeof text);
   const unsigned long used = length(text);
   char *line = text;
@@ -26,11 +27,12 @@ void set_environment(void) {
       *equals = '\0';
       char value[SHIM_PATH_MAX];
       const unsigned long n = length(equals + 1);
-      if (getenv(line) == 0 && dir_length + 1 + n < sizeof value) {
+      /* Only what can be taken out of a child's environment again is set. */
+      if (set_variable_count < MAX_VARIABLES && getenv(line) == 0 && dir_length + 1 + n < sizeof value) {
         for (unsigned long k = 0; k < dir_length; k++) value[k] = dir_path[k];
         value[dir_length] = '/';
         for (unsigned long k = 0; k <= n; k++) value[dir_length + 1 + k] = equals[1 + k];
-        if (setenv(line, value, 0) == 0 && set_variable_count < MAX_VARIABLES) {
+        if (setenv(line, value, 0) == 0) {
           char *entry = set_variables[set_variable_count++];
           unsigned long at = 0;
           for (unsigned long k = 0; line[k] != '\0' && at < sizeof set_variables[0] - 2; k++) entry[at++] = line[k];

@@ -7,10 +7,25 @@ static int mode_of(int flags, va_list args) {
   return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? va_arg(args, int) : 0;
 }
 
-/* open family */
+/* After `r` failed with ENOENT on a path relative to a directory fd: the other copy of that
+ * directory's (cwd.c), or 0. */
+static const char *retry(long r, int dirfd, const char *path, char *buffer) {
+  return r < 0 && errno == ENOENT ? other_copy(dirfd, path, buffer) : 0;
+}
+
+/* open family. An unnamed temporary file (O_TMPFILE) is made in the target's directory: the
+ * bundle is read-only. */
 int open_mapped(int dirfd, const char *path, int flags, int mode) {
   char buffer[SHIM_PATH_MAX];
-  return (int)SYSCALL(SYS_openat, dirfd, map(path, buffer), flags, mode);
+  if ((flags & (O_ACCMODE | O_DIRECTORY | O_PATH)) == O_RDONLY && is_own_cmdline(path)) {
+    const int fd = open_cmdline(flags);  /* the program's command line, not the linker's */
+    if (fd >= 0) return fd;
+  }
+  const char *mapped = (flags & O_TMPFILE) == O_TMPFILE ? path : map_at(dirfd, path, buffer);
+  long r = SYSCALL(SYS_openat, dirfd, mapped, flags, mode);
+  const char *other = retry(r, dirfd, path, buffer);
+  if (other != 0) r = SYSCALL(SYS_openat, AT_FDCWD, other, flags, mode);
+  return (int)r;
 }
 
 EXPORT int open(const char *path, int flags, ...) {
@@ -42,7 +57,10 @@ EXPORT int creat64(const char *path, mode_t mode) __attribute__((alias("creat"))
  * kernel's). */
 static int stat_mapped(int dirfd, const char *path, void *st, int flags) {
   char buffer[SHIM_PATH_MAX];
-  return (int)SYSCALL(SYS_newfstatat, dirfd, map(path, buffer), st, flags);
+  long r = SYSCALL(SYS_newfstatat, dirfd, map_at(dirfd, path, buffer), st, flags);
+  const char *other = retry(r, dirfd, path, buffer);
+  if (other != 0) r = SYSCALL(SYS_newfstatat, AT_FDCWD, other, st, flags);
+  return (int)r;
 }
 
 EXPORT int stat(const char *path, void *st) { return stat_mapped(AT_FDCWD, path, st, 0); }
@@ -68,17 +86,23 @@ EXPORT int __fxstatat(int version, int dirfd, const char *path, void *st, int fl
 EXPORT int __fxstatat64(int version, int dirfd, const char *path, void *st, int flags) __attribute__((alias("__fxstatat")));
 EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, void *st) {
   char buffer[SHIM_PATH_MAX];
-  return (int)SYSCALL(SYS_statx, dirfd, map(path, buffer), flags, mask, st);
+  long r = SYSCALL(SYS_statx, dirfd, map_at(dirfd, path, buffer), flags, mask, st);
+  const char *other = retry(r, dirfd, path, buffer);
+  if (other != 0) r = SYSCALL(SYS_statx, AT_FDCWD, other, flags, mask, st);
+  return (int)r;
 }
 
 /* access, readlink */
 EXPORT int faccessat(int dirfd, const char *path, int mode, int flags) {
   char buffer[SHIM_PATH_MAX];
-  const char *mapped = map(path, buffer);
-  /* faccessat2 knows the flags; kernels before 5.8 lack it, and the plain call has none. */
-  long r = SYSCALL(SYS_faccessat2, dirfd, mapped, mode, flags);
-  if (r < 0 && errno == ENOSYS && flags == 0) r = SYSCALL(SYS_faccessat, dirfd, mapped, mode);
-  return (int)r;
+  const char *mapped = map_at(dirfd, path, buffer);
+  for (;;) {
+    /* faccessat2 knows the flags; kernels before 5.8 lack it, and the plain call has none. */
+    long r = SYSCALL(SYS_faccessat2, dirfd, mapped, mode, flags);
+    if (r < 0 && errno == ENOSYS && flags == 0) r = SYSCALL(SYS_faccessat, dirfd, mapped, mode);
+    if (dirfd == AT_FDCWD || (mapped = retry(r, dirfd, path, buffer)) == 0) return (int)r;
+    dirfd = AT_FDCWD;
+  }
 }
 EXPORT int access(const char *path, int mode) { return faccessat(AT_FDCWD, path, mode, 0); }
 EXPORT int euidaccess(const char *path, int mode) { return faccessat(AT_FDCWD, path, mode, AT_EACCESS); }
@@ -91,7 +115,10 @@ EXPORT ssize_t readlinkat(int dirfd, const char *path, char *out, size_t size) {
     for (unsigned long i = 0; i < copied; i++) out[i] = self_name[i];
     return (ssize_t)copied;
   }
-  return SYSCALL(SYS_readlinkat, dirfd, map(path, buffer), out, size);
+  long r = SYSCALL(SYS_readlinkat, dirfd, map_at(dirfd, path, buffer), out, size);
+  const char *other = retry(r, dirfd, path, buffer);
+  if (other != 0) r = SYSCALL(SYS_readlinkat, AT_FDCWD, other, out, size);
+  return r;
 }
 EXPORT ssize_t readlink(const char *path, char *out, size_t size) { return readlinkat(AT_FDCWD, path, out, size); }
 
@@ -133,10 +160,10 @@ EXPORT char *realpath(const char *path, char *resolved) {
   }
   const char *mapped = map(path, buffer);
   char *result = f(mapped, resolved);
-  if (result != 0 && mapped != path && same_bytes(result, root, root_length) && result[root_length] == '/') {
-    unsigned long i = 0;
-    for (; result[root_length + i] != '\0'; i++) result[i] = result[root_length + i];
-    result[i] = '\0';
+  const char *logical = result != 0 ? in_bundle_root(result) : 0;
+  if (logical != 0) {
+    const unsigned long n = length(logical);
+    for (unsigned long i = 0; i <= n; i++) result[i] = logical[i];
   }
   const int saved = errno;
   if (result != 0 && is_own_launcher(result, f)) {

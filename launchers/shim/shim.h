@@ -27,6 +27,9 @@
 #undef creat64
 #undef fopen64
 #undef freopen64
+#undef readdir64
+#undef readdir64_r
+#undef scandir64
 #endif
 
 #define EXPORT __attribute__((visibility("default")))
@@ -42,16 +45,45 @@ extern char root[SHIM_PATH_MAX];     /* <dir>/root */
 extern unsigned long root_length;
 extern char dir_path[SHIM_PATH_MAX]; /* <dir> */
 extern unsigned long dir_length;
+extern char root_real[SHIM_PATH_MAX]; /* <dir>/root as the kernel names it */
+extern unsigned long root_real_length;
+/* Whether `path`, as the kernel gives it (getcwd, /proc/self/fd), is in the bundle's root/: the
+ * rest of it (the logical path), or 0. */
+const char *in_bundle_root(const char *path);
+/* "/proc/self/fd/" in `proc` (32 bytes) followed by fd's number. */
+void fd_path(int fd, char *proc);
 /* <dir>/NAME into `out` (NUL-terminated, at most size - 1 bytes); empty when it cannot be read. */
 void read_small_file(const char *name, char *out, unsigned long size);
 
-/* index.c: which paths the bundle serves. */
+/* index.c: which paths the bundle serves (root.index). */
+#define SERVED_FILE 1
+#define SERVED_DIRECTORY 2
+#define SERVED_SYMLINK 3
+#define SERVED_WHOLE 0x10
 void load_index(void);
 int serves_anything(void);
+/* The index flags that serve absolute `path` (its own entry's, or a wholly served ancestor's), or
+ * 0 when the bundle does not serve it. */
+unsigned int served(const char *path);
 /* Whether the bundle carries `path`. */
 int carried(const char *path);
-/* The bundle's path for `path` in `buffer`, or `path` itself when the bundle does not carry it. */
+/* Whether absolute, normal `path` has an entry of its own. */
+int served_exactly(const char *path);
+/* `path` without ".", ".." and empty components into `out` (SHIM_PATH_MAX); 0 when too long. */
+int normalise(const char *path, char *out);
+/* The bundle's path for `path` in `buffer`, or `path` itself when the bundle does not carry it. A
+ * relative path is taken from the current directory (cwd.c). */
 const char *map(const char *path, char *buffer);
+/* map for a path relative to `dirfd`: a relative path is left to the kernel unless dirfd is
+ * AT_FDCWD. */
+const char *map_at(int dirfd, const char *path, char *buffer);
+
+/* cwd.c: the logical current directory. */
+void load_cwd(void);
+/* The logical current directory when it is served, else 0. */
+const char *served_cwd(void);
+/* After a call on (dirfd, relative path) failed with ENOENT: the path of the other copy, or 0. */
+const char *other_copy(int dirfd, const char *path, char *buffer);
 
 /* environment.c: env.list, and its variables taken out of a child's environment. */
 void set_environment(void);
@@ -65,6 +97,10 @@ void restore_argv0(void);
 #endif
 int find_identity(void);
 int is_self_exe(const char *path);
+/* /proc/self/cmdline (or /proc/<this process>/cmdline...), and a memory file holding the
+ * program's own command line (-1: open the real one). */
+int is_own_cmdline(const char *path);
+int open_cmdline(int flags);
 int is_own_launcher(const char *real, char *(*resolve)(const char *, char *));
 extern char self_exe[SHIM_PATH_MAX], self_name[SHIM_PATH_MAX], self_launcher[SHIM_PATH_MAX];
 

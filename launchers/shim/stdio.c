@@ -1,5 +1,5 @@
-/* stdio: fopen and freopen, the C library's own on the mapped path (without dlsym: open on the
- * mapped path + fdopen). */
+/* stdio: fopen and freopen, the C library's own on the mapped path (without dlsym, or for the
+ * program's own /proc/self/cmdline, which open_mapped makes: open on the mapped path + fdopen). */
 #include "shim.h"
 
 static void *next_fopen, *next_fopen64, *next_freopen, *next_freopen64;
@@ -24,12 +24,12 @@ static FILE *open_stream(const char *path, const char *mode) {
 EXPORT FILE *fopen(const char *path, const char *mode) {
   char buffer[SHIM_PATH_MAX];
   fopen_fn f = NEXT(fopen_fn, fopen);
-  return f != 0 ? f(map(path, buffer), mode) : open_stream(path, mode);
+  return f != 0 && !is_own_cmdline(path) ? f(map(path, buffer), mode) : open_stream(path, mode);
 }
 EXPORT FILE *fopen64(const char *path, const char *mode) {
   char buffer[SHIM_PATH_MAX];
   fopen_fn f = NEXT(fopen_fn, fopen64);
-  return f != 0 ? f(map(path, buffer), mode) : open_stream(path, mode);
+  return f != 0 && !is_own_cmdline(path) ? f(map(path, buffer), mode) : open_stream(path, mode);
 }
 static FILE *reopen(freopen_fn f, const char *path, const char *mode, FILE *stream) {
   char buffer[SHIM_PATH_MAX];

@@ -141,8 +141,10 @@ void add_search_options(CLI::App& app, SearchFlags& flags) {
   path->type_name("DIRS");
   app.add_flag("--use-env", flags.use_env, "Search $LD_LIBRARY_PATH as set in this environment")->excludes(path);
   app.add_option("--sysroot", flags.sysroot,
-                 "Resolve inside another root (a debootstrap'd tree, an exported container): programs, linker, "
-                 "cache and libraries are read from DIR; PROGRAM paths are inside it")
+                 "Resolve inside another root (a debootstrap'd tree, an exported container, a cross compiler's "
+                 "sysroot): linker, cache, libraries and package data are read from DIR. PROGRAM: a relative path "
+                 "(./app, build/app) is this machine's file; a bare name is looked up on the root's PATH; an "
+                 "absolute path, or =/path, is inside the root")
       ->check(CLI::Validator(CLI::ExistingDirectory).description(""))
       ->type_name("DIR");
 }

@@ -13,6 +13,7 @@
 #include "elfpack/base/error.h"
 #include "elfpack/base/paths.h"
 #include "elfpack/layout/launcher.h"
+#include "elfpack/layout/served_paths.h"
 #include "elfpack/resolve/loader_profile.h"
 #include "elfpack/base/mapped_file.h"
 #include "elfpack/runtime/runtime_files.h"
@@ -262,6 +263,40 @@ void add_parent_directories(std::vector<BundleEntry>& entries) {
   for (const auto& d : dirs) entries.push_back(BundleEntry{BundleEntry::Kind::kDirectory, d, 0755, {}, {}, {}});
 }
 
+// The served-path index of the private directory `private_dir`: every file, link and directory
+// under its root/, each directory at or under one of `prefixes` served wholly (it holds nothing
+// but bundled files), the others shared with the target.
+std::string served_index(const std::vector<BundleEntry>& entries, const std::string& private_dir,
+                         const std::vector<std::string>& prefixes) {
+  std::set<std::string> wholes;
+  for (const auto& prefix : prefixes) wholes.insert(served_form(prefix));
+  auto whole = [&](const std::string& path) {
+    for (std::size_t end = path.size(); end != std::string::npos && end > 0; end = path.rfind('/', end - 1)) {
+      if (wholes.count(path.substr(0, end)) != 0) return true;
+    }
+    return false;
+  };
+  const std::string under = private_dir + "/root/";
+  std::vector<ServedPath> paths;
+  std::set<std::string> present;
+  for (const auto& e : entries) {
+    if (!e.path.starts_with(under)) continue;
+    ServedPath p{served_form(e.path.substr(under.size() - 1)), ServedPath::Kind::kFile, false};
+    if (p.path == "/") continue;
+    if (e.kind == BundleEntry::Kind::kDirectory) p.kind = ServedPath::Kind::kDirectory;
+    if (e.kind == BundleEntry::Kind::kSymlink) p.kind = ServedPath::Kind::kSymlink;
+    p.whole = whole(p.path);
+    present.insert(p.path);
+    paths.push_back(std::move(p));
+  }
+  // A prefix the bundle has nothing at is still the bundle's (the program finds nothing there).
+  for (const auto& prefix : wholes) {
+    const std::string path = served_form(prefix);
+    if (present.count(path) == 0 && path != "/") paths.push_back({path, ServedPath::Kind::kDirectory, true});
+  }
+  return write_served_index(std::move(paths));
+}
+
 }  // namespace
 
 // How a launcher runs `program`: the bundle's linker, library directory and options, with paths
@@ -334,11 +369,11 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
     if (program.elf.is_static_executable()) files.add_file("root" + program.path, program.file, 0755, "program at its path");
   }
   const bool has_runtime = !runtime.files.empty() || !extra.libraries.empty() || !extra.helpers.empty();
-  if (has_runtime || !program_paths.empty()) {
-    std::string list;
-    for (const auto& p : runtime.prefixes) list += p + "\n";
-    for (const auto& p : program_paths) list += p + "\n";
-    files.add_bytes("root.list", list, 0644, "the paths the shim serves from root/");
+  std::vector<std::string> served_prefixes;  // served wholly: the root.index is written at the end
+  const bool serves = has_runtime || !program_paths.empty();
+  if (serves) {
+    served_prefixes = runtime.prefixes;
+    served_prefixes.insert(served_prefixes.end(), program_paths.begin(), program_paths.end());
     if (!runtime.environment.empty()) {
       std::string env;
       for (const auto& [name, path] : runtime.environment) env += name + "=root" + path + "\n";
@@ -443,6 +478,11 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   }
   plan.warnings.insert(plan.warnings.end(), files.warnings.begin(), files.warnings.end());
   add_parent_directories(plan.entries);
+  if (serves) {
+    plan.entries.push_back({BundleEntry::Kind::kBytes, private_dir + "/root.index", 0644, {},
+                            served_index(plan.entries, private_dir, served_prefixes),
+                            "the paths the shim serves from root/"});
+  }
   std::sort(plan.entries.begin(), plan.entries.end(),
             [](const BundleEntry& a, const BundleEntry& b) { return a.path < b.path; });
   return plan;

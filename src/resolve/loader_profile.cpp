@@ -14,6 +14,8 @@
 #include <memory>
 #include <sstream>
 
+#include "elfpack/base/error.h"
+#include "elfpack/base/mapped_file.h"
 #include "elfpack/resolve/ld_cache.h"
 #include "elfpack/base/process.h"
 
@@ -100,9 +102,27 @@ std::string in_root(const std::string& root, const std::string& path) {
   return base + (*canonical == "/" ? "" : *canonical);
 }
 
+namespace {
+
+// Whether the linker `file` has Debian's multiarch directories compiled into its system_dirs
+// (elf/dl-load.c): a cross compiler's sysroot (/usr/aarch64-linux-gnu, everything in lib/) has
+// none of them, but its linker searches them first all the same.
+bool linker_has_multiarch_dirs(const std::string& file, const std::string& multiarch) {
+  try {
+    const MappedFile linker(file);
+    const auto bytes = linker.bytes();
+    const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    return text.find("/usr/lib/" + multiarch + "/") != std::string_view::npos;
+  } catch (const Error&) {
+    return false;  // no linker to read: the table as it is
+  }
+}
+
+}  // namespace
+
 // glibc's defaults are compiled into ld.so (elf/dl-load.c system_dirs); Debian patches in the
 // multiarch directories before the plain ones and sets $LIB to the multiarch directory.
-LoaderProfile glibc_profile_for(const ElfIdent& program, const std::string& root) {
+LoaderProfile glibc_profile_for(const ElfIdent& program, const std::string& root, const std::string& interpreter) {
   LoaderProfile profile;
   profile.root = root;
   profile.want = program;
@@ -110,7 +130,8 @@ LoaderProfile glibc_profile_for(const ElfIdent& program, const std::string& root
   profile.cache_flags = ld_cache_flags_for(program.machine, program.elf_class);
   const auto names = arch_names(program);
   const std::string multiarch = names ? names->multiarch : "";
-  if (names && is_directory(in_root(root, "/usr/lib/" + multiarch))) {
+  if (names && (is_directory(in_root(root, "/usr/lib/" + multiarch)) ||
+                (!interpreter.empty() && linker_has_multiarch_dirs(in_root(root, interpreter), multiarch)))) {
     profile.default_dirs = {"/lib/" + multiarch, "/usr/lib/" + multiarch, "/lib", "/usr/lib"};
     profile.lib_token = "lib/" + multiarch;
   } else if (names && names->lib64) {
@@ -471,7 +492,7 @@ LoaderProfile glibc_profile_from(const std::optional<std::map<std::string, std::
     profile = profile_from_diagnostics(*diagnostics, program, options.sysroot);
     profile.source = interpreter + " (" + profile.source + ")";
   } else {
-    profile = glibc_profile_for(program, options.sysroot);
+    profile = glibc_profile_for(program, options.sysroot, interpreter);
   }
   if (!options.host_cpu) {
     profile.hwcaps_levels.clear();

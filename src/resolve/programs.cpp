@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -22,21 +23,58 @@
 
 namespace elfpack {
 
-std::string find_program(const std::string& name, const std::string& sysroot) {
+namespace {
+
+// What access(file, F_OK) says of a file that is not there ("No such file or directory").
+std::optional<std::string> absent(const std::string& file) {
+  if (::access(file.c_str(), F_OK) == 0) return std::nullopt;
+  return std::strerror(errno);
+}
+
+// A path relative to the current directory made absolute, as /proc/self/exe names it: the path
+// the bundle serves the program at and answers with.
+std::string absolute_here(const std::string& path) {
+  return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+// A program as the user typed it (with --sysroot, the rules of README's "--sysroot"):
+//   =/path            the root's /path, always (as compilers write a path of their sysroot)
+//   /path             inside the root
+//   dir/prog, ./prog  a file of this machine, relative to the current directory (a program
+//                     just built here, for another root)
+//   prog              looked up on the PATH, as a shell does: the root's usual bin directories
+//                     inside the root, this machine's $PATH without one
+// Without --sysroot the root is "/" and the first three are the same thing.
+}  // namespace
+
+Found find_program(const std::string& typed, const std::string& sysroot) {
   const bool rooted = sysroot != "/";
-  if (name.find('/') != std::string::npos) {
-    if (::access(in_root(sysroot, name).c_str(), F_OK) != 0) {
-      std::string message = in_root(sysroot, name) + ": " + std::strerror(errno);
-      // `--sysroot R R/usr/bin/x`: the root's path given twice.
-      const std::string root = sysroot.ends_with('/') ? sysroot : sysroot + "/";
-      if (rooted && name.starts_with(root)) {
-        message += "; with --sysroot a program's path is inside the root: " + name.substr(root.size() - 1);
-      }
-      throw Error(message);
+  if (typed.starts_with("=/") || typed.starts_with('/')) {
+    const std::string path = typed.starts_with('=') ? typed.substr(1) : typed;
+    const std::string file = in_root(sysroot, path);
+    const auto problem = absent(file);
+    if (!problem) return {path, file};
+    if (!rooted) throw Error(file + ": " + *problem);
+    std::string message = typed + ": not in the root: " + file + ": " + *problem;
+    const std::string root = sysroot + "/";
+    if (path.starts_with(root)) {  // `--sysroot R R/usr/bin/x`: the root's path given twice
+      message += "; with --sysroot an absolute path is inside the root: " + path.substr(root.size() - 1);
+    } else if (!typed.starts_with('=')) {
+      message += absent(path) ? "; nor on this machine (" + path + ")"
+                              : "; this machine's " + path + " is named by a path relative to the current directory";
     }
-    // Absolute, as /proc/self/exe would name it: the path it is served at and answers with.
-    if (!rooted && !name.starts_with('/')) return std::filesystem::absolute(name).lexically_normal().string();
-    return name;
+    throw Error(message);
+  }
+  if (typed.find('/') != std::string::npos) {
+    const std::string path = absolute_here(typed);
+    const auto problem = absent(path);
+    if (!problem) return {path, path};
+    if (!rooted) throw Error(typed + ": " + *problem);
+    const std::string in_the_root = "/" + std::filesystem::path(typed).lexically_normal().string();
+    throw Error(typed + ": not on this machine: " + path + ": " + *problem +
+                "; with --sysroot a relative path names a file of this machine" +
+                (absent(in_root(sysroot, in_the_root)) ? ", and the root has none either (" + in_root(sysroot, in_the_root) + ")"
+                                                       : "; the root's is =" + in_the_root));
   }
   const char* env = rooted ? nullptr : std::getenv("PATH");
   const std::string path = env != nullptr ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -44,24 +82,27 @@ std::string find_program(const std::string& name, const std::string& sysroot) {
   while (start <= path.size()) {
     const std::size_t end = std::min(path.find(':', start), path.size());
     const std::string dir = path.substr(start, end - start);
-    const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    if (::access(in_root(sysroot, candidate).c_str(), X_OK) == 0) {
-      return rooted || dir.starts_with('/') ? candidate : std::filesystem::absolute(candidate).lexically_normal().string();
+    const std::string candidate = (dir.empty() ? "." : dir) + "/" + typed;
+    const std::string file = in_root(sysroot, candidate);
+    if (::access(file.c_str(), X_OK) == 0) {
+      return {rooted || dir.starts_with('/') ? candidate : absolute_here(candidate), file};
     }
     start = end + 1;
   }
-  throw Error(name + ": not found in " + (rooted ? sysroot + " (" + path + ")" : "PATH (" + path + ")"));
+  if (!rooted) throw Error(typed + ": not found in PATH (" + path + ")");
+  throw Error(typed + ": not found on the root's PATH, in " + sysroot + " (" + path + ")" +
+              (absent(typed) ? "" : "; this machine's ./" + typed + " is named ./" + typed));
 }
 
 namespace {
 
 bool is_script(std::span<const unsigned char> bytes) { return bytes.size() >= 2 && bytes[0] == '#' && bytes[1] == '!'; }
 
-// The ELF program at `path` (as the target sees it).
-Program load_program(const std::string& path, const std::string& sysroot) {
+// The ELF program found at `found`.
+Program load_program(Found found) {
   Program program;
-  program.path = path;
-  program.file = in_root(sysroot, program.path);
+  program.path = std::move(found.path);
+  program.file = std::move(found.file);
   program.name = base_name(program.path);
   const MappedFile file(program.file);
   const auto bytes = file.bytes();
@@ -97,32 +138,30 @@ std::vector<Program> load_programs(const std::vector<std::string>& names, const 
     throw Error(path + ": has the same name as " + it->second + "; a bundle holds one program per name");
   };
   for (const auto& name : names) {
-    const std::string path = find_program(name, sysroot);
-    const std::string file = in_root(sysroot, path);
+    Found found = find_program(name, sysroot);
     bool script = false;
     {
-      const MappedFile mapped(file);
+      const MappedFile mapped(found.file);
       script = is_script(mapped.bytes());
       mapped.ensure_intact();
     }
     if (!script) {
-      Program program = load_program(path, sysroot);
+      Program program = load_program(std::move(found));
       if (take(program.name, program.path)) programs.push_back(std::move(program));
       continue;
     }
-    if (scripts == nullptr) throw Error(file + ": a script (starts with #!), not an ELF program");
-    Script followed = follow_script(base_name(path), path, file, sysroot);
+    if (scripts == nullptr) throw Error(found.file + ": a script (starts with #!), not an ELF program");
+    Script followed = follow_script(base_name(found.path), found.path, found.file, sysroot);
     // Its interpreter is a program of the bundle like any other (bin/perl too).
     Program interpreter;
     try {
-      interpreter = load_program(followed.interpreter, sysroot);
+      interpreter = load_program({followed.interpreter, in_root(sysroot, followed.interpreter)});
     } catch (const Error& e) {
-      throw Error(file + ": its interpreter " + e.what());
+      throw Error(found.file + ": its interpreter " + e.what());
     }
     if (take(interpreter.name, interpreter.path)) programs.push_back(interpreter);
     followed.interpreter = interpreter.path;
-    std::string script_path = path;
-    if (take(followed.name, script_path)) scripts->push_back(std::move(followed));
+    if (take(followed.name, found.path)) scripts->push_back(std::move(followed));
   }
   return programs;
 }
@@ -143,7 +182,9 @@ std::vector<Closure> resolve_programs(const std::vector<Program>& programs, cons
     auto key = std::make_tuple(id.elf_class, id.little_endian, id.machine, interp);
     auto it = resolvers.find(key);
     if (it == resolvers.end()) it = resolvers.try_emplace(key, id, interp, options).first;
-    closures.push_back(it->second.resolve(program.path));
+    // A program of this machine with another root's libraries: read where it is.
+    const bool elsewhere = program.file != in_root(options.sysroot, program.path);
+    closures.push_back(it->second.resolve(program.path, "", elsewhere ? program.file : std::string()));
     if (spdlog::should_log(spdlog::level::debug)) {
       spdlog::debug("loader for {}: {}", program.path, it->second.profile().source);
     }

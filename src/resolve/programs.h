@@ -6,8 +6,15 @@
 
 namespace elfpack {
 
-// A name with a slash is a path (made absolute); others are searched in $PATH (in a sysroot: its
-// usual bin directories, and paths are inside it). Throws Error for a name that is not found.
-std::string find_program(const std::string& name, const std::string& sysroot);
+// Where a program was found: its path as the target sees it, and where this machine reads it.
+struct Found {
+  std::string path;
+  std::string file;
+};
+
+// A program as the user typed it: a path (absolute: in the root; relative: this machine's) or a
+// name looked up on the PATH (in a sysroot: its usual bin directories). Throws Error for a name
+// that is not found (programs.cpp has the rules).
+Found find_program(const std::string& typed, const std::string& sysroot);
 
 }  // namespace elfpack

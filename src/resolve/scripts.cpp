@@ -37,7 +37,7 @@ Interpreter find_interpreter(const Shebang& shebang, const std::string& file, co
     found.head.insert(found.head.end(), env.arguments.begin(), env.arguments.end());
     if (env.program.find('/') == std::string::npos) {
       try {
-        found.path = find_program(env.program, sysroot);
+        found.path = find_program(env.program, sysroot).path;
       } catch (const Error& e) {
         throw Error(file + ": interpreter " + e.what() + " (from its #! line, through env)");
       }

@@ -1,5 +1,7 @@
 // --trace: runs a command under ptrace (no strace needed) and records every successful file call
-// of it and of every process it starts, as the strace-log reader would from a log.
+// of it and of every process it starts, as the strace-log reader would from a log, until the
+// command itself ends; then stops what it left running (an agent it started, a job in the
+// background), which would otherwise hold the trace open forever.
 #include "elfpack/runtime/tracer.h"
 
 #include <signal.h>
@@ -10,9 +12,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "elfpack/base/error.h"
 #include "elfpack/base/interrupt.h"
@@ -63,6 +70,39 @@ std::string read_string(pid_t pid, unsigned long long address) {
   }
   return out;
 }
+
+// How long what the command left running has to end after SIGTERM before it gets SIGKILL.
+constexpr std::chrono::milliseconds kGrace{2000};
+
+// The thread group of a traced thread (Tgid in /proc/<tid>/status), or 0 when it is gone.
+pid_t thread_group(pid_t tid) {
+  std::ifstream status("/proc/" + std::to_string(tid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Tgid:", 0) == 0) return static_cast<pid_t>(std::strtol(line.c_str() + 5, nullptr, 10));
+  }
+  return 0;
+}
+
+// When the command has ended: each process still traced (not each thread) is named and sent
+// SIGTERM. They stay traced, so that the signal reaches them through the loop and their end is
+// seen; a process that has ended but not been reported yet has no thread group and is skipped.
+template <typename Tracees>
+std::vector<LeftRunning> stop_left_running(const Tracees& tracees, pid_t command) {
+  std::set<pid_t> groups;
+  for (const auto& [tid, ignored] : tracees) {
+    const pid_t group = thread_group(tid);
+    if (group != 0 && group != command) groups.insert(group);
+  }
+  std::vector<LeftRunning> left;
+  for (const pid_t group : groups) {
+    std::error_code error;
+    auto exe = std::filesystem::read_symlink("/proc/" + std::to_string(group) + "/exe", error);
+    left.push_back({group, error ? std::string("?") : exe.string()});
+    ::kill(group, SIGTERM);
+  }
+  return left;
+}
 #endif
 
 }  // namespace
@@ -110,20 +150,39 @@ TraceResult trace_command(const std::vector<std::string>& command) {
   };
   std::map<pid_t, Pending> tracees{{child, {}}};
   std::set<std::string> seen;
+  // After the command ended: what it left running gets SIGTERM, then SIGKILL at the deadline.
+  bool ending = false;
+  bool killing = false;
+  std::chrono::steady_clock::time_point deadline;
   while (!tracees.empty()) {
-    const pid_t pid = ::waitpid(-1, &status, __WALL);
+    const pid_t pid = ::waitpid(-1, &status, __WALL | (ending ? WNOHANG : 0));
+    if (pid == 0) {  // ending, and nothing to report yet
+      if (!killing && std::chrono::steady_clock::now() >= deadline) {
+        killing = true;
+        for (const auto& [left, ignored] : tracees) ::kill(left, SIGKILL);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
     if (pid < 0) {
       if (errno == EINTR) continue;
       break;
     }
     if (WIFEXITED(status) || WIFSIGNALED(status)) {
       tracees.erase(pid);
-      if (pid == child) result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      if (pid == child) {
+        result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        ending = true;
+        deadline = std::chrono::steady_clock::now() + kGrace;
+        result.left_running = stop_left_running(tracees, child);
+      }
       continue;
     }
     if (!WIFSTOPPED(status)) continue;
-    Pending& p = tracees[pid];  // a new child is added here
+    Pending& p = tracees[pid];  // a new child is added here, unless its parent's event came first
+    if (killing) ::kill(pid, SIGKILL);  // one started during the grace period
     const int signal = WSTOPSIG(status);
+    const int event = status >> 16;
     int deliver = 0;
     if (signal == (SIGTRAP | 0x80)) {
       user_regs_struct regs{};
@@ -136,15 +195,23 @@ TraceResult trace_command(const std::vector<std::string>& command) {
         } else {
           const auto call = path_calls().find(p.number);
           const long ret = static_cast<long>(regs.rax);
-          if (call != path_calls().end() && ret >= 0 && !p.path.empty() && seen.insert(p.path).second) {
+          if (!ending && call != path_calls().end() && ret >= 0 && !p.path.empty() && seen.insert(p.path).second) {
             result.paths.push_back({p.path, call->second.name});
           }
         }
         p.in_call = !p.in_call;
       }
-    } else if (signal == SIGTRAP && (status >> 16) != 0) {
-      // A fork, clone or exec event: nothing to record; a successful execve's exit stop follows.
-    } else if (signal == SIGSTOP && (status >> 16) == 0 && p.number == -1 && !p.in_call) {
+    } else if (signal == SIGTRAP && (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
+                                     event == PTRACE_EVENT_CLONE)) {
+      // Known from now on, before its first stop: if the command ends first, it is still stopped.
+      unsigned long started = 0;
+      if (::ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &started) == 0) {
+        tracees.try_emplace(static_cast<pid_t>(started));
+        if (ending) ::kill(static_cast<pid_t>(started), killing ? SIGKILL : SIGTERM);
+      }
+    } else if (signal == SIGTRAP && event != 0) {
+      // An exec event: nothing to record; a successful execve's exit stop follows.
+    } else if (signal == SIGSTOP && event == 0 && p.number == -1 && !p.in_call) {
       // The first stop of a new child.
     } else {
       deliver = signal;  // a real signal for the program

@@ -151,6 +151,9 @@ struct IsolatedRun {
   std::string out;  // standard output and standard error
 };
 
+// The device nodes Lambda's /dev has that programs open by name.
+constexpr const char* kLambdaDevices[] = {"null", "zero", "full", "random", "urandom"};
+
 // In the child: says what failed on the output pipe and ends.
 [[noreturn]] void setup_failed(const char* what) {
   const std::string line = std::string(kSetupMarker) + what + ": " + std::strerror(errno) + "\n";
@@ -219,6 +222,10 @@ IsolatedRun run_isolated(const fs::path& root, const std::vector<std::string>& c
       if (::mount(root.c_str(), root.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) setup_failed("bind the root");
       if (::mount("tmpfs", tmp.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=512m") != 0) setup_failed("mount /tmp");
       if (::mount("proc", proc.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) setup_failed("mount /proc");
+      for (const char* node : kLambdaDevices) {
+        const std::string host = std::string("/dev/") + node, inside = root.string() + host;
+        if (::mount(host.c_str(), inside.c_str(), nullptr, MS_BIND, nullptr) != 0) setup_failed(host.c_str());
+      }
       if (::mount(nullptr, root.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | kept, nullptr) != 0) {
         setup_failed("make the root read-only");
       }
@@ -353,7 +360,18 @@ VerifyReport verify_bundle(const std::string& bundle, const std::vector<std::str
   const fs::path opt = root / "opt";
   fs::create_directories(opt);
   ::umask(022);  // the unprivileged user the programs run as must read the bundle
-  for (const char* dir : {"proc", "tmp", "var/task", "var/runtime", "var/lang/bin"}) fs::create_directories(root / dir);
+  for (const char* dir : {"proc", "tmp", "dev", "var/task", "var/runtime", "var/lang/bin"}) fs::create_directories(root / dir);
+  // Lambda's /dev: the character devices programs open by name (git and ssh need /dev/null),
+  // each an empty file here that the run binds the host's node over; the fd links point at /proc.
+  for (const char* node : kLambdaDevices) {
+    const int fd = ::open((root / "dev" / node).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) throw Error((root / "dev" / node).string() + ": " + std::strerror(errno));
+    ::close(fd);
+  }
+  for (const auto& [name, target] : {std::pair<const char*, const char*>{"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"},
+                                     {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}}) {
+    fs::create_symlink(target, root / "dev" / name);
+  }
   std::error_code ec;
   if (fs::is_directory(bundle, ec)) {
     fs::copy(bundle, opt, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);

@@ -7,33 +7,8 @@
 source "$(dirname "$0")/common.inc"
 command -v qemu-aarch64-static >/dev/null || skip "qemu-aarch64-static is not installed (apt-get install qemu-user-static)"
 
-# Debian's arm64 packages, downloaded once into the build's test cache, with an apt state of
-# their own: this machine's apt sources, but its apt and dpkg left as they are.
-debs=${ELFPACK_TEST_CACHE:?}/debian-arm64
-packages=(rig libc6 libstdc++6 libgcc-s1 libc-bin)
-downloaded() {
-  local p
-  for p in "${packages[@]}"; do compgen -G "$debs/${p}_*_arm64.deb" >/dev/null || return 1; done
-}
-if ! downloaded; then
-  state=$debs/apt
-  mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
-  : > "$state/status"
-  apt=(apt-get -q -o "Dir::State=$state" -o "Dir::State::status=$state/status" -o "Dir::Cache=$state/cache"
-       -o APT::Architecture=arm64 -o APT::Architectures::=arm64 -o APT::Sandbox::User=root -o Acquire::Languages=none)
-  "${apt[@]}" update > "$t/apt.log" 2>&1 || skip "cannot reach Debian's archive for its arm64 packages: $(tail -n1 "$t/apt.log")"
-  (cd "$debs" && "${apt[@]}" download "${packages[@]}") >> "$t/apt.log" 2>&1 || fail "apt-get download: $(cat "$t/apt.log")"
-  rm -rf "$state"
-fi
-
 r=$t/arm64-root
-for p in libc6 libstdc++6 libgcc-s1 libc-bin; do dpkg-deb -x "$debs/${p}"_*_arm64.deb "$r"; done
-mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates"
-: > "$r/var/lib/dpkg/status"
-# (--log: dpkg logs to this machine's /var/log/dpkg.log even with --root.)
-dpkg --root="$r" --log=/dev/null --add-architecture arm64
-dpkg --root="$r" --log=/dev/null --force-depends --unpack "$debs"/rig_*_arm64.deb > /dev/null
-qemu-aarch64-static "$r/sbin/ldconfig" -r "$r"
+arm64_rig_root "$r"
 
 # Resolved inside the root through its aarch64 cache, and through its ld.so.conf without one.
 flat=$("$ELFPACK" inspect --sysroot "$r" --flat rig)
@@ -47,7 +22,7 @@ flat=$("$ELFPACK" inspect --sysroot "$r" --flat /usr/bin/rig)
 grep -qxF "  libc.so.6 => /lib/aarch64-linux-gnu/libc.so.6 (ld.so.conf)" <<<"$flat" || fail "inspect without a cache: $flat"
 mv "$t/ld.so.cache" "$r/etc/ld.so.cache"
 # A path is inside the root; the root's own path in front of it is pointed out.
-expect_failure "with --sysroot a program's path is inside the root: /usr/bin/rig" "$ELFPACK" inspect --sysroot "$r" "$r/usr/bin/rig"
+expect_failure "with --sysroot an absolute path is inside the root: /usr/bin/rig" "$ELFPACK" inspect --sysroot "$r" "$r/usr/bin/rig"
 
 cd "$t"
 notes=$("$ELFPACK" -v --sysroot "$r" /usr/bin/rig -o rig.zip 2>&1) || { skip_without_aarch64 "$notes"; fail "bundling: $notes"; }

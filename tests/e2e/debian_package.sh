@@ -26,13 +26,9 @@ lintian --fail-on error,warning "$deb" > "$t/lintian.txt" 2>&1 || fail "lintian:
 
 was_installed=$(dpkg-query -W -f='${Status}' elfpack 2>/dev/null | grep -c 'ok installed' || true)
 remove_package() {
-  local status=$?
   [ "$was_installed" -ne 0 ] || DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq elfpack > /dev/null 2>&1 || true
-  set_status "$status"  # so that on_exit reports the test's own status
-  on_exit
 }
-set_status() { return "$1"; }
-trap remove_package EXIT
+at_exit remove_package
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" > "$t/apt.log" 2>&1 || fail "apt-get install: $(cat "$t/apt.log")"
 [ "$(/usr/bin/elfpack --version)" = "elfpack $version" ] || fail "installed --version: $(/usr/bin/elfpack --version)"
 [ "$(man -w elfpack)" = /usr/share/man/man1/elfpack.1.gz ] || fail "manual page: $(man -w elfpack 2>&1)"

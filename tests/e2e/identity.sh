@@ -44,3 +44,23 @@ expect_output "self: $t/proj/bin/identity
 data: found next to myself
 child of /opt/bin/identity
 re-exec: 5" in_root "$root" /opt/bin/identity
+
+# Every channel a program learns its name and path through answers in the bundle as it does
+# natively, never with the bundled linker: /proc/self/exe, /proc/<pid>/exe, /proc/thread-self/exe
+# (readlink, realpath, stat, open), /proc/self/cmdline and /proc/<pid>/cmdline (the program's own
+# arguments, not the linker's command line), getauxval(AT_EXECFN), program_invocation_name,
+# /proc/self/comm. The native run is given the argv[0] the launcher passes (/opt/bin/channels).
+check_channels() {
+  local program=$1 zip=$2 native root
+  native=$(exec -a /opt/bin/channels "$program" one 'two words' '')
+  grep -q "^self exe: $program$" <<<"$native" || fail "the native run: $native"
+  "$ELFPACK" -q "$program" -o "$zip"
+  root=$(empty_root "$zip-root")
+  unzip -q "$zip" -d "$root/opt"
+  expect_output "$native" in_root "$root" /opt/bin/channels one 'two words' ''
+}
+mkdir -p "$t/chan/bin" "$t/musl-chan/bin"
+cc -o "$t/chan/bin/channels" "$fixtures/channels.c"
+check_channels "$t/chan/bin/channels" channels.zip
+musl-gcc -o "$t/musl-chan/bin/channels" "$fixtures/channels.c"
+check_channels "$t/musl-chan/bin/channels" musl-channels.zip

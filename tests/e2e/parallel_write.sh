@@ -56,13 +56,13 @@ cmp "x-zip/$data/random.bin" random.bin && cmp "x-zip/$data/numbers.txt" numbers
 cmp "one-dir/$data/random.bin" random.bin || fail "dir: data differ"
 mkdir x-sh && tail -c +"$(sed -n 's/^start=\([0-9]*\).*/\1/p' one.sh)" one.sh | tar -xf - -C x-sh
 
-# Nothing keeps the pending name but the file added under it (and root.list, which lists it):
+# Nothing keeps the pending name but the file added under it (and root.index, which lists it):
 # not a name, not a launcher's bytes, not the installer script.
 pending='elfpack-pending!'
 for x in x-tar x-tar.gz x-tar.zst x-tar.xz x-zip x-sh one-dir; do
   [ "$(find "$x" -name "*$pending*")" = "$x/lib/elfpack/$id/root/opt/$pending" ] ||
     fail "$x: the pending id is in a name: $(find "$x" -name "*$pending*")"
-  [ "$(grep -rla "$pending" "$x")" = "$x/lib/elfpack/$id/root.list" ] || fail "$x: the pending id is in a file: $(grep -rla "$pending" "$x")"
+  [ "$(grep -rla "$pending" "$x")" = "$x/lib/elfpack/$id/root.index" ] || fail "$x: the pending id is in a file: $(grep -rla "$pending" "$x")"
 done
 grep -qa "$pending" <(head -c 70000 one.sh) && fail "sh: the pending id is left in the installer script"
 # The launchers, written after the id, find the private directory.

@@ -27,7 +27,7 @@ outside: the host's file" in_root "$root" /opt/bin/datafile /tmp/outside.txt
 # The shim binds only the C library's oldest symbol versions, so it loads with any glibc.
 shim=$(echo "$root"/opt/lib/elfpack/*/shim.so)
 versions=$(objdump -T "$shim" | grep -o 'GLIBC_[0-9.]*' | sort -uV)
-[ "$(tail -n1 <<<"$versions")" = "GLIBC_2.4" ] || fail "shim needs $versions"
+[ -z "$(grep -v -x -e GLIBC_2.2.5 -e GLIBC_2.4 <<<"$versions")" ] || fail "shim needs $versions"
 
 # --add of a missing path is an error, and nothing is written.
 expect_failure "nothere: cannot add" "$ELFPACK" ./datafile --add "$t/nothere" -o bad.zip >/dev/null

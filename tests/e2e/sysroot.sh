@@ -57,4 +57,4 @@ app from the root" in_root "$root" /opt/bin/app
 expect_output "chain 1" in_root "$root" /opt/bin/confprog
 
 # A program path or name must be inside the root.
-expect_failure "not found in $r" "$ELFPACK" inspect --sysroot "$r" rig >/dev/null
+expect_failure "not found on the root's PATH, in $r" "$ELFPACK" inspect --sysroot "$r" rig >/dev/null

@@ -4,7 +4,7 @@
 # that would land outside the bundle is refused before anything runs; a bundle that would search
 # the host (absolute run paths, an open linker) fails. Programs run as in Lambda:
 # working directory /var/task, an unprivileged uid, everything read-only but /tmp, Lambda's
-# environment — as root, and as an ordinary user through a user namespace.
+# environment, /dev's nodes — as root, and as an ordinary user through a user namespace.
 source "$(dirname "$0")/common.inc"
 cd "$t"
 "$ELFPACK" -q rig -o rig.zip
@@ -25,6 +25,7 @@ expected='      | cwd=/var/task
       | opt=Read-only file system
       | task=Read-only file system
       | tmp=writable
+      | /dev/null=usable /dev/zero=usable /dev/urandom=usable
       | PATH=/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin
       | LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib
       | LANG=en_US.UTF-8

@@ -7,6 +7,7 @@
 #include "elfpack/bundle.h"
 #include "elfpack/runtime/runtime_files.h"
 #include "elfpack/base/error.h"
+#include "elfpack/layout/served_paths.h"
 #include "elfpack/write/output.h"
 
 namespace elfpack {
@@ -97,6 +98,39 @@ TEST(BundlePlan, StaticProgramIsCopiedAsIs) {
   EXPECT_EQ(bin->kind, BundleEntry::Kind::kFile);
   EXPECT_EQ(bin->source, kFixtures + "/static_prog");
   for (const auto& e : plan.entries) EXPECT_FALSE(e.path.starts_with("lib")) << e.path;
+}
+
+// root.index lists every path under root/: directories served whole (a prefix) or shared with the
+// target (the parents of what the bundle adds), paths reached through ".." in their normal form.
+TEST(BundlePlan, ServedIndexFlagsWholeAndSharedDirectories) {
+  const auto programs = load_programs({kFixtures + "/chain/bin/chain_prog"});
+  Diagnostics diagnostics;
+  std::vector<std::string> warnings;
+  const auto closures = resolve_programs(programs, PackOptions().resolve, diagnostics, warnings, false);
+  const std::string data = kFixtures + "/chain/bin/chain_prog";  // any readable file
+  RuntimeFiles runtime;
+  runtime.files = {{"/usr/share/only/a", data, "test"}, {"/usr/share/x/b", data, "test"}, {"/usr/share/x/../y/c", data, "test"}};
+  runtime.prefixes = {"/usr/share/only", "/usr/share/x/b", "/usr/share/y/c"};
+  const BundlePlan plan = plan_bundle(programs, closures, runtime);
+  const BundleEntry* index = entry(plan, "lib/elfpack/" + plan.id + "/root.index");
+  ASSERT_NE(index, nullptr);
+  const auto served = read_served_index(index->bytes);
+  ASSERT_TRUE(served.has_value());
+  using Kind = ServedPath::Kind;
+  const std::vector<ServedPath> expected{{"/usr", Kind::kDirectory, false},
+                                         {"/usr/share", Kind::kDirectory, false},
+                                         {"/usr/share/only", Kind::kDirectory, true},
+                                         {"/usr/share/only/a", Kind::kFile, true},
+                                         {"/usr/share/x", Kind::kDirectory, false},
+                                         {"/usr/share/x/b", Kind::kFile, true},
+                                         {"/usr/share/y", Kind::kDirectory, false},
+                                         {"/usr/share/y/c", Kind::kFile, true}};
+  std::vector<ServedPath> under_usr;
+  for (const auto& p : *served) {
+    if (p.path.starts_with("/usr/")) under_usr.push_back(p);
+    if (p.path == "/usr") under_usr.insert(under_usr.begin(), p);
+  }
+  EXPECT_EQ(under_usr, expected);
 }
 
 TEST(LoadPrograms, RejectsWhatIsNotAProgram) {

@@ -120,6 +120,24 @@ TEST(ForeignLinker, AnotherArchitecturesLinkerIsNeverRun) {
   EXPECT_NE(loader_profile_for(x64, "/lib/ld-linux-aarch64.so.1", options).source.find("--list-diagnostics"), std::string::npos);
 }
 
+// A cross compiler's sysroot (/usr/aarch64-linux-gnu: everything in lib/, no multiarch
+// directory): its linker is Debian's, with the multiarch directories compiled in, and the table
+// follows it; a linker without them gets the lib64 layout.
+TEST(ForeignLinker, TheLinkersOwnDirectoriesDecideInACrossSysroot) {
+  ScratchRoot root;
+  std::filesystem::create_directories(root / "lib");
+  const ElfIdent arm64{.elf_class = kElfClass64, .little_endian = true, .osabi = 0, .type = kEtDyn, .machine = kEmAarch64};
+  ResolveOptions options;
+  options.sysroot = root.str();
+  const char system_dirs[] = "\x7f" "ELF...\0/lib/aarch64-linux-gnu/\0/usr/lib/aarch64-linux-gnu/\0/lib/\0/usr/lib/";
+  std::ofstream(root / "lib/ld-linux-aarch64.so.1").write(system_dirs, sizeof system_dirs);
+  EXPECT_EQ(loader_profile_for(arm64, "/lib/ld-linux-aarch64.so.1", options).default_dirs,
+            (std::vector<std::string>{"/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib", "/usr/lib"}));
+  std::ofstream(root / "lib/ld-linux-aarch64.so.1") << "\x7f" "ELF...";
+  EXPECT_EQ(loader_profile_for(arm64, "/lib/ld-linux-aarch64.so.1", options).default_dirs,
+            (std::vector<std::string>{"/lib64", "/usr/lib64"}));
+}
+
 TEST(InRoot, SymlinksAreFollowedInsideTheRoot) {
   ScratchRoot root;
   std::filesystem::create_directory_symlink("usr/lib", root / "lib");

@@ -35,7 +35,7 @@ std::vector<uint16_t> launcher_machines();
 std::span<const unsigned char> launcher_template(uint16_t e_machine, bool argv0_in_environment = false,
                                                  bool script = false);
 
-// The path shim (launchers/shim.c) for glibc (or musl) programs of an ELF machine; nullopt where
+// The path shim (launchers/shim/) for glibc (or musl) programs of an ELF machine; nullopt where
 // elfpack has none.
 std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine, bool musl = false);
 

@@ -72,9 +72,10 @@ bool asks_linker(const ElfIdent& program, const std::string& interpreter, const 
 LoaderProfile musl_profile_for(const ElfIdent& program, const std::string& interpreter, const std::string& root);
 bool is_musl_linker(const std::string& interpreter);
 
-// The table: Debian's multiarch layout when the root has it, the lib64 layout otherwise; no
-// hardware-capability subdirectories. Not read from the host's environment.
-LoaderProfile glibc_profile_for(const ElfIdent& program, const std::string& root = "/");
+// The table: Debian's multiarch layout when the root has it or the linker `interpreter` (a path
+// inside the root, when known) searches it, the lib64 layout otherwise; no hardware-capability
+// subdirectories. Not read from the host's environment.
+LoaderProfile glibc_profile_for(const ElfIdent& program, const std::string& root = "/", const std::string& interpreter = "");
 
 // What `ld.so --list-diagnostics` printed, as key -> value with quotes and escapes removed
 // (e.g. "path.system_dirs[0x0]" -> "/lib/x86_64-linux-gnu/"). nullopt if it did not run or

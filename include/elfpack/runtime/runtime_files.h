@@ -1,6 +1,6 @@
 // Step (3), collect: the files a program reads at run time that no DT_NEEDED names — its data
 // (rig's /usr/share/rig/*.idx), its configuration defaults. They go into the bundle at the
-// absolute paths the program uses, and the path shim (launchers/shim.c) sends the program there.
+// absolute paths the program uses, and the path shim (launchers/shim/) sends the program there.
 #pragma once
 
 #include <map>
