@@ -27,7 +27,7 @@ run_packages=(g++ cmake ninja-build pkg-config
 test_packages=(liblief-dev libgtest-dev  # LIEF is the unit tests' oracle for the ELF reader
                unzip zip util-linux
                gcc-12-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
-               busybox-static file python3 libcap2-bin
+               busybox-static file python3 perl libcap2-bin  # perl, python3: scripts_* tests
                locales tzdata ca-certificates curl openssl fontconfig fonts-dejavu-core  # environment tests
                libfontconfig-dev libfreetype-dev  # the text-drawing fixture
                gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static  # aarch64 launchers, their tests

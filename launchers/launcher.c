@@ -18,7 +18,18 @@
  *   starting with '-' is passed as it is ("--inhibit-cache", "--preload"); any other is a path
  *   (the library that "--preload" names). Paths are relative to <dir>/<base> unless absolute;
  *   <base> (relative to <dir>) is written once, as the bundle's private directory.
- * Paths are relative to the launcher's directory unless they start with '/'. */
+ * Paths are relative to the launcher's directory unless they start with '/'.
+ *
+ * The launcher of a script (built with ELFPACK_SCRIPT) runs the script's interpreter with the
+ * arguments Linux would give it for a #! script (argv[0] as the #! line names the interpreter, its
+ * argument, the script's path), then the user's arguments from argv[1]:
+ *
+ *   <dir>/<interp> --library-path ... [OPTIONS...] [--argv0 NAME] <dir>/<exe> ARGUMENTS... ARGS...
+ *
+ * Its payload, format v2: "EPK3", then as v1 up to the options' empty string; then one byte, the
+ * number N of strings that follow (1 to 255), and N NUL-terminated strings, which may be empty:
+ * the interpreter's argv[0] (what --argv0 passes, in place of the launcher's own argv[0]), then
+ * the ARGUMENTS, passed as they are (not paths); then, with flag bit 1, the marker. */
 #include "arch.h"
 
 #define AT_FDCWD (-100)
@@ -28,6 +39,13 @@
 #define MAX_LINKS 40
 #define FLAG_ARGV0 1
 #define FLAG_ARGV0_ENV 2
+#ifdef ELFPACK_SCRIPT /* the launcher of scripts: payload v2 */
+#define PAYLOAD_VERSION '3'
+#define SCRIPT_ARGUMENTS 255
+#else
+#define PAYLOAD_VERSION '2'
+#define SCRIPT_ARGUMENTS 0
+#endif
 
 extern const char elfpack_payload[];
 
@@ -129,7 +147,7 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
   const unsigned long *auxv = (const unsigned long *)(end_of_env + 1);
 
   const char *p = elfpack_payload;
-  if (p[0] != 'E' || p[1] != 'P' || p[2] != 'K' || p[3] != '2') die(argc > 0 ? argv[0] : "launcher", "not configured by elfpack");
+  if (p[0] != 'E' || p[1] != 'P' || p[2] != 'K' || p[3] != PAYLOAD_VERSION) die(argc > 0 ? argv[0] : "launcher", "not configured by elfpack");
   const unsigned char flags = (unsigned char)p[4];
   const char *base = p + 5;
   const char *interp = base + length(base) + 1;
@@ -162,7 +180,7 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
   long err = syscall4(SYS_FACCESSAT, AT_FDCWD, (long)exe_path, F_OK, 0);
   if (err < 0) die(exe_path, reason(-err));
 
-  char *args[argc + 16];
+  char *args[argc + 16 + SCRIPT_ARGUMENTS];
   int i = 0;
   args[i++] = interp_path;
   args[i++] = "--library-path";
@@ -177,18 +195,31 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
       add_path(&bl, dir, d);
     }
   }
-  if ((flags & FLAG_ARGV0) && argc > 0) {
+#ifdef ELFPACK_SCRIPT
+  const char *rest = d + 1; /* what follows the options in the payload */
+  int count = (unsigned char)*rest++;
+  char *argv0 = (char *)rest;
+  const int has_argv0 = 1;
+#else
+  char *argv0 = argv[0];
+  const int has_argv0 = argc > 0;
+#endif
+  if ((flags & FLAG_ARGV0) && has_argv0) {
     args[i++] = "--argv0";
-    args[i++] = argv[0];
+    args[i++] = argv0;
   }
   args[i++] = exe_path;
+#ifdef ELFPACK_SCRIPT
+  for (rest += length(rest) + 1; --count > 0; rest += length(rest) + 1) args[i++] = (char *)rest;
+  d = rest - 1; /* the marker follows */
+#endif
   for (long a = 1; a < argc; a++) args[i++] = argv[a];
   args[i] = 0;
 #ifdef ELFPACK_ARGV0_IN_ENVIRONMENT /* the launcher of musl programs only: every byte counts */
-  if ((flags & FLAG_ARGV0_ENV) && argc > 0) {
+  if ((flags & FLAG_ARGV0_ENV) && has_argv0) {
     /* Two slots in front of the environment: the last of argv and its NULL, copied into args.
-     * The marker ("ELFPACK_ARGV0=") follows the options in the payload. */
-    *--envp = argv[0];
+     * The marker ("ELFPACK_ARGV0=") is the payload's last string. */
+    *--envp = argv0;
     *--envp = (char *)d + 1;
   }
 #endif

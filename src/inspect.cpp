@@ -17,6 +17,7 @@
 #include "elfpack/resolve/loader_profile.h"
 #include "elfpack/base/mapped_file.h"
 #include "elfpack/runtime/runtime_files.h"
+#include "elfpack/base/paths.h"
 
 namespace elfpack {
 
@@ -236,16 +237,66 @@ void describe_runtime(const std::vector<Program>& programs, const std::vector<Cl
   for (const auto& f : runtime.libraries) text += "  " + f.path + " (" + f.why + ")\n";
 }
 
+// A script's chain: each script and its #! line, the interpreter and the argv it gets, and the
+// programs a shell script runs; their closures follow among the programs.
+std::string script_text(const Script& script) {
+  std::string out = script.self().path + ": a script: #!" + script.self().line + "\n";
+  for (std::size_t i = 1; i < script.chain.size(); ++i) {
+    out += "├── its interpreter " + script.chain[i].path + " is a script: #!" + script.chain[i].line + "\n";
+  }
+  std::string argv;
+  for (const auto& a : script.arguments) argv += a + " ";
+  out += std::string(script.runs.empty() ? "└── " : "├── ") + "interpreter " + script.interpreter + ", run as: " + argv +
+         "ARGS...\n";
+  for (std::size_t i = 0; i < script.runs.size(); ++i) {
+    out += std::string(i + 1 == script.runs.size() ? "└── " : "├── ") + "runs " + script.runs[i] + "\n";
+  }
+  return out;
+}
+
+void write_json(JsonWriter& json, const Script& script) {
+  json.begin_object();
+  json.key("script").value(script.self().path);
+  json.key("chain").begin_array();
+  for (const auto& f : script.chain) json.begin_object().key("path").value(f.path).key("line").value(f.line).end_object();
+  json.end_array();
+  json.key("interpreter").value(script.interpreter);
+  json.key("arguments");
+  write_strings(json, script.arguments);
+  json.key("runs");
+  write_strings(json, script.runs);
+  json.end_object();
+}
+
 }  // namespace
 
 InspectReport inspect(const InspectOptions& options) {
-  const auto programs = load_programs(options.programs, options.resolve.sysroot);
+  std::vector<Script> scripts;
+  auto programs = load_programs(options.programs, options.resolve.sysroot, &scripts);
+  // The programs shell scripts run are resolved as programs too.
+  for (const auto& script : scripts) {
+    for (const auto& run : script.runs) {
+      if (std::any_of(programs.begin(), programs.end(), [&](const Program& p) { return p.path == run; })) continue;
+      const std::string file = in_root(options.resolve.sysroot, run);
+      programs.push_back(Program{base_name(run), run, file, read_elf(file)});
+    }
+  }
   Diagnostics unused;
   std::vector<std::string> warnings;
   const auto closures = resolve_programs(programs, options.resolve, unused, warnings, true);
   InspectReport report;
   JsonWriter json;
-  if (options.json) json.begin_object().key("schema").value("elfpack-inspect/1").key("programs").begin_array();
+  if (options.json) {
+    json.begin_object().key("schema").value("elfpack-inspect/1");
+    if (!scripts.empty()) {
+      json.key("scripts").begin_array();
+      for (const auto& script : scripts) write_json(json, script);
+      json.end_array();
+    }
+    json.key("programs").begin_array();
+  } else {
+    for (const auto& script : scripts) report.text += script_text(script);
+  }
   for (std::size_t i = 0; i < programs.size(); ++i) {
     const Closure& c = closures[i];
     report.missing += c.missing.size();

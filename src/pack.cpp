@@ -37,8 +37,8 @@ void report_missing(const Diagnostics& diagnostics, std::vector<std::string>& wa
 // bootstrap (the Runtime API client) and bootstrap.command (NUL-terminated words: options, "--",
 // then the command's words, its program as bin/<name>, relative to the bootstrap). Words are split
 // on spaces.
-void add_lambda_function(BundlePlan& plan, const std::vector<Program>& programs, const std::string& command,
-                         bool json_response) {
+void add_lambda_function(BundlePlan& plan, const std::vector<Program>& programs, const std::vector<Script>& scripts,
+                         const std::string& command, bool json_response) {
   std::vector<std::string> words;
   for (std::size_t start = 0; start < command.size();) {
     const std::size_t end = std::min(command.find(' ', start), command.size());
@@ -47,11 +47,19 @@ void add_lambda_function(BundlePlan& plan, const std::vector<Program>& programs,
   }
   if (words.empty()) throw Error("--lambda-function: no command");
   const Program* program = nullptr;
+  std::string name;
   for (const auto& p : programs) {
-    if (p.name == words[0] || p.path == words[0]) program = &p;
+    if (p.name == words[0] || p.path == words[0]) program = &p, name = p.name;
+  }
+  for (const auto& script : scripts) {  // a script runs on its interpreter's machine
+    if (script.name != words[0] && script.self().path != words[0]) continue;
+    name = script.name;
+    for (const auto& p : programs) {
+      if (p.path == script.interpreter) program = &p;
+    }
   }
   if (program == nullptr) throw Error("--lambda-function: '" + words[0] + "' is not one of the bundled programs");
-  words[0] = "bin/" + program->name;
+  words[0] = "bin/" + name;
   std::string text = json_response ? std::string("--json-response\0--\0", 19) : std::string("--\0", 3);
   for (const auto& w : words) text += w + '\0';
   plan.entries.push_back({BundleEntry::Kind::kBytes, "bootstrap", 0755, {}, make_bootstrap(program->elf.ident.machine),
@@ -113,8 +121,14 @@ BundlePlan pack(const PackOptions& given) {
   // before any work, and nothing is left behind if a later step fails.
   auto writer = open_output(options.output, options.force, options.format, options.level, options.jobs);
 
-  // (1) load: find each program and read its ELF facts.
-  const std::vector<Program> programs = load_programs(options.programs, options.resolve.sysroot);
+  // (1) load: find each program and read its ELF facts; a script's interpreter is a program.
+  std::vector<Script> scripts;
+  const std::vector<Program> programs = load_programs(options.programs, options.resolve.sysroot, &scripts);
+  for (const auto& script : scripts) {
+    std::string argv;
+    for (const auto& a : script.arguments) argv += (argv.empty() ? "" : " ") + a;
+    spdlog::debug("{}: a script run by {}: {} ARGS...", script.name, script.interpreter, argv);
+  }
   // A dynamic program runs through a launcher of its architecture: one elfpack lacks is said now,
   // before any library is looked for.
   for (const auto& p : programs) {
@@ -167,6 +181,7 @@ BundlePlan pack(const PackOptions& given) {
     }
   }
   collect.closures = &closures;
+  collect.scripts = &scripts;
   collect.add_packages = options.add_packages;
   collect.exclude_packages = options.exclude_packages;
   RuntimeFiles runtime = collect_runtime_files(programs, collect);
@@ -201,7 +216,7 @@ BundlePlan pack(const PackOptions& given) {
     learn(programs);
     learn(extra.helpers);
   }
-  BundlePlan plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed);
+  BundlePlan plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed, scripts);
   for (const auto& w : plan.warnings) spdlog::warn("{}", w);
   if (spdlog::should_log(spdlog::level::debug)) {
     for (const auto& e : plan.entries) {
@@ -212,7 +227,9 @@ BundlePlan pack(const PackOptions& given) {
   }
 
   // A Lambda function: a bootstrap at the top that runs the command for each event.
-  if (!options.lambda_function.empty()) add_lambda_function(plan, programs, options.lambda_function, options.json_response);
+  if (!options.lambda_function.empty()) {
+    add_lambda_function(plan, programs, scripts, options.lambda_function, options.json_response);
+  }
 
   // A Lambda layer (a .zip, or --lambda): refused before anything is written if it could never
   // deploy; described after.
@@ -229,8 +246,10 @@ BundlePlan pack(const PackOptions& given) {
         if (!dropped) throw;
         spdlog::warn("left out {} of what the programs' libraries assume, to stay within Lambda's size limit "
                      "(--add brings it back)", *dropped);
-        plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed);
-        if (!options.lambda_function.empty()) add_lambda_function(plan, programs, options.lambda_function, options.json_response);
+        plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed, scripts);
+        if (!options.lambda_function.empty()) {
+          add_lambda_function(plan, programs, scripts, options.lambda_function, options.json_response);
+        }
       }
     }
   }

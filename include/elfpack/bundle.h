@@ -57,6 +57,28 @@ struct Program {
   ElfFacts elf;
 };
 
+// A program given as a script (it starts with #!). Its interpreter, the ELF program at the end of
+// its #! chain, is one of the bundle's programs (load_programs adds it); bin/<name> runs that
+// interpreter on the script, which the bundle serves at its own path, with the arguments Linux
+// (and env) would have given it.
+struct Script {
+  struct File {
+    std::string path;  // absolute, as the target sees it
+    std::string file;  // where elfpack reads it on this machine
+    std::string line;  // its #! line, after the "#!"
+  };
+  std::string name;         // the name it gets in bin/
+  std::string interpreter;  // the path of the ELF program that runs it (a Program's path)
+  // The interpreter's argv before the user's arguments: argv[0] as the #! line names the
+  // interpreter (through env: the name env was given), its argument (env -S: arguments), the
+  // script's path; for a script whose interpreter is a script, that one's in front, as Linux
+  // builds it.
+  std::vector<std::string> arguments;
+  std::vector<File> chain;        // the script, then each script between it and the ELF interpreter
+  std::vector<std::string> runs;  // ELF programs a shell script runs by absolute path (target paths)
+  const File& self() const { return chain.front(); }
+};
+
 // The bundle's private directory, lib/elfpack/<id>.
 inline constexpr const char* kPrivateRoot = "lib/elfpack";
 // The id of a plan before its files are read: plan_bundle names the private directory
@@ -86,7 +108,10 @@ struct BundlePlan {
 };
 
 // (1) Finds each program (a path, or a name looked up in $PATH) and reads it. Throws Error.
-std::vector<Program> load_programs(const std::vector<std::string>& names, const std::string& sysroot = "/");
+// A script is followed to its interpreter, which joins the programs, and described in `scripts`;
+// without `scripts`, a script is an error.
+std::vector<Program> load_programs(const std::vector<std::string>& names, const std::string& sysroot = "/",
+                                   std::vector<Script>* scripts = nullptr);
 
 // (2) Resolves every program's closure. Missing libraries are collected in `diagnostics`.
 std::vector<Closure> resolve_programs(const std::vector<Program>& programs, const ResolveOptions& options,
@@ -118,10 +143,11 @@ struct ClosedWorld {
 
 // (4) Maps every file to its place in the bundle, names the private directory by its content and
 // configures the launchers. Throws Error on two different files wanting one place.
-// `closed`: null with --allow-host-libs.
+// `closed`: null with --allow-host-libs. `scripts`: each gets bin/<name>, a launcher that runs its
+// interpreter (one of `programs`) on it; the script itself is among the runtime files.
 BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures,
                        const RuntimeFiles& runtime, const RuntimeObjects& extra = {},
-                       const ClosedWorld* closed = nullptr);
+                       const ClosedWorld* closed = nullptr, const std::vector<Script>& scripts = {});
 
 // The whole job: load, resolve, plan, write. Returns the plan it wrote. Throws Error.
 BundlePlan pack(const PackOptions& options);

@@ -7,13 +7,73 @@
 
 #define MAX_ENVIRONMENT 4096
 #define MAX_EXEC_ARGS 4096
+#define SCRIPT_BUFFER 256 /* Linux's BINPRM_BUF_SIZE: what it reads of a script for its #! line */
+
+static int exec_path(const char *file, char *const argv[], char *const envp[]);
+
+static int blank(char c) { return c == ' ' || c == '\t'; }
+
+/* A script (`file`, exec'd as `path`): Linux would read its #! line and run the interpreter of this
+ * machine. When the bundle serves that interpreter at its path (a bundled program, whose launcher
+ * is there), or for "#!/usr/bin/env NAME" the NAME env would find first in PATH, the bundle's runs
+ * the script instead, with the argv Linux builds (fs/binfmt_script.c load_script): the
+ * interpreter as named, the line's one argument, the script's path as given, argv[1...]. Returns
+ * only when it leaves the exec to the kernel. */
+static void exec_script(const char *file, const char *path, char *const argv[], char *const envp[]) {
+  char line[SCRIPT_BUFFER + 1];
+  const long fd = SYSCALL(SYS_openat, AT_FDCWD, file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  const long got = SYSCALL(SYS_pread64, fd, line, SCRIPT_BUFFER, 0);
+  SYSCALL(SYS_close, fd);
+  if (got < 2 || line[0] != '#' || line[1] != '!') return;
+  line[got] = '\0';
+  char *end = line + 2;
+  while (*end != '\0' && *end != '\n') end++;
+  if (*end != '\n' && got == SCRIPT_BUFFER) return; /* a line Linux would cut */
+  while (end > line + 2 && blank(end[-1])) end--;
+  *end = '\0';
+  char *name = line + 2;
+  while (blank(*name)) name++;
+  char *arg = name;
+  while (*arg != '\0' && !blank(*arg)) arg++;
+  if (*arg != '\0') *arg++ = '\0';
+  while (blank(*arg)) arg++;
+  int count = 0;
+  while (argv[count] != 0) count++;
+  if (count + 3 >= MAX_EXEC_ARGS) return;
+  char *args[MAX_EXEC_ARGS];
+  int n = 0;
+  const unsigned long len = length(name);
+  const int env = len >= 4 && same_bytes(name + len - 4, "/env", 4);
+  if (env) {
+    /* env NAME only: options, assignments and -S are left to env. */
+    for (const char *c = arg; *c != '\0'; c++)
+      if (blank(*c) || *c == '=' || *c == '\r') return;
+    if (*arg == '\0' || *arg == '-' || contains_slash(arg)) return;
+  } else if (!carried(name)) {
+    return;
+  }
+  args[n++] = env ? arg : name;
+  if (!env && *arg != '\0') args[n++] = arg;
+  args[n++] = (char *)path;
+  for (int i = 1; i < count; i++) args[n++] = argv[i];
+  args[n] = 0;
+  if (env) {
+    exec_path(arg, args, envp); /* returns when the first NAME in PATH is not the bundle's */
+    return;
+  }
+  char buffer[SHIM_PATH_MAX];
+  SYSCALL(SYS_execve, map(name, buffer), args, envp);
+}
 
 EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
   char buffer[SHIM_PATH_MAX];
   char *clean[MAX_ENVIRONMENT];
   envp = clean_environment(envp, clean, MAX_ENVIRONMENT);
   if (is_self_exe(path) && find_identity()) return (int)SYSCALL(SYS_execve, self_launcher, argv, envp);
-  return (int)SYSCALL(SYS_execve, map(path, buffer), argv, envp);
+  const char *mapped = map(path, buffer);
+  if (serves_anything()) exec_script(mapped, path, argv, envp);
+  return (int)SYSCALL(SYS_execve, mapped, argv, envp);
 }
 EXPORT int execv(const char *path, char *const argv[]) { return execve(path, argv, environ); }
 
@@ -31,8 +91,10 @@ static int exec_path(const char *file, char *const argv[], char *const envp[]) {
     const unsigned long dir = (unsigned long)(end - p);
     if (dir > 0 && dir + 1 + name < sizeof candidate) {
       for (unsigned long i = 0; i < dir; i++) candidate[i] = p[i];
+      /* Lambda's PATH has "/usr/bin/": no second slash, so that the path is the one served. */
+      const unsigned long at = p[dir - 1] == '/' ? dir : dir + 1;
       candidate[dir] = '/';
-      for (unsigned long i = 0; i <= name; i++) candidate[dir + 1 + i] = file[i];
+      for (unsigned long i = 0; i <= name; i++) candidate[at + i] = file[i];
       if (carried(candidate)) return execve(candidate, argv, envp);
       if (SYSCALL(SYS_faccessat, AT_FDCWD, candidate, X_OK) == 0) break;  /* the host's comes first */
     }

@@ -185,7 +185,7 @@ int main(int argc, char** argv) {
   options.trace_command = trace_command;
   int verbose = 0;
   bool quiet = false;
-  app.add_option("programs", options.programs, "Programs to bundle: paths, or names looked up in PATH");
+  app.add_option("programs", options.programs, "Programs to bundle: paths, or names looked up in PATH; a #! script comes with its interpreter");
   app.add_option("-o,--output", options.output,
                  "Where to write the bundle: NAME.zip (a Lambda layer), NAME.tar, .tar.gz, .tar.xz, .tar.zst, a "
                  "directory (ends in / or exists), or - for standard output (with --format)");
@@ -256,7 +256,7 @@ int main(int argc, char** argv) {
   elfpack::InspectOptions inspect_options;
   CLI::App* inspect = app.add_subcommand(
       "inspect", "Show what the dynamic linker would load for each program, and which rule found it (a safe ldd)");
-  inspect->add_option("programs", inspect_options.programs, "Programs: paths, or names looked up in PATH");
+  inspect->add_option("programs", inspect_options.programs, "Programs: paths, or names looked up in PATH; for a #! script, its chain and its interpreter's");
   inspect->add_option("--bundle", inspect_options.bundle,
                       "Check an unpacked bundle instead: list every path outside it that its programs and "
                       "libraries would still search (exit 1 if any)")

@@ -367,7 +367,8 @@ LauncherConfig launcher_config(const Program& program, const Closure& closure, c
 }
 
 BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<Closure>& closures,
-                       const RuntimeFiles& runtime, const RuntimeObjects& extra, const ClosedWorld* closed) {
+                       const RuntimeFiles& runtime, const RuntimeObjects& extra, const ClosedWorld* closed,
+                       const std::vector<Script>& scripts) {
   BundlePlan plan;
   PrivateFiles files;
   for (std::size_t i = 0; i < programs.size(); ++i) {
@@ -488,6 +489,29 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
                                                 plan.warnings));
     }
     plan.entries.push_back(std::move(bin));
+  }
+  // A script's launcher runs its interpreter's (as bin/<interpreter> does) on the script, which
+  // the shim serves at its path.
+  for (const auto& script : scripts) {
+    const auto interpreter = std::find_if(programs.begin(), programs.end(),
+                                          [&](const Program& p) { return p.path == script.interpreter; });
+    if (interpreter == programs.end()) throw Error(script.self().file + ": its interpreter is not among the programs");
+    if (interpreter->elf.is_static_executable()) {
+      throw Error(script.self().file + ": its interpreter " + interpreter->path + " is a static program, which runs "
+                  "without the path shim that serves the script at its path; bundle a dynamic build of it");
+    }
+    std::vector<std::string> unused;
+    LauncherConfig config = launcher_config(*interpreter, closures[interpreter - programs.begin()], "../" + private_dir,
+                                            shim, true, unused);
+    if (config.preload.empty()) {
+      throw Error(script.self().file + ": its interpreter " + interpreter->path + " cannot load the path shim, which "
+                  "serves the script at " + script.self().path + " (its linker is a glibc older than 2.30, or elfpack has "
+                  "no shim for its C library and machine)");
+    }
+    config.script_arguments = script.arguments;
+    plan.entries.push_back({BundleEntry::Kind::kBytes, "bin/" + script.name, 0755, {},
+                            make_launcher(interpreter->elf.ident.machine, config),
+                            "launcher: runs the script " + script.self().path + " with " + interpreter->path});
   }
   // musl's linker reads <its path minus two components>/etc/ld-musl-<arch>.path, here
   // lib/elfpack/etc/, for its default directories: an empty file leaves it none (closed world).

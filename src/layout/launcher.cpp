@@ -13,11 +13,15 @@ namespace elfpack {
   extern const std::size_t name##_size;
 ELFPACK_EMBEDDED(elfpack_launcher_x86_64)
 ELFPACK_EMBEDDED(elfpack_launcher_musl_x86_64)
+ELFPACK_EMBEDDED(elfpack_launcher_script_x86_64)
+ELFPACK_EMBEDDED(elfpack_launcher_musl_script_x86_64)
 ELFPACK_EMBEDDED(elfpack_shim_x86_64)
 ELFPACK_EMBEDDED(elfpack_shim_musl_x86_64)
 ELFPACK_EMBEDDED(elfpack_bootstrap_x86_64)
 ELFPACK_EMBEDDED(elfpack_launcher_aarch64)
 ELFPACK_EMBEDDED(elfpack_launcher_musl_aarch64)
+ELFPACK_EMBEDDED(elfpack_launcher_script_aarch64)
+ELFPACK_EMBEDDED(elfpack_launcher_musl_script_aarch64)
 ELFPACK_EMBEDDED(elfpack_shim_aarch64)
 ELFPACK_EMBEDDED(elfpack_shim_musl_aarch64)
 ELFPACK_EMBEDDED(elfpack_bootstrap_aarch64)
@@ -26,6 +30,7 @@ ELFPACK_EMBEDDED(elfpack_bootstrap_aarch64)
 namespace {
 
 constexpr char kMagic[] = {'E', 'P', 'K', '2'};
+constexpr char kScriptMagic[] = {'E', 'P', 'K', '3'};  // payload v2, the launcher of scripts
 constexpr unsigned char kFlagArgv0 = 1;
 constexpr unsigned char kFlagArgv0InEnvironment = 2;
 constexpr uint32_t kPtLoad = 1;
@@ -48,7 +53,8 @@ void store(std::string& bytes, std::size_t off, T value) {
 }
 
 std::string payload(const LauncherConfig& config) {
-  std::string p(kMagic, sizeof kMagic);
+  const bool script = !config.script_arguments.empty();
+  std::string p = script ? std::string(kScriptMagic, sizeof kScriptMagic) : std::string(kMagic, sizeof kMagic);
   p += static_cast<char>((config.pass_argv0 ? kFlagArgv0 : 0) | (config.argv0_in_environment ? kFlagArgv0InEnvironment : 0));
   auto add = [&p](const std::string& s) {
     if (s.empty() || s.find('\0') != std::string::npos) throw Error("launcher path '" + s + "' is empty or holds a NUL");
@@ -69,6 +75,18 @@ std::string payload(const LauncherConfig& config) {
     add(config.preload);
   }
   p += '\0';
+  if (script) {
+    if (config.script_arguments.size() > 255) {
+      throw Error("a script's interpreter would get " + std::to_string(config.script_arguments.size()) +
+                  " arguments before the user's; its launcher takes 255 at most");
+    }
+    p += static_cast<char>(config.script_arguments.size());
+    for (const auto& argument : config.script_arguments) {
+      if (argument.find('\0') != std::string::npos) throw Error("script argument '" + argument + "' holds a NUL");
+      p += argument;
+      p += '\0';
+    }
+  }
   if (config.argv0_in_environment) add("ELFPACK_ARGV0=");  // the shim's marker, launchers/shim/identity.c
   return p;
 }
@@ -77,7 +95,8 @@ std::string payload(const LauncherConfig& config) {
 struct ArchParts {
   uint16_t machine;
   const char* built_by;  // what the build needs to make them, for the message when they are absent
-  std::span<const unsigned char> launcher, launcher_musl, shim, shim_musl, bootstrap;
+  std::span<const unsigned char> launcher, launcher_musl, launcher_script, launcher_musl_script, shim, shim_musl,
+      bootstrap;
 };
 
 std::span<const ArchParts> all_arch_parts() {
@@ -85,12 +104,16 @@ std::span<const ArchParts> all_arch_parts() {
       {kEmX86_64, "the host compiler",
        {elfpack_launcher_x86_64, elfpack_launcher_x86_64_size},
        {elfpack_launcher_musl_x86_64, elfpack_launcher_musl_x86_64_size},
+       {elfpack_launcher_script_x86_64, elfpack_launcher_script_x86_64_size},
+       {elfpack_launcher_musl_script_x86_64, elfpack_launcher_musl_script_x86_64_size},
        {elfpack_shim_x86_64, elfpack_shim_x86_64_size},
        {elfpack_shim_musl_x86_64, elfpack_shim_musl_x86_64_size},
        {elfpack_bootstrap_x86_64, elfpack_bootstrap_x86_64_size}},
       {kEmAarch64, "gcc-aarch64-linux-gnu",
        {elfpack_launcher_aarch64, elfpack_launcher_aarch64_size},
        {elfpack_launcher_musl_aarch64, elfpack_launcher_musl_aarch64_size},
+       {elfpack_launcher_script_aarch64, elfpack_launcher_script_aarch64_size},
+       {elfpack_launcher_musl_script_aarch64, elfpack_launcher_musl_script_aarch64_size},
        {elfpack_shim_aarch64, elfpack_shim_aarch64_size},
        {elfpack_shim_musl_aarch64, elfpack_shim_musl_aarch64_size},
        {elfpack_bootstrap_aarch64, elfpack_bootstrap_aarch64_size}},
@@ -131,8 +154,10 @@ std::vector<uint16_t> launcher_machines() {
   return machines;
 }
 
-std::span<const unsigned char> launcher_template(uint16_t e_machine, bool argv0_in_environment) {
-  return required(e_machine, argv0_in_environment ? &ArchParts::launcher_musl : &ArchParts::launcher, "launcher");
+std::span<const unsigned char> launcher_template(uint16_t e_machine, bool argv0_in_environment, bool script) {
+  static constexpr std::span<const unsigned char> ArchParts::*kVariants[2][2] = {
+      {&ArchParts::launcher, &ArchParts::launcher_script}, {&ArchParts::launcher_musl, &ArchParts::launcher_musl_script}};
+  return required(e_machine, kVariants[argv0_in_environment][script], "launcher");
 }
 
 std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine, bool musl) {
@@ -184,7 +209,7 @@ void drop_section_headers(std::string& bytes, std::size_t segment) {
 }  // namespace
 
 std::string make_launcher(uint16_t e_machine, const LauncherConfig& config) {
-  const auto tmpl = launcher_template(e_machine, config.argv0_in_environment);
+  const auto tmpl = launcher_template(e_machine, config.argv0_in_environment, !config.script_arguments.empty());
   std::string bytes(reinterpret_cast<const char*>(tmpl.data()), tmpl.size());
   // The launcher has exactly one PT_LOAD (launchers/launcher.ld).
   const std::size_t segment = last_loaded_segment(bytes);

@@ -1,4 +1,5 @@
 // Steps (1) and (2): find the programs and resolve their closures.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,17 +18,13 @@
 #include "elfpack/base/error.h"
 #include "elfpack/base/paths.h"
 #include "elfpack/base/mapped_file.h"
+#include "elfpack/resolve/scripts.h"
 #include "elfpack/runtime/runtime_files.h"
+#include "resolve/programs.h"
 
 namespace elfpack {
 
 namespace {
-
-// Where a program was found: its path as the target sees it, and where this machine reads it.
-struct Found {
-  std::string path;
-  std::string file;
-};
 
 // What access(file, F_OK) says of a file that is not there ("No such file or directory").
 std::optional<std::string> absent(const std::string& file) {
@@ -49,6 +46,8 @@ std::string absolute_here(const std::string& path) {
 //   prog              looked up on the PATH, as a shell does: the root's usual bin directories
 //                     inside the root, this machine's $PATH without one
 // Without --sysroot the root is "/" and the first three are the same thing.
+}  // namespace
+
 Found find_program(const std::string& typed, const std::string& sysroot) {
   const bool rooted = sysroot != "/";
   if (typed.starts_with("=/") || typed.starts_with('/')) {
@@ -96,17 +95,18 @@ Found find_program(const std::string& typed, const std::string& sysroot) {
               (absent(typed) ? "" : "; this machine's ./" + typed + " is named ./" + typed));
 }
 
-Program load_program(const std::string& name, const std::string& sysroot) {
+namespace {
+
+bool is_script(std::span<const unsigned char> bytes) { return bytes.size() >= 2 && bytes[0] == '#' && bytes[1] == '!'; }
+
+// The ELF program found at `found`.
+Program load_program(Found found) {
   Program program;
-  Found found = find_program(name, sysroot);
   program.path = std::move(found.path);
   program.file = std::move(found.file);
   program.name = base_name(program.path);
   const MappedFile file(program.file);
   const auto bytes = file.bytes();
-  if (bytes.size() >= 2 && bytes[0] == '#' && bytes[1] == '!') {
-    throw Error(program.file + ": a script (starts with #!), not an ELF program; bundle its interpreter instead");
-  }
   if (bytes.empty()) throw Error(program.file + ": an empty file (0 bytes), not an ELF program");
   program.elf = parse_elf(file);
   if (program.elf.ident.type != kEtExec && program.elf.ident.type != kEtDyn) {
@@ -120,17 +120,49 @@ Program load_program(const std::string& name, const std::string& sysroot) {
 
 }  // namespace
 
-std::vector<Program> load_programs(const std::vector<std::string>& names, const std::string& sysroot) {
+std::vector<Program> load_programs(const std::vector<std::string>& names, const std::string& sysroot,
+                                   std::vector<Script>* scripts) {
   std::vector<Program> programs;
   std::map<std::string, std::string> seen;  // bundle name -> path
-  for (const auto& name : names) {
-    Program program = load_program(name, sysroot);
-    auto [it, inserted] = seen.emplace(program.name, program.path);
-    if (!inserted) {
-      if (it->second == program.path) continue;  // the same program named twice
-      throw Error(program.path + ": has the same name as " + it->second + "; a bundle holds one program per name");
+  // Whether `name` in bin/ is new; the same file named twice (/bin/sh and /usr/bin/sh) is one
+  // program, by the path it was first given; `path` is set to that.
+  auto take = [&seen, &sysroot](const std::string& name, std::string& path) {
+    auto [it, inserted] = seen.emplace(name, path);
+    if (inserted) return true;
+    struct stat a, b;
+    if (it->second == path || (::stat(in_root(sysroot, it->second).c_str(), &a) == 0 &&
+                               ::stat(in_root(sysroot, path).c_str(), &b) == 0 && a.st_dev == b.st_dev &&
+                               a.st_ino == b.st_ino)) {
+      path = it->second;
+      return false;
     }
-    programs.push_back(std::move(program));
+    throw Error(path + ": has the same name as " + it->second + "; a bundle holds one program per name");
+  };
+  for (const auto& name : names) {
+    Found found = find_program(name, sysroot);
+    bool script = false;
+    {
+      const MappedFile mapped(found.file);
+      script = is_script(mapped.bytes());
+      mapped.ensure_intact();
+    }
+    if (!script) {
+      Program program = load_program(std::move(found));
+      if (take(program.name, program.path)) programs.push_back(std::move(program));
+      continue;
+    }
+    if (scripts == nullptr) throw Error(found.file + ": a script (starts with #!), not an ELF program");
+    Script followed = follow_script(base_name(found.path), found.path, found.file, sysroot);
+    // Its interpreter is a program of the bundle like any other (bin/perl too).
+    Program interpreter;
+    try {
+      interpreter = load_program({followed.interpreter, in_root(sysroot, followed.interpreter)});
+    } catch (const Error& e) {
+      throw Error(found.file + ": its interpreter " + e.what());
+    }
+    if (take(interpreter.name, interpreter.path)) programs.push_back(interpreter);
+    followed.interpreter = interpreter.path;
+    if (take(followed.name, found.path)) scripts->push_back(std::move(followed));
   }
   return programs;
 }

@@ -123,6 +123,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   for (const auto& program : programs) {
     for (const auto& n : names_of(program.path, options.sysroot)) program_paths.insert(n);
   }
+  if (options.scripts != nullptr) add_scripts(*options.scripts, options.sysroot, program_paths, kept, helpers, result.notes);
   for (const auto& log : options.trace_logs) {
     add_traced(log, parse_strace_log(read_log(log), log), "", options, program_paths, kept, libraries, helpers,
                result.notes);
@@ -135,7 +136,12 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   // The package managers, each reading its database once for every source that asks.
   const auto managers = options.detect ? package_managers(options.sysroot) : decltype(package_managers("/")){};
   if (options.detect) {
-    add_packaged(programs, options, managers, program_paths, kept, libraries, helpers, result);
+    // A script's package is chosen as a program's is: the script stands for itself.
+    std::vector<Program> owners = programs;
+    if (options.scripts != nullptr) {
+      for (const auto& s : *options.scripts) owners.push_back(Program{s.name, s.self().path, s.self().file, {}});
+    }
+    add_packaged(owners, options, managers, program_paths, kept, libraries, helpers, result);
   } else if (!options.add_packages.empty()) {
     throw Error("--add-package: package detection is off (--no-detect)");
   }

@@ -44,6 +44,12 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
                 std::map<std::string, RuntimeFile>& kept, std::map<std::string, RuntimeFile>& libraries,
                 std::map<std::string, RuntimeFile>& helpers, std::vector<std::string>& notes);
 
+// Each script of its #! chain, served at its path, and the programs a shell script runs, bundled
+// as helpers (script_files.cpp). `program_paths`: the programs' paths, which need no helper.
+void add_scripts(const std::vector<Script>& scripts, const std::string& sysroot,
+                 const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept,
+                 std::map<std::string, RuntimeFile>& helpers, std::vector<std::string>& notes);
+
 // NSS modules, libgcc_s and gconv converters that glibc loads by itself, and /bin/sh that its
 // system() and popen() run (implicit_loads.cpp).
 void add_implicit_loads(const std::vector<Program>& programs, const CollectOptions& options,

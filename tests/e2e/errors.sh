@@ -9,9 +9,9 @@ mkdir -p out
 # A program that does not exist, by path and by name.
 expect_failure "elfpack: error: $t/nothing-here: No such file or directory" "$ELFPACK" "$t/nothing-here" -o out/a.zip
 expect_failure "elfpack: error: no-such-program-xyz: not found in PATH" "$ELFPACK" no-such-program-xyz -o out/a.zip
-# Not an ELF file: a script and a text file.
-printf '#!/bin/sh\necho hi\n' > script.sh && chmod +x script.sh
-expect_failure "elfpack: error: $t/script.sh: a script \(starts with #!\), not an ELF program" "$ELFPACK" ./script.sh -o out/a.zip
+# Not a program: a script whose interpreter is missing (scripts_errors.sh has the others), a text file.
+printf '#!/usr/bin/no-such-shell\necho hi\n' > script.sh && chmod +x script.sh
+expect_failure "elfpack: error: $t/script.sh: interpreter /usr/bin/no-such-shell not found \(from its #! line\)" "$ELFPACK" ./script.sh -o out/a.zip
 echo "just text" > notes.txt
 expect_failure "elfpack: error: $t/notes.txt: not an ELF file \(bad magic: starts 6a 75 73 74, not 7f 45 4c 46\)" "$ELFPACK" ./notes.txt -o out/a.zip
 # A program of an architecture elfpack has no launcher for (e_machine made EM_RISCV, 243): named,

@@ -39,8 +39,11 @@ grep -q '"name": "libgone.so"' <<<"$json" || fail "missing not in JSON"
 grep -q '"found_by": "cache"' <<<"$json" || fail "no rule in JSON"
 if command -v python3 >/dev/null; then python3 -m json.tool <<<"$json" >/dev/null || fail "invalid JSON"; fi
 
-# A static program loads nothing; a script is an error.
+# A static program loads nothing; a script shows its #! chain, then its interpreter's closure.
 build static_echo echo_args.c -static
 grep -q 'static executable, loads no shared objects' <<<"$("$ELFPACK" inspect "$t/static_echo")" || fail static
-printf '#!/bin/sh\n' > "$t/script"
-expect_failure "a script" "$ELFPACK" inspect "$t/script"
+printf '#!/bin/sh -e\n' > "$t/script"
+out=$("$ELFPACK" inspect "$t/script")
+grep -qx "$t/script: a script: #!/bin/sh -e" <<<"$out" || fail "script: $out"
+grep -qx "└── interpreter /bin/sh, run as: /bin/sh -e $t/script ARGS..." <<<"$out" || fail "script: $out"
+grep -qx "/bin/sh" <<<"$out" || fail "script: no closure of /bin/sh: $out"

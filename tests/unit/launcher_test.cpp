@@ -200,6 +200,53 @@ TEST_P(Launcher, HandsArgv0ToTheShimInTheEnvironmentForMusl) {
   EXPECT_EQ(r.out.find("ELFPACK_ARGV0"), std::string::npos) << r.out;
 }
 
+// A script's launcher: the interpreter gets argv[0] as the #! line names it, the #! arguments
+// (literal, even an empty one) and the script's path, then the user's arguments; the launcher's
+// own argv[0] is dropped, as Linux drops it for a #! script.
+TEST_P(Launcher, ScriptLauncherRunsTheInterpreterOnTheScript) {
+  config_.script_arguments = {"/usr/bin/perl", "-w", "", "/usr/local/bin/tool"};
+  const ProcessResult r = run(install(config_), {"/opt/bin/tool", "a", "b c"}, {"FIX_ENV=kept"});
+  const std::string bin = dir_.string() + "/bin";
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "argv[0]=" + bin + "/../fake/interp\n"
+                   "argv[1]=--library-path\n"
+                   "argv[2]=" + bin + "/../lib/one:/absolute/two\n"
+                   "argv[3]=--inhibit-cache\n"
+                   "argv[4]=--argv0\n"
+                   "argv[5]=/usr/bin/perl\n"
+                   "argv[6]=" + bin + "/../fake/exe\n"
+                   "argv[7]=-w\n"
+                   "argv[8]=\n"
+                   "argv[9]=/usr/local/bin/tool\n"
+                   "argv[10]=a\n"
+                   "argv[11]=b c\n"
+                   "FIX_ENV=kept\n"
+                   "LD_LIBRARY_PATH=(unset)\n");
+  // Only argv[0] (env's NAME) and the script: nothing between the executable and the script.
+  config_.script_arguments = {"python3", "/srv/app.py"};
+  config_.pass_argv0 = false;
+  const ProcessResult plain = run(install(config_), {"app.py"}, {});
+  EXPECT_EQ(plain.status, 0) << plain.err;
+  EXPECT_NE(plain.out.find("argv[3]=--inhibit-cache\nargv[4]=" + bin + "/../fake/exe\nargv[5]=/srv/app.py\nFIX_ENV"),
+            std::string::npos)
+      << plain.out;
+}
+
+// musl's linker has no --argv0: the script's launcher for musl hands the interpreter's argv[0]
+// (not its own) to the shim.
+TEST_P(Launcher, ScriptLauncherForMuslHandsTheInterpretersArgv0ToTheShim) {
+  config_.pass_argv0 = false;
+  config_.inhibit_cache = false;
+  config_.preload = "shim-musl.so";
+  config_.argv0_in_environment = true;
+  config_.script_arguments = {"/bin/sh", "-e", "/usr/bin/front"};
+  const ProcessResult r = run(install(config_), {"/opt/bin/front", "x"}, {"FIX_DUMP_ENV=1"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("argv[6]=-e\nargv[7]=/usr/bin/front\nargv[8]=x\nenv=ELFPACK_ARGV0=\nenv=/bin/sh\nenv="),
+            std::string::npos)
+      << r.out;
+}
+
 TEST_P(Launcher, PathsAreRelativeToTheRealFileNotTheSymlink) {
   const std::string launcher = install(config_);
   fs::create_directories(dir_ / "elsewhere/deeper");
@@ -249,6 +296,13 @@ TEST_P(Launcher, IsSmallAndDropsSectionHeaders) {
   EXPECT_TRUE(facts.is_static_executable());
   EXPECT_FALSE(facts.has_dynamic);
   EXPECT_EQ(facts.ident.machine, GetParam());
+  // A script's launcher carries its arguments: only scripts pay for them.
+  typical.script_arguments = {"python3", "/usr/local/bin/tool"};
+  const std::string script = make_launcher(GetParam(), typical);
+  RecordProperty("configured_script_launcher_bytes", static_cast<int>(script.size()));
+  EXPECT_LE(script.size(), GetParam() == kEmAarch64 ? 2432u : 2176u);
+  EXPECT_NE(script.find("EPK3"), std::string::npos);
+  EXPECT_EQ(bytes.find("EPK3"), std::string::npos);
 }
 
 // The bootstrap as bundled: no section headers, nothing past its code, its buffers in a segment
@@ -295,6 +349,8 @@ TEST(LauncherSelection, EachMachineGetsItsOwnArchitecturesParts) {
     SCOPED_TRACE(machine_name(machine));
     EXPECT_EQ(machine_of(launcher_template(machine)), machine);
     EXPECT_EQ(machine_of(launcher_template(machine, true)), machine);
+    EXPECT_EQ(machine_of(launcher_template(machine, false, true)), machine);
+    EXPECT_EQ(machine_of(launcher_template(machine, true, true)), machine);
     EXPECT_EQ(machine_of(bootstrap_template(machine)), machine);
     ASSERT_TRUE(shim_template(machine).has_value());
     EXPECT_EQ(machine_of(*shim_template(machine)), machine);

@@ -19,6 +19,9 @@ struct LauncherConfig {
   bool argv0_in_environment = false;       // argv[0] for the shim to restore (musl's linker has no --argv0)
   bool inhibit_cache = true;               // pass --inhibit-cache
   std::string preload;                     // a library for --preload (the path shim); empty: none
+  // A script's launcher (its own variant, payload v2) when not empty: the interpreter's argv[0]
+  // (in place of the launcher's), then the arguments that come before the user's, as they are.
+  std::vector<std::string> script_arguments;
 };
 
 // The ELF machines this build has launchers for (x86_64, and aarch64 when it was built with
@@ -27,8 +30,10 @@ std::vector<uint16_t> launcher_machines();
 
 // The embedded, unconfigured launcher for an ELF e_machine (x86_64, aarch64). Throws Error, naming
 // the architecture, for a machine elfpack has no launcher for or this build was made without.
-// `argv0_in_environment`: the variant that hands argv[0] to the shim (for musl programs).
-std::span<const unsigned char> launcher_template(uint16_t e_machine, bool argv0_in_environment = false);
+// `argv0_in_environment`: the variant that hands argv[0] to the shim (for musl programs);
+// `script`: the variant that runs a script's interpreter with the script's arguments.
+std::span<const unsigned char> launcher_template(uint16_t e_machine, bool argv0_in_environment = false,
+                                                 bool script = false);
 
 // The path shim (launchers/shim/) for glibc (or musl) programs of an ELF machine; nullopt where
 // elfpack has none.

@@ -80,6 +80,9 @@ struct CollectOptions {
   std::vector<TracedPath> traced;       // what --trace recorded
   std::string traced_cwd;               // the directory --trace ran in: files under it are left out
   const std::vector<Closure>* closures = nullptr;  // what the programs load already (not runtime files)
+  // Scripts among the programs given: each is served at its path, with its package's data; the
+  // programs a shell script runs come as helpers.
+  const std::vector<Script>* scripts = nullptr;
 };
 
 // The runtime files of every program: the files of the packages the package rule chooses
