@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
@@ -236,21 +237,27 @@ BundlePlan pack(const PackOptions& given) {
   std::optional<LambdaFacts> lambda;
   if (options.lambda || output_format_for(options.output, options.format) == OutputFormat::kZip) {
     // Over the limit, what the libraries assume of the machine goes first, a kind at a time,
-    // before the layer is refused: the programs run without it.
+    // before the layer is refused (with the first error alone): the programs run without it.
+    std::vector<std::string> dropped;
+    std::optional<Error> refused;
     for (;;) {
       try {
         lambda = check_lambda_layer(plan, programs, !options.lambda_function.empty());
         break;
-      } catch (const Error&) {
-        const auto dropped = drop_environment_kind(runtime);
-        if (!dropped) throw;
-        spdlog::warn("left out {} of what the programs' libraries assume, to stay within Lambda's size limit "
-                     "(--add brings it back)", *dropped);
+      } catch (const Error& e) {
+        if (!refused) refused = e;
+        const auto kind = drop_environment_kind(runtime);
+        if (!kind) throw *refused;
+        dropped.push_back(*kind);
         plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed, scripts);
         if (!options.lambda_function.empty()) {
           add_lambda_function(plan, programs, scripts, options.lambda_function, options.json_response);
         }
       }
+    }
+    for (const auto& kind : dropped) {
+      spdlog::warn("left out {} of what the programs' libraries assume, to stay within Lambda's size limit "
+                   "(--add brings it back)", kind);
     }
   }
   warn_of_size(plan);  // after the check, which refuses a layer over the limit

@@ -31,7 +31,7 @@ done
 diff -r one-dir three-dir || fail "dir: -j 1 and -j 3 differ"
 
 # One id, whichever format: those that patch it in and those that compute it first agree.
-ids=$(for f in "${formats[@]}" dir; do sed -n 's/.*bundle id \([0-9a-f]\{16\}\)).*/\1/p' "one.$f.log"; done | sort -u)
+ids=$(for f in "${formats[@]}" dir; do sed -n 's/.*bundle id \([0-9a-f]\{16\}\)[);].*/\1/p' "one.$f.log"; done | sort -u)
 [ "$(wc -l <<<"$ids")" -eq 1 ] && [ -n "$ids" ] || fail "formats disagree on the id: $ids"
 id=$ids
 [ -d "one-dir/lib/elfpack/$id" ] || fail "dir: no lib/elfpack/$id: $(ls one-dir/lib/elfpack)"
