@@ -123,6 +123,17 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
   // glibc's system() and popen() run "/bin/sh -c" (sysdeps/posix/system.c do_system,
   // libio/iopopen.c spawn_process): the shell comes as a helper, its real file at that path.
   static const std::set<std::string> kShell = {"system", "popen"};
+  // A program that runs commands itself (make's recipes through posix_spawn, tar's
+  // --use-compress-program, git's aliases) names the shell by its path: an object that imports
+  // a spawn or exec function and holds the string "/bin/sh" brings it too.
+  static const std::set<std::string> kSpawn = {"posix_spawn", "posix_spawnp", "execv", "execve", "execvp",
+                                               "execvpe", "execl", "execlp", "execle"};
+  const auto names_shell = [](const std::string& file) {
+    static constexpr std::string_view kPath("/bin/sh\0", 8);
+    const MappedFile mapped(file);
+    const std::string_view bytes(reinterpret_cast<const char*>(mapped.bytes().data()), mapped.bytes().size());
+    return bytes.find(kPath) != std::string_view::npos;
+  };
   if (options.closures == nullptr) return;
   std::map<std::string, std::vector<std::string>> imports_of;  // by file
   for (std::size_t p = 0; p < programs.size() && p < options.closures->size(); ++p) {
@@ -140,12 +151,15 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
       // libstdc++ imports iconv_open for its locale facets (std::codecvt_byname, std::messages),
       // which few programs use: it alone does not bring the 8 MB of converters.
       const bool libstdcxx = o.elf.soname == "libstdc++.so.6";
+      bool spawns = false;
       for (const auto& sym : it->second) {
         nss |= kNss.contains(sym);
         unwind |= kUnwind.contains(sym);
         iconv |= sym == "iconv_open" && !libstdcxx;
         shell |= kShell.contains(sym);
+        spawns |= kSpawn.contains(sym);
       }
+      shell = shell || (spawns && names_shell(o.file));
     }
     std::vector<std::pair<std::string, std::string>> wanted;  // name, why
     if (nss) {
@@ -157,7 +171,8 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
     if (iconv) add_gconv(closure, options, kept, result);
     if (shell && !helpers.contains("/bin/sh")) {
       if (const auto real = canonical_in_root(options.sysroot == "/" ? "" : options.sysroot, "/bin/sh")) {
-        const std::string why = "helper of " + programs[p].name + ": system() and popen() run /bin/sh (" + *real + ")";
+        const std::string why = "helper of " + programs[p].name +
+                                ": it runs /bin/sh (system(), popen() or a spawn of that path; " + *real + ")";
         helpers.emplace("/bin/sh", RuntimeFile{"/bin/sh", in_root(options.sysroot, *real), why, {}, true});
         notes.push_back(programs[p].name + ": /bin/sh (" + *real + "): " + why);
       }

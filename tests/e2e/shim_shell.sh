@@ -35,3 +35,12 @@ if command -v musl-gcc >/dev/null; then
   expect_output "$expected" in_root "$root" /opt/bin/shell_user_musl 2>"$t/musl.err"
   [ ! -s "$t/musl.err" ] || fail "musl program's shell: $(cat "$t/musl.err")"
 fi
+
+# A program that spawns /bin/sh by path itself (make, tar, git) brings the shell by default: it
+# imports a spawn function and names "/bin/sh" (fixtures/spawn_shell.c), with no --add.
+build spawn_shell spawn_shell.c
+"$ELFPACK" -q ./spawn_shell -o spawn.zip
+root=$(empty_root spawn-root)
+unzip -q spawn.zip -d "$root/opt"
+expect_output "spawned by path
+status: 4" in_root "$root" /opt/bin/spawn_shell
