@@ -235,7 +235,18 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
     const std::string to = std::filesystem::path(target.starts_with('/') ? target : directory_of(path) + "/" + target)
                                .lexically_normal()
                                .string();
-    if (kept.contains(to) || libraries.contains(to)) result.links.emplace(path, target);
+    // A link to a directory (perl's 5.36 -> 5.36.0) counts when the directory holds a bundled file.
+    const auto holds_bundled = [&](const std::map<std::string, RuntimeFile>& m, const std::string& dir = std::string()) {
+      const std::string under = (dir.empty() ? to : dir) + "/";
+      const auto it = m.lower_bound(under);
+      return it != m.end() && it->first.starts_with(under);
+    };
+    // Not a link whose own path the bundle has as a directory (/lib -> usr/lib beside /lib/...).
+    if (holds_bundled(kept, path) || holds_bundled(libraries, path) || holds_bundled(helpers, path)) continue;
+    if (kept.contains(to) || libraries.contains(to) || helpers.contains(to) || holds_bundled(kept) ||
+        holds_bundled(libraries)) {
+      result.links.emplace(path, target);
+    }
   }
   for (std::size_t p = 0; p < programs.size(); ++p) {
     if (!program_owned[p]) result.notes.push_back(programs[p].name + ": not installed by a package: no data files detected");

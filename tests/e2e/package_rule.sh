@@ -36,6 +36,12 @@ unzip -q perl.zip -d "$root/opt"
 printf 'use POSIX;\nprint POSIX::floor(2.5), "\\n";\n' > "$root/opt/floor.pl"  # perl -e opens /dev/null
 expect_output "2" in_root "$root" /opt/bin/perl /opt/floor.pl
 grep -q '"why": "plugin (package perl-base)"' perl.json || fail "no plugin of perl-base in the manifest"
+# Data::Dumper is libperl5.36's, found through @INC's perl/5.36, a link to the directory 5.36.0:
+# a package link to a directory of bundled files comes too.
+printf 'use Data::Dumper;\n$Data::Dumper::Terse = 1;\nprint Dumper([1]);\n' > "$root/opt/dump.pl"
+expect_output "[
+  1
+]" in_root "$root" /opt/bin/perl /opt/dump.pl
 
 # git: `git sh-i18n--envsubst` runs /usr/lib/git-core/git-sh-i18n--envsubst, an ELF helper of
 # the git package. (perl is left out to keep the bundle small.)
