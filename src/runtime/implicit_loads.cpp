@@ -169,7 +169,12 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
     }
     if (unwind && !has_gcc_s) wanted.emplace_back("libgcc_s.so.1", "glibc loads it to unwind cancelled threads");
     if (iconv) add_gconv(closure, options, kept, result);
-    if (shell && !helpers.contains("/bin/sh")) {
+    // Not when the shell is one of the programs (a sh script's interpreter, or dash itself): the
+    // program already has its launcher at its path.
+    const bool shell_is_program = std::any_of(programs.begin(), programs.end(), [](const Program& q) {
+      return q.path == "/bin/sh" || q.path == "/usr/bin/sh";
+    });
+    if (shell && !shell_is_program && !helpers.contains("/bin/sh")) {
       if (const auto real = canonical_in_root(options.sysroot == "/" ? "" : options.sysroot, "/bin/sh")) {
         const std::string why = "helper of " + programs[p].name +
                                 ": it runs /bin/sh (system(), popen() or a spawn of that path; " + *real + ")";

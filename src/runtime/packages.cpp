@@ -241,8 +241,13 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
       const auto it = m.lower_bound(under);
       return it != m.end() && it->first.starts_with(under);
     };
-    // Not a link whose own path the bundle has as a directory (/lib -> usr/lib beside /lib/...).
+    // Not a link whose own path the bundle has as a directory (/lib -> usr/lib beside /lib/...),
+    // nor the merged-/usr links at the top (/bin, /lib): programs are served under them by path.
     if (holds_bundled(kept, path) || holds_bundled(libraries, path) || holds_bundled(helpers, path)) continue;
+    const bool top_level = path.find('/', 1) == std::string::npos;
+    const bool under_program = std::any_of(program_paths.begin(), program_paths.end(),
+                                           [&](const std::string& q) { return q.starts_with(path + "/"); });
+    if (top_level || under_program) continue;
     if (kept.contains(to) || libraries.contains(to) || helpers.contains(to) || holds_bundled(kept) ||
         holds_bundled(libraries)) {
       result.links.emplace(path, target);
