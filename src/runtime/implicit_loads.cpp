@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -175,7 +176,14 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
       return q.path == "/bin/sh" || q.path == "/usr/bin/sh";
     });
     if (shell && !shell_is_program && !helpers.contains("/bin/sh")) {
-      if (const auto real = canonical_in_root(options.sysroot == "/" ? "" : options.sysroot, "/bin/sh")) {
+      const auto real = canonical_in_root(options.sysroot == "/" ? "" : options.sysroot, "/bin/sh");
+      // A trace that saw the shell run (as /usr/bin/sh, say) brought it already.
+      const bool traced = real && std::any_of(helpers.begin(), helpers.end(), [&](const auto& h) {
+        std::error_code ec;
+        return std::filesystem::equivalent(h.second.file, in_root(options.sysroot, *real), ec);
+      });
+      if (real && !traced) {
+        libraries.erase("/bin/sh");  // a trace that saw it opened took it for a library: it is a program
         const std::string why = "helper of " + programs[p].name +
                                 ": it runs /bin/sh (system(), popen() or a spawn of that path; " + *real + ")";
         helpers.emplace("/bin/sh", RuntimeFile{"/bin/sh", in_root(options.sysroot, *real), why, {}, true});
