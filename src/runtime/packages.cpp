@@ -245,8 +245,9 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
     // nor the merged-/usr links at the top (/bin, /lib): programs are served under them by path.
     if (holds_bundled(kept, path) || holds_bundled(libraries, path) || holds_bundled(helpers, path)) continue;
     const bool top_level = path.find('/', 1) == std::string::npos;
+    const std::string under_link = path + "/";  // (clang 14 cannot capture a structured binding)
     const bool under_program = std::any_of(program_paths.begin(), program_paths.end(),
-                                           [&](const std::string& q) { return q.starts_with(path + "/"); });
+                                           [&](const std::string& q) { return q.starts_with(under_link); });
     if (top_level || under_program) continue;
     if (kept.contains(to) || libraries.contains(to) || helpers.contains(to) || holds_bundled(kept) ||
         holds_bundled(libraries)) {
