@@ -10,6 +10,7 @@
 
 #include "elfpack/bundle.h"
 #include "elfpack/layout/closed_world.h"
+#include "elfpack/layout/identical_files.h"
 #include "elfpack/base/error.h"
 #include "elfpack/base/paths.h"
 #include "elfpack/layout/launcher.h"
@@ -546,6 +547,7 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   }
   std::sort(plan.entries.begin(), plan.entries.end(),
             [](const BundleEntry& a, const BundleEntry& b) { return a.path < b.path; });
+  mark_identical_files(plan);  // across programs and packages: stored once
   return plan;
 }
 
