@@ -69,7 +69,8 @@ class PrivateFiles {
     check_source(source);
     auto [it, inserted] = files_.emplace(path, Item{source, mode, why, {}, {}, false});
     if (!inserted && links_to(it->second, path, source)) return;  // a plugin's SONAME link to the same file
-    if (!inserted && !same_file(it->second.source, source)) {
+    // Two copies of one file (a library each program found in a directory of its own) are one.
+    if (!inserted && !same_file(it->second.source, source) && !same_bytes(it->second.source, source)) {
       throw Error(path + ": two different files want this place in the bundle: " + it->second.source + " (" +
                   it->second.why + ") and " + source + " (" + why + ")");
     }

@@ -110,4 +110,17 @@ void mark_identical_files(BundlePlan& plan) {
   }
 }
 
+bool same_bytes(const std::string& a, const std::string& b) {
+  struct stat sa, sb;
+  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0 || !S_ISREG(sa.st_mode) || !S_ISREG(sb.st_mode)) return false;
+  if (sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino) return true;
+  if (sa.st_size != sb.st_size) return false;
+  const MappedFile fa(a), fb(b);
+  const bool same = fa.bytes().size() == fb.bytes().size() &&
+                    (fa.bytes().empty() || std::memcmp(fa.bytes().data(), fb.bytes().data(), fa.bytes().size()) == 0);
+  fa.ensure_intact();
+  fb.ensure_intact();
+  return same;
+}
+
 }  // namespace elfpack

@@ -6,29 +6,33 @@
 # link entries); a zip holds the data file's twin in its directory as a symlink to it, and copies
 # of the library and of the data in the other directory (a link there would be seen). Each
 # bundle runs from /opt in an empty root as Lambda runs it, elfpack verify passes, and --json
-# says what was saved.
+# says what was saved. A third program's own copy of the library, wanting the same place in the
+# bundle, is that library (it was refused as another file).
 source "$(dirname "$0")/common.inc"
 cd "$t"
-mkdir -p one two data-a data-b
+mkdir -p one two three data-a data-b
 cc -shared -fPIC -o one/libplain.so -DFIX_NAME=plain "$fixtures/fixlib.c"
 cp one/libplain.so two/libother.so
+cp one/libplain.so three/libplain.so
 for p in a b; do
   printf '#include <stdio.h>\nextern int plain(void);\nint main(void) {\n  char line[64] = "";\n  FILE *f = fopen("/usr/share/fixture-%s/big.dat", "r");\n  if (f == NULL || fgets(line, sizeof line, f) == NULL) return 1;\n  printf("%%d %%s", plain(), line);\n  return 0;\n}\n' "$p" > "prog-$p.c"
 done
 cc -o one/prog-a prog-a.c -Lone -l:libplain.so -Wl,-rpath,"$t/one"
 cc -o two/prog-b prog-b.c -Ltwo -l:libother.so -Wl,-rpath,"$t/two"
+cc -o three/prog-c prog-a.c -Lthree -l:libplain.so -Wl,-rpath,"$t/three"
 { echo "identical data"; seq 1 20000; } > data-a/big.dat
 cp data-a/big.dat data-a/twin.dat
 cp data-a/big.dat data-b/big.dat
 lib_size=$(stat -c %s one/libplain.so)
 data_size=$(stat -c %s data-a/big.dat)
 [ "$data_size" -ge 16384 ] || fail "the data file is too small for a zip's link"
-pack() { "$ELFPACK" -q one/prog-a two/prog-b --add data-a=/usr/share/fixture-a --add data-b=/usr/share/fixture-b "$@"; }
+pack() { "$ELFPACK" -q one/prog-a two/prog-b three/prog-c --add data-a=/usr/share/fixture-a --add data-b=/usr/share/fixture-b "$@"; }
 
 # runs ROOT: both programs, from /opt in an empty root as Lambda runs them.
 runs() {
   expect_output "1 identical data" in_lambda_root "$1" /opt/bin/prog-a
   expect_output "1 identical data" in_lambda_root "$1" /opt/bin/prog-b
+  expect_output "1 identical data" in_lambda_root "$1" /opt/bin/prog-c
 }
 # saved JSON BYTES: the manifest says BYTES were stored once, and names the first copies.
 saved() {

@@ -1,5 +1,5 @@
 // mark_identical_files: which entries of a plan name a first copy of their bytes, and when a zip
-// may make that a symbolic link; relative_link, the target such a link gets.
+// may make that a symbolic link; same_bytes; relative_link, the target such a link gets.
 #include "elfpack/layout/identical_files.h"
 
 #include <gtest/gtest.h>
@@ -92,6 +92,12 @@ TEST(IdenticalFiles, FilesAreComparedByTheirBytes) {
   EXPECT_EQ(at(plan, kPrivate + "root/3").same_as, "");
   EXPECT_EQ(at(plan, kPrivate + "root/4").same_as, kPrivate + "root/1");
   EXPECT_EQ(at(plan, kPrivate + "root/5").same_as, kPrivate + "root/1");
+  // Two files of this machine: one file, two copies, another content, another size.
+  EXPECT_TRUE(same_bytes(a, d));
+  EXPECT_TRUE(same_bytes(a, b));
+  EXPECT_FALSE(same_bytes(a, c));
+  std::ofstream(dir / "e") << "short";
+  EXPECT_FALSE(same_bytes(a, (dir / "e").string()));
   fs::remove_all(dir);
 }
 

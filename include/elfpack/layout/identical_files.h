@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "elfpack/bundle.h"
 
@@ -20,5 +21,9 @@ inline constexpr std::uint64_t kSymlinkAtLeast = 16 * 1024;
 // private directory (launchers of bin/) are left alone. Throws Error naming a file that cannot be
 // read.
 void mark_identical_files(BundlePlan& plan);
+
+// Whether files `a` and `b` of this machine hold the same bytes (one file, or two copies).
+// Throws Error naming a file that cannot be read.
+bool same_bytes(const std::string& a, const std::string& b);
 
 }  // namespace elfpack
