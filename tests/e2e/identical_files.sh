@@ -10,12 +10,15 @@
 # bundle, is that library (it was refused as another file).
 source "$(dirname "$0")/common.inc"
 cd "$t"
+# The first copy's path is longer than a tar header holds: a hard link names it in a pax record.
+a=usr/share/fixture-a/a-directory-whose-name-makes-the-paths-in-it-longer-than-a-tar-header-holds
+b=usr/share/fixture-b
 mkdir -p one two three data-a data-b
 cc -shared -fPIC -o one/libplain.so -DFIX_NAME=plain "$fixtures/fixlib.c"
 cp one/libplain.so two/libother.so
 cp one/libplain.so three/libplain.so
 for p in a b; do
-  printf '#include <stdio.h>\nextern int plain(void);\nint main(void) {\n  char line[64] = "";\n  FILE *f = fopen("/usr/share/fixture-%s/big.dat", "r");\n  if (f == NULL || fgets(line, sizeof line, f) == NULL) return 1;\n  printf("%%d %%s", plain(), line);\n  return 0;\n}\n' "$p" > "prog-$p.c"
+  printf '#include <stdio.h>\nextern int plain(void);\nint main(void) {\n  char line[64] = "";\n  FILE *f = fopen("/%s/big.dat", "r");\n  if (f == NULL || fgets(line, sizeof line, f) == NULL) return 1;\n  printf("%%d %%s", plain(), line);\n  return 0;\n}\n' "${!p}" > "prog-$p.c"
 done
 cc -o one/prog-a prog-a.c -Lone -l:libplain.so -Wl,-rpath,"$t/one"
 cc -o two/prog-b prog-b.c -Ltwo -l:libother.so -Wl,-rpath,"$t/two"
@@ -26,7 +29,7 @@ cp data-a/big.dat data-b/big.dat
 lib_size=$(stat -c %s one/libplain.so)
 data_size=$(stat -c %s data-a/big.dat)
 [ "$data_size" -ge 16384 ] || fail "the data file is too small for a zip's link"
-pack() { "$ELFPACK" -q one/prog-a two/prog-b three/prog-c --add data-a=/usr/share/fixture-a --add data-b=/usr/share/fixture-b "$@"; }
+pack() { "$ELFPACK" -q one/prog-a two/prog-b three/prog-c --add "data-a=/$a" --add "data-b=/$b" "$@"; }
 
 # runs ROOT: both programs, from /opt in an empty root as Lambda runs them.
 runs() {
@@ -36,13 +39,14 @@ runs() {
 }
 # saved JSON BYTES: the manifest says BYTES were stored once, and names the first copies.
 saved() {
-  python3 - "$1" "$2" <<'EOF' || fail "manifest $1"
+  python3 - "$1" "$2" "$a" "$b" <<'EOF' || fail "manifest $1"
 import json, sys
 m = json.load(open(sys.argv[1]))
+a, b = sys.argv[3], sys.argv[4]
 assert m["totals"]["stored_once_bytes"] == int(sys.argv[2]), m["totals"]
 same = {f["path"].split("/", 3)[3]: f["same_as"].split("/", 3)[3] for f in m["files"] if "same_as" in f}
-assert same == {"lib/libplain.so": "lib/libother.so", "root/usr/share/fixture-a/twin.dat": "root/usr/share/fixture-a/big.dat",
-                "root/usr/share/fixture-b/big.dat": "root/usr/share/fixture-a/big.dat"}, same
+assert same == {"lib/libplain.so": "lib/libother.so", f"root/{a}/twin.dat": f"root/{a}/big.dat",
+                f"root/{b}/big.dat": f"root/{a}/big.dat"}, same
 EOF
 }
 
@@ -52,7 +56,7 @@ saved dir.json $((lib_size + 2 * data_size))
 priv=$(echo out/lib/elfpack/*)
 [ "$(stat -c %h "$priv/lib/libplain.so")" = 2 ] && [ "$priv/lib/libplain.so" -ef "$priv/lib/libother.so" ] \
   || fail "the library is not stored once: $(ls -li "$priv/lib")"
-[ "$(stat -c %h "$priv/root/usr/share/fixture-a/big.dat")" = 3 ] && [ "$priv/root/usr/share/fixture-a/twin.dat" -ef "$priv/root/usr/share/fixture-b/big.dat" ] \
+[ "$(stat -c %h "$priv/root/$a/big.dat")" = 3 ] && [ "$priv/root/$a/twin.dat" -ef "$priv/root/$b/big.dat" ] \
   || fail "the data is not stored once: $(ls -liR "$priv/root/usr/share")"
 root=$(empty_root dir-root)
 cp -a out "$root/opt"
@@ -65,13 +69,13 @@ for name in b.tar b.tar.gz b.tar.xz b.tar.zst; do
   saved "$name.json" $((lib_size + 2 * data_size))
   hard=$(tar -tvf "$name" | grep '^h' | sed 's/.* 0 [0-9-]* [0-9:]* //')
   [ "$(sed 's,lib/elfpack/[0-9a-f]*/,,g' <<<"$hard" | sort)" = "lib/libplain.so link to lib/libother.so
-root/usr/share/fixture-a/twin.dat link to root/usr/share/fixture-a/big.dat
-root/usr/share/fixture-b/big.dat link to root/usr/share/fixture-a/big.dat" ] || fail "$name: hard links: $hard"
+root/$a/twin.dat link to root/$a/big.dat
+root/$b/big.dat link to root/$a/big.dat" ] || fail "$name: hard links: $hard"
   root=$(empty_root "root-$name")
   mkdir -p "$root/opt"
   tar -xf "$name" -C "$root/opt"
   unpacked=$root/opt/${priv#out/}
-  [ "$unpacked/lib/libplain.so" -ef "$unpacked/lib/libother.so" ] && [ "$(stat -c %h "$unpacked/root/usr/share/fixture-a/big.dat")" = 3 ] \
+  [ "$unpacked/lib/libplain.so" -ef "$unpacked/lib/libother.so" ] && [ "$(stat -c %h "$unpacked/root/$a/big.dat")" = 3 ] \
     || fail "$name: not one inode each: $(ls -liR "$unpacked")"
   runs "$root"
   out=$("$ELFPACK" verify "$name") || fail "verify $name: $out"
@@ -99,12 +103,12 @@ import json, sys
 assert json.load(open(sys.argv[1]))["totals"]["stored_once_bytes"] == int(sys.argv[2])
 EOF
 listing=$(zipinfo b.zip)
-grep -q '^lrwxrwxrwx .*/root/usr/share/fixture-a/twin.dat$' <<<"$listing" || fail "zip: the twin is not a link: $listing"
-grep -q '^-rw-r--r-- .*/root/usr/share/fixture-b/big.dat$' <<<"$listing" || fail "zip: the other directory's copy: $listing"
+grep -q "^lrwxrwxrwx .*/root/$a/twin.dat\$" <<<"$listing" || fail "zip: the twin is not a link: $listing"
+grep -q "^-rw-r--r-- .*/root/$b/big.dat\$" <<<"$listing" || fail "zip: the other directory's copy: $listing"
 grep -q '^-rwxr-xr-x .*/lib/libplain.so$' <<<"$listing" || fail "zip: the library's copy: $listing"
 root=$(empty_root zip-root)
 unzip -q b.zip -d "$root/opt"
-[ "$(readlink "$root/opt/${priv#out/}/root/usr/share/fixture-a/twin.dat")" = big.dat ] || fail "zip: the twin's target"
+[ "$(readlink "$root/opt/${priv#out/}/root/$a/twin.dat")" = big.dat ] || fail "zip: the twin's target"
 runs "$root"
 out=$("$ELFPACK" verify b.zip) || fail "verify b.zip: $out"
 no_stray_files "$t"
