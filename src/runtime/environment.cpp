@@ -23,6 +23,8 @@
 #include <set>
 #include <string_view>
 
+#include <xxhash.h>
+
 #include "elfpack/base/error.h"
 #include "elfpack/base/mapped_file.h"
 #include "elfpack/base/paths.h"
@@ -43,6 +45,8 @@ constexpr const char* kLambdaLocale = "en_US.utf8";
 // Where Debian's font packages put fonts, and the configuration file that names the bundle's.
 constexpr const char* kFontDir = "/usr/share/fonts/";
 constexpr const char* kFontDirsConf = "/etc/fonts/conf.d/05-elfpack-font-dirs.conf";
+// Where fontconfig writes its caches for the bundle's fonts: + the id of the set of fonts.
+constexpr const char* kFontCacheDir = "/tmp/fontconfig-cache-";
 
 // What one walk brings: `path` in the root (a file, a link, or a directory taken whole), with
 // `why`. A link keeps its target as it reads (settle_links makes it relative, or a copy); a link
@@ -94,6 +98,10 @@ class Bringer {
   bool is_readable_file(const std::string& path) const {
     struct stat st;
     return ::stat(in_root(sysroot_, path).c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IROTH) != 0;
+  }
+  std::uintmax_t size_of(const std::string& path) const {
+    struct stat st;
+    return ::stat(in_root(sysroot_, path).c_str(), &st) == 0 ? static_cast<std::uintmax_t>(st.st_size) : 0;
   }
   bool is_directory(const std::string& path) const {
     struct stat st;
@@ -392,14 +400,16 @@ void add_fonts(const std::vector<std::string>& packages, const PackageManager& m
     }
     level = std::move(next);
   }
-  std::string names;
+  std::string names, font_set;  // font_set: each font's path and size
   std::set<std::string> font_dirs;
   for (const auto& p : fonts) {
     const std::string why = "environment: fonts of package " + p + " (for fontconfig)";
     for (const auto& f : manager.files(p)) {
       if (is_documentation(f) || bringer.is_directory(f)) continue;
       count += bringer.bring(f, why);
-      if (f.starts_with(kFontDir)) font_dirs.insert(directory_of(f));
+      if (!f.starts_with(kFontDir)) continue;
+      font_dirs.insert(directory_of(f));
+      font_set += f + '\0' + std::to_string(bringer.size_of(f)) + '\n';
     }
     names += (names.empty() ? "" : ", ") + p;
   }
@@ -412,8 +422,13 @@ void add_fonts(const std::vector<std::string>& packages, const PackageManager& m
     for (const auto& d : font_dirs) conf += "  <dir>" + d + "</dir>\n";
     // The caches of this machine are not valid for the bundle's copies (fontconfig compares a
     // directory's mtime with its cache's), so fontconfig scans them once and writes a cache; /tmp
-    // is the place Lambda lets it write, where a warm start finds it again.
-    conf += "  <cachedir>/tmp/fontconfig-cache</cachedir>\n";
+    // is the place Lambda lets it write, where a warm start finds it again. Named after the set
+    // of fonts: another bundle in the same /tmp with other fonts at the same directories and the
+    // same fixed mtimes must not take this one's cache as valid for its own.
+    char set_id[17];
+    std::snprintf(set_id, sizeof set_id, "%016llx",
+                  static_cast<unsigned long long>(XXH3_64bits(font_set.data(), font_set.size())));
+    conf += std::string("  <cachedir>") + kFontCacheDir + set_id + "</cachedir>\n";
     conf += "</fontconfig>\n";
     RuntimeFile f{kFontDirsConf, "", "environment: the font directories the bundle carries, for fontconfig"};
     f.contents = conf;

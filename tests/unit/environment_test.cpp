@@ -93,9 +93,17 @@ TEST_F(EnvironmentRoot, FontsOfAPluginsFontconfigAndOfEveryInstalledAlternative)
   ASSERT_FALSE(r.files.empty());
   const std::string conf = r.files[0].contents.value_or("");
   EXPECT_NE(conf.find("<dir>/usr/share/fonts/opentype/second</dir>"), std::string::npos) << conf;
-  EXPECT_NE(conf.find("<cachedir>/tmp/fontconfig-cache</cachedir>"), std::string::npos) << conf;
+  EXPECT_NE(conf.find("<cachedir>/tmp/fontconfig-cache-"), std::string::npos) << conf;
   EXPECT_EQ(r.served_whole,
             (std::vector<std::string>{"/usr/share/fonts/opentype/second", "/usr/share/fonts/truetype/first"}));
+  // Another set of fonts at the same directories: another cache directory, so that two bundles
+  // sharing /tmp never take each other's caches.
+  write("usr/share/fonts/opentype/second/Second.otf", "another font");
+  RuntimeFiles other;
+  add_environment({&plugin}, options(), other);
+  ASSERT_FALSE(other.files.empty());
+  const auto cachedir = [](const std::string& text) { return text.substr(text.find("<cachedir>")); };
+  EXPECT_NE(cachedir(other.files[0].contents.value_or("")), cachedir(conf));
 }
 
 // What a library's package wrote at install (libpaper's /etc/papersize): named by its maintainer
