@@ -204,6 +204,11 @@ EnvironmentUses environment_uses(const std::vector<const Closure*>& closures) {
   std::set<std::string> read, scanned;  // the files whose imports were read, and those taken for the CA scan
   for (const Closure* closure : closures) {
     if (closure->objects.empty()) continue;
+    // An NSS module (glibc's convention, nss/nss_module.c: libnss_SERVICE.so.2) runs inside the
+    // program's locale and time zone, which glibc loaded it for: it does not choose them from
+    // the environment (systemd's imports setlocale to ask whether the locale is UTF-8), so its
+    // imports do not ask for the locale or the zones; its TLS library or fonts would count.
+    const bool nss_module = base_name(closure->objects.front().path).starts_with("libnss_");
     bool tls = false;
     for (const auto& o : closure->objects) {
       const std::string soname = o.elf.soname.value_or("");
@@ -216,7 +221,7 @@ EnvironmentUses environment_uses(const std::vector<const Closure*>& closures) {
         uses.font_users.insert(o.path);
         uses.font_users.insert(closure->objects.front().path);
       }
-      if (closure->family != LoaderFamily::kGlibc || !read.insert(o.file).second) continue;
+      if (closure->family != LoaderFamily::kGlibc || nss_module || !read.insert(o.file).second) continue;
       if (o.elf.imports) {
         uses.glibc_imports.insert(o.elf.imports->begin(), o.elf.imports->end());
       } else {
@@ -379,10 +384,16 @@ std::vector<std::string> installed_alternatives(const std::string& package, cons
 // several font packages satisfies, every installed one: natively fontconfig sees them all, and
 // its configuration picks among them by the family a document names (a PDF's Helvetica: the
 // metric-compatible Nimbus Sans of fonts-urw-base35, not the first alternative's DejaVu Sans).
-void add_fonts(const std::vector<std::string>& packages, const PackageManager& manager, Bringer& bringer,
-               std::map<std::string, RuntimeFile>& kept, std::set<std::string>& whole, RuntimeFiles& result) {
+// --exclude-package: none of those packages' fonts, nor the fonts of what they depend on.
+void add_fonts(const std::vector<std::string>& packages, const std::vector<std::string>& excluded,
+               const PackageManager& manager, Bringer& bringer, std::map<std::string, RuntimeFile>& kept,
+               std::set<std::string>& whole, RuntimeFiles& result) {
   std::size_t count = bringer.bring("/etc/fonts", "environment: fontconfig's configuration");
+  const auto is_excluded = [&](const std::string& p) {
+    return std::find(excluded.begin(), excluded.end(), p.substr(0, p.find(':'))) != excluded.end();
+  };
   const auto ships_fonts = [&](const std::string& p) {
+    if (is_excluded(p)) return false;
     const auto files = manager.files(p);
     return std::any_of(files.begin(), files.end(), [](const std::string& f) { return f.starts_with(kFontDir); });
   };
@@ -391,7 +402,7 @@ void add_fonts(const std::vector<std::string>& packages, const PackageManager& m
   for (int step = 0; step < 3 && !level.empty(); ++step) {
     std::vector<std::string> next;
     for (const auto& p : level) {
-      if (!seen.insert(p).second) continue;
+      if (!seen.insert(p).second || is_excluded(p)) continue;
       if (ships_fonts(p)) fonts.insert(p);
       for (const auto& a : installed_alternatives(p, manager)) {
         if (!fonts.contains(a) && ships_fonts(a)) fonts.insert(a);
@@ -491,7 +502,7 @@ void add_environment(const std::vector<const Closure*>& closures, const CollectO
     asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
     std::vector<std::string> packages;
     for (const auto& [path, package] : managers.front()->owners(asked)) packages.push_back(package);
-    add_fonts(packages, *managers.front(), bringer, kept, whole, runtime);
+    add_fonts(packages, options.exclude_packages, *managers.front(), bringer, kept, whole, runtime);
   }
   settle_links(kept, options.sysroot, runtime.notes);
   for (auto& [path, f] : kept) runtime.files.push_back(std::move(f));

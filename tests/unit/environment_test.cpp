@@ -96,6 +96,14 @@ TEST_F(EnvironmentRoot, FontsOfAPluginsFontconfigAndOfEveryInstalledAlternative)
   EXPECT_NE(conf.find("<cachedir>/tmp/fontconfig-cache-"), std::string::npos) << conf;
   EXPECT_EQ(r.served_whole,
             (std::vector<std::string>{"/usr/share/fonts/opentype/second", "/usr/share/fonts/truetype/first"}));
+  // --exclude-package: none of its fonts.
+  CollectOptions excluding = options();
+  excluding.exclude_packages = {"fonts-second"};
+  RuntimeFiles without_second;
+  add_environment({&plugin}, excluding, without_second);
+  EXPECT_EQ(paths(without_second), (std::vector<std::string>{"/etc/fonts/conf.d/05-elfpack-font-dirs.conf",
+                                                             "/etc/fonts/fonts.conf",
+                                                             "/usr/share/fonts/truetype/first/First.ttf"}));
   // Another set of fonts at the same directories: another cache directory, so that two bundles
   // sharing /tmp never take each other's caches.
   write("usr/share/fonts/opentype/second/Second.otf", "another font");
@@ -104,6 +112,26 @@ TEST_F(EnvironmentRoot, FontsOfAPluginsFontconfigAndOfEveryInstalledAlternative)
   ASSERT_FALSE(other.files.empty());
   const auto cachedir = [](const std::string& text) { return text.substr(text.find("<cachedir>")); };
   EXPECT_NE(cachedir(other.files[0].contents.value_or("")), cachedir(conf));
+}
+
+// The locale for Lambda's LANG when a plugin's closure calls setlocale; not for an NSS module's,
+// which runs in the locale of the program glibc loaded it for.
+TEST_F(EnvironmentRoot, LocaleForAPluginsSetlocaleButNotAnNssModules) {
+  write("usr/lib/locale/en_US.utf8/LC_CTYPE", "ctype");
+  write("usr/lib/app/plugin.so", "plugin");
+  write("lib/libnss_demo.so.2", "module");
+  Closure plugin, module;
+  plugin.objects = {object("/usr/lib/app/plugin.so")};
+  module.objects = {object("/lib/libnss_demo.so.2", "libnss_demo.so.2")};
+  plugin.objects[0].elf.imports = module.objects[0].elf.imports = std::vector<std::string>{"setlocale", "localtime_r"};
+  RuntimeFiles by_module;
+  add_environment({&module}, options(), by_module);
+  EXPECT_TRUE(by_module.files.empty());
+  EXPECT_TRUE(by_module.environment.empty());
+  RuntimeFiles by_plugin;
+  add_environment({&module, &plugin}, options(), by_plugin);
+  EXPECT_EQ(paths(by_plugin), (std::vector<std::string>{"/usr/lib/locale/en_US.utf8/LC_CTYPE"}));
+  EXPECT_EQ(by_plugin.environment, (std::map<std::string, std::string>{{"LOCPATH", "/usr/lib/locale"}}));
 }
 
 // What a library's package wrote at install (libpaper's /etc/papersize): named by its maintainer
