@@ -195,7 +195,6 @@ BundlePlan pack(const PackOptions& given) {
       resolve_runtime_objects(programs, runtime, options.resolve, diagnostics, warnings, options.allow_missing);
   if (runtime.libraries.size() + runtime.helpers.size() != found) set_prefixes(runtime, options.resolve.sysroot);
   report_missing(diagnostics, warnings);
-  for (const auto& p : runtime.prefixes) spdlog::debug("served from the bundle: {}", p);
   if (options.detect) {
     std::vector<const Closure*> loaded;
     for (const auto* list : {&extra.libraries, &extra.helper_closures}) {
@@ -203,6 +202,16 @@ BundlePlan pack(const PackOptions& given) {
     }
     attribute_packages(loaded, runtime, options.resolve.sysroot);
   }
+  // (3c) what the libraries of all of them assume of the machine: locale, time zones, CA store,
+  // fonts, configuration their packages wrote at install.
+  std::vector<const Closure*> all;
+  for (const auto* list : std::initializer_list<const std::vector<Closure>*>{&closures, &extra.libraries, &extra.helper_closures}) {
+    for (const auto& c : *list) all.push_back(&c);
+  }
+  const std::size_t noted = runtime.notes.size();
+  add_environment(all, collect, runtime);
+  for (std::size_t i = noted; i < runtime.notes.size(); ++i) spdlog::debug("{}", runtime.notes[i]);
+  for (const auto& p : runtime.prefixes) spdlog::debug("served from the bundle: {}", p);
 
   // (4) plan: every file's place in the bundle, the content id, the launchers.
   // The linkers' default directories, to close them to the host (--allow-host-libs: open).

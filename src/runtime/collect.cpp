@@ -1,6 +1,7 @@
 // Step (3), collect: the runtime files of every program from each source in turn (--add, traces,
-// what glibc loads or runs by itself, the packages, what their libraries assume of the machine),
-// and the prefixes the shim serves.
+// what glibc loads or runs by itself, the packages), and the prefixes the shim serves. What their
+// libraries assume of the machine comes later (add_environment), over the plugins' and helpers'
+// closures too.
 #include "runtime/package_manager.h"
 #include "runtime/sources.h"
 #include "elfpack/runtime/runtime_files.h"
@@ -145,7 +146,6 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   } else if (!options.add_packages.empty()) {
     throw Error("--add-package: package detection is off (--no-detect)");
   }
-  add_environment(programs, options, managers, kept, explicit_prefixes, result);
   settle_links(kept, options.sysroot, result.notes);
   for (const auto& [path, f] : libraries) result.libraries.push_back(f);
   for (const auto& [path, f] : helpers) result.helpers.push_back(f);

@@ -102,6 +102,15 @@ void attribute_packages(const std::vector<const Closure*>& closures, RuntimeFile
 // when helpers or plugins were left out.
 void set_prefixes(RuntimeFiles& files, const std::string& sysroot);
 
+// (3c) What the libraries of every ELF object the bundle runs assume of the machine
+// (environment.cpp): the locale for Lambda's LANG, time-zone data, the CA store of a TLS library,
+// fontconfig's configuration and fonts. Decided once over all of `closures` (the programs', the
+// plugins' and the helpers', resolved in step 3b), since a TLS library or fontconfig is often
+// loaded by a plugin or a helper only (Python's _ssl module, git's git-remote-https). Adds the
+// files to `runtime`, LOCPATH and TZDIR to its environment, the font directories to what is
+// served whole, and sets its prefixes again. Nothing with --no-detect.
+void add_environment(const std::vector<const Closure*>& closures, const CollectOptions& options, RuntimeFiles& runtime);
+
 // Leaves out of `runtime` the next kind of what its programs' libraries assume (environment.cpp),
 // in this order: fonts, time zones, the locale, the CA store, with the variable and the prefixes
 // that led to it. For a bundle over Lambda's size limit: the programs still run without it (C's
