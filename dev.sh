@@ -9,7 +9,7 @@
 #   ./dev.sh corpus [--fast] real Debian programs bundled and compared with their native runs
 #                            (tests/corpus/; it installs some 60 programs; the table goes to
 #                            docs/corpus.md)
-#   ./dev.sh fresh [run]     the README's first commands (or only `run`) in a new Debian 12 root
+#   ./dev.sh fresh [run|test] the README's first commands (or only one) in a new Debian 12 root
 #                            made with debootstrap, timed with a cold and a warm package cache
 #                            (tests/fresh/fresh_root.sh; the figures go to docs/fresh.md)
 set -euo pipefail
@@ -136,7 +136,7 @@ case "${1:-}" in
     tests/fresh/fresh_root.sh "${2:-all}"
     ;;
   *)
-    echo "usage: ./dev.sh run | test | sanitize | fuzz [SECONDS] | corpus [--fast] | fresh [run]" >&2
+    echo "usage: ./dev.sh run | test | sanitize | fuzz [SECONDS] | corpus [--fast] | fresh [run|test]" >&2
     exit 2
     ;;
 esac
