@@ -21,25 +21,15 @@ namespace elfpack {
 
 namespace {
 
-// What an ELF file among a package's files is to the bundle.
-enum class ElfRole { kHelper, kPlugin, kNone };
-
-// A program (ET_EXEC, or with an interpreter and no SONAME: glibc's libc.so.6 has an interpreter
-// too) is a helper; another shared object a plugin; relocatable objects, other machines' files
-// and what cannot be read are neither.
+// What an ELF file among a package's files is to the bundle (elf_role): nothing when it is of
+// another machine or class than every program.
 ElfRole role_of(const std::string& file, const std::vector<Program>& programs) {
   ElfFacts elf;
-  try {
-    elf = read_elf(file);
-  } catch (const Error&) {
-    return ElfRole::kNone;
-  }
+  const ElfRole role = elf_role(file, &elf);
   const bool ours = std::any_of(programs.begin(), programs.end(), [&](const Program& p) {
     return p.elf.ident.elf_class == elf.ident.elf_class && p.elf.ident.machine == elf.ident.machine;
   });
-  if (!ours) return ElfRole::kNone;
-  if (elf.ident.type == kEtExec || (elf.interp && !elf.soname)) return ElfRole::kHelper;
-  return elf.ident.type == kEtDyn && elf.has_dynamic ? ElfRole::kPlugin : ElfRole::kNone;
+  return ours ? role : ElfRole::kNone;
 }
 
 // A shared object straight in a library directory (/usr/lib/x86_64-linux-gnu/libhistory.so.8)
@@ -63,12 +53,13 @@ class PackageFiles {
                std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& helpers)
       : programs_(programs), options_(options), program_paths_(program_paths), kept_(kept), libraries_(libraries),
         helpers_(helpers) {
-    // What the closures load, and what other sources bring already (a glibc module, a trace).
-    for (const auto* from : {&libraries, &helpers}) {
-      for (const auto& [path, f] : *from) {
-        struct stat st;
-        if (::stat(f.file.c_str(), &st) == 0) loaded_.insert({st.st_dev, st.st_ino});
-      }
+    // What the closures load, and the libraries other sources bring already (a glibc module, a
+    // trace). Not the helpers: a program is one at each of its paths (a trace that ran git's
+    // remote helper through its link leaves the package's file a helper too, which the link
+    // then names).
+    for (const auto& [path, f] : libraries) {
+      struct stat st;
+      if (::stat(f.file.c_str(), &st) == 0) loaded_.insert({st.st_dev, st.st_ino});
     }
     if (options.closures == nullptr) return;
     for (const auto& c : *options.closures) {
@@ -81,11 +72,14 @@ class PackageFiles {
     Taken taken;
     for (const auto& path : manager.files(listed)) {
       const std::string file = in_root(options_.sysroot, path);
+      // The path itself, its directory's links resolved in the root (in_root follows its last
+      // name too): whether it is a link, and to what.
+      const std::string named = in_root(options_.sysroot, directory_of(path)) + "/" + base_name(path);
       struct stat st;
-      if (::lstat(file.c_str(), &st) != 0 || program_paths_.contains(path)) continue;
+      if (::lstat(named.c_str(), &st) != 0 || program_paths_.contains(path)) continue;
       if (S_ISLNK(st.st_mode) && (!is_documentation(path) || options_.include_docs)) {
         char target[4096];
-        const ssize_t n = ::readlink(file.c_str(), target, sizeof target);
+        const ssize_t n = ::readlink(named.c_str(), target, sizeof target);
         if (n > 0 && static_cast<std::size_t>(n) < sizeof target) links.emplace(path, std::string(target, static_cast<std::size_t>(n)));
       }
       if (!S_ISREG(st.st_mode)) continue;
@@ -252,6 +246,14 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
     if (kept.contains(to) || libraries.contains(to) || helpers.contains(to) || holds_bundled(kept) ||
         holds_bundled(libraries)) {
       result.links.emplace(path, target);
+      // The package's link stays a link, whatever another source made of its path (a trace that
+      // ran a helper through it): the bundle has one thing at a path, the file the link names.
+      for (auto* other : {&helpers, &libraries}) {
+        if (const auto it = other->find(path); it != other->end()) {
+          result.notes.push_back(path + ": a link to " + target + " (as its package has it), not " + it->second.why);
+          other->erase(it);
+        }
+      }
     }
   }
   for (std::size_t p = 0; p < programs.size(); ++p) {

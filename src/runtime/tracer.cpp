@@ -149,7 +149,7 @@ TraceResult trace_command(const std::vector<std::string>& command) {
     std::string path;
   };
   std::map<pid_t, Pending> tracees{{child, {}}};
-  std::set<std::string> seen;
+  std::map<std::string, std::size_t> seen;
   // After the command ended: what it left running gets SIGTERM, then SIGKILL at the deadline.
   bool ending = false;
   bool killing = false;
@@ -195,8 +195,8 @@ TraceResult trace_command(const std::vector<std::string>& command) {
         } else {
           const auto call = path_calls().find(p.number);
           const long ret = static_cast<long>(regs.rax);
-          if (!ending && call != path_calls().end() && ret >= 0 && !p.path.empty() && seen.insert(p.path).second) {
-            result.paths.push_back({p.path, call->second.name});
+          if (!ending && call != path_calls().end() && ret >= 0 && !p.path.empty()) {
+            record_traced(result.paths, seen, p.path, call->second.name);
           }
         }
         p.in_call = !p.in_call;

@@ -46,6 +46,9 @@ first_new_line() {
   [ -n "$line" ] || line=$(new_line "$3" "$4")
   echo "${line:-(printed nothing the native run did not)}"
 }
+# pack_error LOG: elfpack's error from its log, cut to 160 characters. A traced command's output
+# shares the log (binary, maybe without a last newline): the error is found where it starts.
+pack_error() { grep -a -o 'elfpack: error: .*' "$1" | tail -n1 | cut -c1-160; }
 new_line() { diff "$1" "$2" 2>/dev/null | sed -n 's/^> //p' | grep -a -m1 -v '^[[:space:]]*$' | cut -c1-160; }
 
 # is_text FILE: empty, or valid UTF-8 without NUL bytes (an image's raw pixels are not).
@@ -107,7 +110,7 @@ run_one() {
       fi
       t1=$(date +%s.%N)
       if [ "$status" -ne 0 ] || [ ! -f "$zip" ]; then
-        [ "$status" -eq 124 ] && reason="elfpack did not finish in ${pack_timeout} s" || reason="elfpack failed (exit $status): $(grep -m1 -i 'error\|elfpack:' "$w/$m.pack.log" | cut -c1-160)"
+        [ "$status" -eq 124 ] && reason="elfpack did not finish in ${pack_timeout} s" || reason="elfpack failed (exit $status): $(pack_error "$w/$m.pack.log")"
         echo "$name|$m|FAIL|-|$(printf %.1f "$(bc <<<"$t1 - $t0")")|-|$reason" > "$out/results/$name.$m"
         continue
       fi

@@ -218,6 +218,32 @@ TEST_F(DpkgRoot, PackagedProgramsAreHelpersAndSharedObjectsInTheirOwnDirectories
   EXPECT_TRUE(none.files.empty() && none.libraries.empty() && none.helpers.empty());
 }
 
+// A trace and the package rule agree on what a path is: a program the trace saw looked at (stat)
+// or run is a helper, never a library; one it ran through a link its package has stays that
+// link to the package's helper; and the package's file stays a helper though the trace brought
+// the same file under the link's name.
+TEST_F(DpkgRoot, ATracedProgramIsAHelperAndThePackagesLinkStaysALink) {
+  std::filesystem::create_symlink("helper", root_ / "usr/lib/demo/helper-link");
+  std::filesystem::copy_file("/bin/true", root_ / "usr/lib/demo/looked-at");
+  write("var/lib/dpkg/info/demo:amd64.list", "/.\n/usr/bin/demo\n/usr/lib/demo/helper\n/usr/lib/demo/helper-link\n");
+  write("trace.log",
+        "1 stat(\"/usr/lib/demo/helper-link\", {...}) = 0\n"
+        "1 access(\"/usr/lib/demo/looked-at\", X_OK) = 0\n"
+        "1 execve(\"/usr/lib/demo/helper-link\", [\"helper-link\"], 0x1 /* 1 var */) = 0\n");
+  for (const bool exec_seen : {true, false}) {
+    CollectOptions options = in_root();
+    options.trace_logs = {(root_ / "trace.log").string()};
+    if (!exec_seen) write("trace.log", "1 stat(\"/usr/lib/demo/helper-link\", {...}) = 0\n1 access(\"/usr/lib/demo/looked-at\", X_OK) = 0\n");
+    const RuntimeFiles r = collect_runtime_files(load_programs({"/usr/bin/demo"}, root_), options);
+    EXPECT_TRUE(r.libraries.empty()) << r.libraries.front().path;
+    std::vector<std::string> helpers;
+    for (const auto& h : r.helpers) helpers.push_back(h.path);
+    EXPECT_EQ(helpers, (std::vector<std::string>{"/usr/lib/demo/helper", "/usr/lib/demo/looked-at"})) << exec_seen;
+    ASSERT_TRUE(r.links.contains("/usr/lib/demo/helper-link"));
+    EXPECT_EQ(r.links.at("/usr/lib/demo/helper-link"), "helper");
+  }
+}
+
 // A list removed between listing the directory and reading it (a package being purged meanwhile)
 // owns nothing, as dpkg-query takes it; other errors stay errors (below).
 TEST_F(DpkgRoot, AListThatIsGoneOwnsNothing) {
