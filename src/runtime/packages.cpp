@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 
@@ -131,6 +132,11 @@ bool ships_elf(const PackageManager& manager, const std::string& listed, const s
   return false;
 }
 
+// Where the link at `path` to `target` leads, followed lexically.
+std::string link_target(const std::string& path, const std::string& target) {
+  return std::filesystem::path(target.starts_with('/') ? target : directory_of(path) + "/" + target).lexically_normal().string();
+}
+
 }  // namespace
 
 void add_packaged(const std::vector<Program>& programs, const CollectOptions& options,
@@ -218,7 +224,7 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
     result.notes.insert(result.notes.end(), choice.notes.begin(), choice.notes.end());
     for (const auto& chosen : choice.chosen) {
       const Taken t = files.take(*manager, chosen.listed, chosen.name, true);
-      result.packages.push_back({chosen.name, chosen.why});
+      result.packages.push_back({chosen.name, chosen.why, chosen.through_library});
       result.notes.push_back(manager->name() + " package " + chosen.name + " (" + chosen.why + "): " + describe(t));
     }
   }
@@ -226,9 +232,7 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
   // file already (--add of a directory copies what its links lead to).
   for (const auto& [path, target] : files.links) {
     if (kept.contains(path)) continue;
-    const std::string to = std::filesystem::path(target.starts_with('/') ? target : directory_of(path) + "/" + target)
-                               .lexically_normal()
-                               .string();
+    const std::string to = link_target(path, target);
     // A link to a directory (perl's 5.36 -> 5.36.0) counts when the directory holds a bundled file.
     const auto holds_bundled = [&](const std::map<std::string, RuntimeFile>& m, const std::string& dir = std::string()) {
       const std::string under = (dir.empty() ? to : dir) + "/";
@@ -264,6 +268,56 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
       if (!f.package.empty()) result.package_of.emplace(f.file, f.package);
     }
   }
+}
+
+std::optional<std::string> drop_library_package(RuntimeFiles& runtime, RuntimeObjects& extra, const std::string& sysroot) {
+  const auto bytes_of = [](const RuntimeFile& f) -> std::uintmax_t {
+    struct stat st;
+    if (f.contents) return f.contents->size();
+    return f.link.empty() && ::stat(f.file.c_str(), &st) == 0 ? static_cast<std::uintmax_t>(st.st_size) : 0;
+  };
+  std::map<std::string, std::uintmax_t> weight;  // by package: the bytes of its files still here
+  for (const auto* list : {&runtime.files, &runtime.libraries, &runtime.helpers}) {
+    for (const auto& f : *list) {
+      if (!f.package.empty()) weight[f.package] += bytes_of(f);
+    }
+  }
+  const PackageUse* heaviest = nullptr;
+  std::uintmax_t most = 0;
+  for (const auto& use : runtime.packages) {
+    const auto it = weight.find(use.name);
+    if (use.through_library && it != weight.end() && it->second > most) {
+      heaviest = &use;
+      most = it->second;
+    }
+  }
+  if (heaviest == nullptr) return std::nullopt;
+  const std::string name = heaviest->name;
+  const std::string why = heaviest->why;
+  std::set<std::string> gone;  // the paths left out
+  const auto of_package = [&](const RuntimeFile& f) {
+    if (f.package != name) return false;
+    gone.insert(f.path);
+    return true;
+  };
+  std::erase_if(runtime.files, of_package);
+  // Element i of extra's lists is element i of runtime's libraries and helpers: both go.
+  const auto erase_paired = [&](std::vector<RuntimeFile>& list, auto&... paired) {
+    for (std::size_t i = list.size(); i-- > 0;) {
+      if (!of_package(list[i])) continue;
+      list.erase(list.begin() + static_cast<long>(i));
+      ((i < paired.size() ? (void)paired.erase(paired.begin() + static_cast<long>(i)) : (void)0), ...);
+    }
+  };
+  erase_paired(runtime.libraries, extra.libraries);
+  erase_paired(runtime.helpers, extra.helpers, extra.helper_closures);
+  // A link that led to what went goes too.
+  std::erase_if(runtime.links, [&](const auto& link) { return gone.contains(link_target(link.first, link.second)); });
+  std::erase_if(runtime.packages, [&](const PackageUse& use) { return use.name == name; });
+  set_prefixes(runtime, sysroot);
+  char size[32];
+  std::snprintf(size, sizeof size, "%.1f MiB", static_cast<double>(most) / (1024.0 * 1024.0));
+  return "package " + name + " (" + why + "), " + size;
 }
 
 void attribute_packages(const std::vector<const Closure*>& closures, RuntimeFiles& files, const std::string& sysroot) {

@@ -244,6 +244,46 @@ TEST_F(DpkgRoot, ATracedProgramIsAHelperAndThePackagesLinkStaysALink) {
   }
 }
 
+// Over Lambda's size limit, the heaviest package chosen only through a library goes: its data,
+// plugins and helpers (with their resolved closures, paired by index), the links that led to
+// them; a program's own package stays, and nothing is left to drop after the last one.
+TEST_F(DpkgRoot, TheHeaviestPackageBroughtThroughALibraryGoesFirst) {
+  write("usr/share/light/a", std::string(10, 'a'));
+  write("usr/share/heavy/a", std::string(3000, 'a'));
+  write("usr/share/own/a", std::string(9000, 'a'));
+  std::filesystem::copy_file("/lib/x86_64-linux-gnu/libz.so.1", root_ / "usr/share/heavy/plugin.so");
+  RuntimeFiles r;
+  r.packages = {{"own", "the package of demo", false}, {"light", "data: libx depends on it", true},
+                {"heavy", "owns /usr/lib/libheavy.so.1 of the closure", true}};
+  const auto file = [&](const std::string& path, const std::string& package) {
+    return RuntimeFile{path, (root_ / path.substr(1)).string(), "package " + package, package};
+  };
+  r.files = {file("/usr/share/heavy/a", "heavy"), file("/usr/share/light/a", "light"), file("/usr/share/own/a", "own")};
+  r.libraries = {file("/usr/share/heavy/plugin.so", "heavy"), file("/usr/share/own/a", "own")};
+  r.links = {{"/usr/share/heavy/b", "a"}, {"/usr/share/own/b", "a"}};
+  RuntimeObjects extra;
+  extra.libraries.resize(2);
+  extra.libraries[1].objects.resize(1);
+  extra.libraries[1].objects[0].path = "/usr/share/own/a";
+  const auto first = drop_library_package(r, extra, root_.string());
+  ASSERT_TRUE(first.has_value());
+  EXPECT_TRUE(first->starts_with("package heavy (owns /usr/lib/libheavy.so.1 of the closure), ")) << *first;
+  ASSERT_EQ(r.files.size(), 2u);
+  EXPECT_EQ(r.files[0].path, "/usr/share/light/a");
+  ASSERT_EQ(r.libraries.size(), 1u);
+  ASSERT_EQ(extra.libraries.size(), 1u);
+  EXPECT_EQ(extra.libraries[0].objects[0].path, "/usr/share/own/a");
+  EXPECT_FALSE(r.links.contains("/usr/share/heavy/b"));
+  EXPECT_TRUE(r.links.contains("/usr/share/own/b"));
+  EXPECT_EQ(r.packages.size(), 2u);
+  const auto second = drop_library_package(r, extra, root_.string());
+  ASSERT_TRUE(second.has_value());
+  EXPECT_TRUE(second->starts_with("package light ")) << *second;
+  EXPECT_FALSE(drop_library_package(r, extra, root_.string()).has_value());
+  ASSERT_EQ(r.files.size(), 1u);
+  EXPECT_EQ(r.files[0].package, "own");
+}
+
 // A list removed between listing the directory and reading it (a package being purged meanwhile)
 // owns nothing, as dpkg-query takes it; other errors stay errors (below).
 TEST_F(DpkgRoot, AListThatIsGoneOwnsNothing) {
