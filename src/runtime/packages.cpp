@@ -1,7 +1,7 @@
 // The files of the packages the package rule chooses (package_rule.h): data at their paths,
 // ELF programs as helpers and shared objects the closures do not load as plugins; each with the
 // package it came from. rpm and pacman, which cannot say more, bring the programs' own packages'
-// data only.
+// data only. Over Lambda's size limit, the packages chosen only through a library go first.
 #include <sys/stat.h>
 
 #include <unistd.h>
