@@ -311,8 +311,9 @@ std::optional<std::string> drop_library_package(RuntimeFiles& runtime, RuntimeOb
   };
   erase_paired(runtime.libraries, extra.libraries);
   erase_paired(runtime.helpers, extra.helpers, extra.helper_closures);
-  // A link that led to what went goes too.
+  // A link that led to what went goes too (a package's, or one settled among the files).
   std::erase_if(runtime.links, [&](const auto& link) { return gone.contains(link_target(link.first, link.second)); });
+  std::erase_if(runtime.files, [&](const RuntimeFile& f) { return !f.link.empty() && gone.contains(link_target(f.path, f.link)); });
   std::erase_if(runtime.packages, [&](const PackageUse& use) { return use.name == name; });
   set_prefixes(runtime, sysroot);
   char size[32];

@@ -258,7 +258,8 @@ TEST_F(DpkgRoot, TheHeaviestPackageBroughtThroughALibraryGoesFirst) {
   const auto file = [&](const std::string& path, const std::string& package) {
     return RuntimeFile{path, (root_ / path.substr(1)).string(), "package " + package, package};
   };
-  r.files = {file("/usr/share/heavy/a", "heavy"), file("/usr/share/light/a", "light"), file("/usr/share/own/a", "own")};
+  r.files = {file("/usr/share/heavy/a", "heavy"), file("/usr/share/light/a", "light"), file("/usr/share/own/a", "own"),
+             RuntimeFile{"/etc/heavy.conf", "", "environment: x", "", false, "../usr/share/heavy/a"}};
   r.libraries = {file("/usr/share/heavy/plugin.so", "heavy"), file("/usr/share/own/a", "own")};
   r.links = {{"/usr/share/heavy/b", "a"}, {"/usr/share/own/b", "a"}};
   RuntimeObjects extra;
