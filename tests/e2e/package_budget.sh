@@ -3,7 +3,8 @@
 # heaviest first, each with a warning, before what the libraries assume of the machine (time
 # zones, the locale): the program runs without them. Here curl, whose libssl3 brings OpenSSL's
 # engines and providers as plugins, and a large (sparse) file added that puts the layer just
-# over the limit: libssl3's plugins go, nothing else does, and curl runs.
+# over the limit: libssl3's plugins go, nothing else does, and curl runs. inspect names such
+# packages before bundling.
 source "$(dirname "$0")/common.inc"
 cd "$t"
 curl=$(command -v curl) || skip "curl is not installed"
@@ -23,3 +24,9 @@ root=$(empty_root root)
 unzip -q big.zip -d "$root/opt" -x '*/big.bin'
 out=$(in_lambda_root "$root" /opt/bin/curl --version) || fail "run: $out"
 grep -q "^curl " <<<"$out" || fail "run: $out"
+# inspect says so before bundling, of the packages that bring files beyond the closure only.
+listing=$("$ELFPACK" inspect "$curl")
+grep -q "^  libssl3: .*; its files beyond the closure go first over Lambda's size limit)$" <<<"$listing" ||
+  fail "inspect does not say which packages go first: $listing"
+grep -q "^  curl: .*(the package of curl)$" <<<"$listing" || fail "inspect marks the program's own package"
+! grep -q "^  libgnutls30: .*go first" <<<"$listing" || fail "inspect marks a package that brings only the closure"
