@@ -245,9 +245,10 @@ BundlePlan pack(const PackOptions& given) {
   // deploy; described after.
   std::optional<LambdaFacts> lambda;
   if (options.lambda || output_format_for(options.output, options.format) == OutputFormat::kZip) {
-    // Over the limit, what the libraries assume of the machine goes first, a kind at a time,
-    // before the layer is refused (with the first error alone): the programs run without it.
-    std::vector<std::string> dropped;
+    // Over the limit, before the layer is refused (with the first error alone), what the
+    // programs run without goes: first the packages chosen only through their libraries, the
+    // heaviest first, then what the libraries assume of the machine, a kind at a time.
+    std::vector<std::string> dropped, dropped_packages;
     std::optional<Error> refused;
     for (;;) {
       try {
@@ -255,14 +256,21 @@ BundlePlan pack(const PackOptions& given) {
         break;
       } catch (const Error& e) {
         if (!refused) refused = e;
-        const auto kind = drop_environment_kind(runtime);
-        if (!kind) throw *refused;
-        dropped.push_back(*kind);
+        if (auto package = drop_library_package(runtime, extra, options.resolve.sysroot)) {
+          dropped_packages.push_back(*package);
+        } else if (auto kind = drop_environment_kind(runtime)) {
+          dropped.push_back(*kind);
+        } else {
+          throw *refused;
+        }
         plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed, scripts);
         if (!options.lambda_function.empty()) {
           add_lambda_function(plan, programs, scripts, options.lambda_function, options.json_response);
         }
       }
+    }
+    for (const auto& package : dropped_packages) {
+      spdlog::warn("left out {}, to stay within Lambda's size limit (--add-package brings it back)", package);
     }
     for (const auto& kind : dropped) {
       spdlog::warn("left out {} of what the programs' libraries assume, to stay within Lambda's size limit "

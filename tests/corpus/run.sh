@@ -48,6 +48,9 @@ first_new_line() {
 }
 # seconds START END: END - START (date +%s.%N) with one decimal (awk: bc is not on a fresh machine).
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+# pack_error LOG: elfpack's error from its log, cut to 160 characters. A traced command's output
+# shares the log (binary, maybe without a last newline): the error is found where it starts.
+pack_error() { grep -a -o 'elfpack: error: .*' "$1" | tail -n1 | cut -c1-160; }
 new_line() { diff "$1" "$2" 2>/dev/null | sed -n 's/^> //p' | grep -a -m1 -v '^[[:space:]]*$' | cut -c1-160; }
 
 # is_text FILE: empty, or valid UTF-8 without NUL bytes (an image's raw pixels are not).
@@ -113,7 +116,7 @@ run_one() {
       fi
       t1=$(date +%s.%N)
       if [ "$status" -ne 0 ] || [ ! -f "$zip" ]; then
-        [ "$status" -eq 124 ] && reason="elfpack did not finish in ${pack_timeout} s" || reason="elfpack failed (exit $status): $(grep -m1 -i 'error\|elfpack:' "$w/$m.pack.log" | cut -c1-160)"
+        [ "$status" -eq 124 ] && reason="elfpack did not finish in ${pack_timeout} s" || reason="elfpack failed (exit $status): $(pack_error "$w/$m.pack.log")"
         echo "$name|$m|FAIL|-|$(seconds "$t0" "$t1")|-|$reason" > "$out/results/$name.$m"
         continue
       fi
