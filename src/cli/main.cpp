@@ -212,6 +212,12 @@ int main(int argc, char** argv) {
   app.add_option("--level", options.level, "Compression level of zip, gzip, xz (0-9) or zstd (1-19)")
       ->check(CLI::Range(0, 19))
       ->type_name("N");
+  app.add_flag("--compress", options.compress,
+               "Put the bundle's files in one zstd payload that a program's first run expands into "
+               "/tmp/elfpack-<digest>-<arch> (checked, then reused); automatic for a layer past Lambda's 250 MiB unzipped");
+  app.add_option("--compress-level", options.compress_level, "zstd level of the payload (1-19, default 19)")
+      ->check(CLI::Range(1, 19))
+      ->type_name("N");
   app.add_flag("--allow-missing", options.allow_missing,
                "Bundle even if some libraries are not found (each is reported as a warning)");
   app.add_flag("--force", options.force, "Replace an output directory that holds an earlier bundle");
@@ -362,6 +368,13 @@ int main(int argc, char** argv) {
     }
     spdlog::info("wrote {} ({} files, {} unpacked, bundle id {}){}", options.output, files, human_size(bytes), plan.id,
                  by_package);
+    if (plan.compressed) {
+      spdlog::info("payload {} ({} files, {} expanded): the first run expands it into {}, which needs {} of /tmp "
+                   "(Lambda's is 512 MB unless the function asks for more, up to 10 GB)",
+                   human_size(plan.compressed->payload_bytes), plan.compressed->entries.size(),
+                   human_size(plan.compressed->expanded_bytes), plan.compressed->trees.front(),
+                   human_size(plan.compressed->tmp_bytes));
+    }
     if (json) {
       const auto format = elfpack::output_format_for(options.output, options.format);
       std::optional<std::uintmax_t> written;

@@ -104,6 +104,10 @@ std::optional<std::size_t> pending_id_at(const std::string& name);
 // lib/elfpack/<id>/ (reading every file). write_bundle computes the same while it writes.
 std::string content_id(const BundlePlan& plan);
 
+// Names a plan's pending private directory by its content (content_id), in its paths and in the
+// bytes that name it, as write_bundle does while writing.
+void name_private_dir(BundlePlan& plan);
+
 // The timestamp archives carry: SOURCE_DATE_EPOCH when set (reproducible builds), else a fixed
 // date (1980-01-01, the earliest a zip can hold), so that the same input gives the same bytes.
 long long archive_timestamp();

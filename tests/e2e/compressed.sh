@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# --compress: the bundle's files in one zstd payload that the first run expands into
+# /tmp/elfpack-<digest>-x86_64, run from there (the shim and its index too), reused by later runs
+# and by a cold start that lost the race; a tree that fails the launcher's checks (another owner,
+# another mode, a link in its place, no stamp, a stamp of another tree) is never run, a damaged
+# payload is never expanded, and a full /tmp says what is needed and what is free. Each run in an
+# empty root with Lambda's environment and uid, /opt read-only, /tmp a directory of this test.
+source "$(dirname "$0")/common.inc"
+cd "$t"
+data_reader reader /usr/share/fixture/data.txt
+build echo_args echo_args.c
+mkdir data && echo "from the payload" > data/data.txt
+
+"$ELFPACK" ./reader ./echo_args --add "$t/data=/usr/share/fixture" --compress --compress-level 3 -o app.zip 2> notes ||
+  fail "bundling: $(cat notes)"
+grep -q "payload .* expanded): the first run expands it into /tmp/elfpack-[0-9a-f]\{16\}-x86_64, which needs" notes ||
+  fail "no payload summary: $(cat notes)"
+# Nothing but the launchers, the payload and the expander: no exe/, lib/ or root/ in the layer.
+listing=$(unzip -Z1 app.zip | grep -v '/$' | sed 's|lib/elfpack/[0-9a-f]*/|lib/elfpack/ID/|' | sort | tr '\n' ' ')
+[ "$listing" = "bin/echo_args bin/reader lib/elfpack/ID/expand-x86_64 lib/elfpack/ID/payload " ] ||
+  fail "the layer holds: $listing"
+run=$(empty_root run)
+unzip -q app.zip -d "$run/opt"
+priv=$(echo "$run"/opt/lib/elfpack/*)
+tree_name=elfpack-$(od -An -tx8 -j8 -N8 "$priv/payload" | tr -d ' ')-x86_64
+
+# fresh_tmp NAME: an empty /tmp for the runs (mode 1777, as Lambda's).
+fresh_tmp() { mkdir -p "$t/$1" && chmod 1777 "$t/$1" && echo "$t/$1"; }
+
+# First run: expanded, then run from the tree (the data served by the shim from there).
+lambda_tmp=$(fresh_tmp tmp1)
+expect_output "data: from the payload" in_lambda_root "$run" /opt/bin/reader
+tree=$lambda_tmp/$tree_name
+[ "$(stat -c '%a %u %F' "$tree")" = "700 993 directory" ] || fail "the tree is $(stat -c '%a %u %F' "$tree")"
+[ -f "$tree/lib/elfpack/$(basename "$priv")/root.index" ] || [ -n "$(ls "$tree"/lib/elfpack/*/root.index)" ] ||
+  fail "no root.index in the tree: $(ls -R "$tree" | head -20)"
+[ "$(ls -A "$lambda_tmp")" = "$tree_name" ] || fail "left in /tmp: $(ls -A "$lambda_tmp")"
+native=$(cd "$t" && env -i "${lambda_environment[@]}" ./echo_args one 'two words' | sed 's|^argv\[0\]=.*|argv[0]=/opt/bin/echo_args|')
+expect_output "$native" in_lambda_root "$run" /opt/bin/echo_args one 'two words'
+
+# Later runs reuse the tree: they work without the payload.
+mv "$priv/payload" "$t/payload.saved"
+expect_output "data: from the payload" in_lambda_root "$run" /opt/bin/reader
+mv "$t/payload.saved" "$priv/payload"
+
+# Two cold starts at once: both run; one tree stays, no temporary.
+lambda_tmp=$(fresh_tmp tmp2)
+in_lambda_root "$run" /opt/bin/reader > out1 2>&1 &
+first=$!
+in_lambda_root "$run" /opt/bin/reader > out2 2>&1 &
+second=$!
+wait "$first" || fail "first cold start: $(cat out1)"
+wait "$second" || fail "second cold start: $(cat out2)"
+[ "$(cat out1)" = "data: from the payload" ] && [ "$(cat out2)" = "data: from the payload" ] ||
+  fail "cold starts printed: $(cat out1) / $(cat out2)"
+[ "$(ls -A "$lambda_tmp")" = "$tree_name" ] || fail "left in /tmp after two cold starts: $(ls -A "$lambda_tmp")"
+good=$lambda_tmp/$tree_name
+
+# A tree that fails a check is never run, whatever made it.
+refused() {  # refused NAME PATTERN: a /tmp prepared by the caller at $lambda_tmp
+  expect_failure "^elfpack launcher: /tmp/$tree_name: $2" in_lambda_root "$run" /opt/bin/reader > /dev/null
+}
+lambda_tmp=$(fresh_tmp other-owner) && mkdir -m 700 "$lambda_tmp/$tree_name"  # root's
+refused other-owner "owned by another user: not used"
+lambda_tmp=$(fresh_tmp mode) && cp -a "$good" "$lambda_tmp/" && chmod 755 "$lambda_tmp/$tree_name"
+refused mode "not of mode 0700: not used"
+lambda_tmp=$(fresh_tmp link) && cp -a "$good" "$lambda_tmp/elsewhere" && ln -s elsewhere "$lambda_tmp/$tree_name"
+refused link "not a directory \(a link or a file in its place\): not used"
+lambda_tmp=$(fresh_tmp truncated) && cp -a "$good" "$lambda_tmp/" && rm "$lambda_tmp/$tree_name/.elfpack-expanded"
+refused truncated "incomplete \(no .elfpack-expanded stamp\): not used; remove it"
+lambda_tmp=$(fresh_tmp mismatch) && cp -a "$good" "$lambda_tmp/" &&
+  chmod 600 "$lambda_tmp/$tree_name/.elfpack-expanded" && echo -n elfpack-0000000000000000-x86_64 > "$lambda_tmp/$tree_name/.elfpack-expanded"
+refused mismatch "digest mismatch \(its stamp names another tree\): not used; remove it"
+
+# A damaged payload is refused before anything is written, and leaves nothing.
+cp "$priv/payload" payload.good
+size=$(stat -c %s payload.good)
+printf 'X' | dd of="$priv/payload" bs=1 seek=$((size - 100)) conv=notrunc status=none
+lambda_tmp=$(fresh_tmp damaged)
+expect_failure "^elfpack expander: /opt/bin/../lib/elfpack/[0-9a-f]+/payload: payload damaged: a frame does not expand" in_lambda_root "$run" /opt/bin/reader > /dev/null
+[ -z "$(ls -A "$lambda_tmp")" ] || fail "a damaged payload left: $(ls -A "$lambda_tmp")"
+printf 'X' | dd of="$priv/payload" bs=1 seek=60 conv=notrunc status=none  # in the index: the digest
+expect_failure "payload damaged: its index does not match its digest" in_lambda_root "$run" /opt/bin/reader > /dev/null
+cp payload.good "$priv/payload"
+
+# A full /tmp: one line, what is needed and what is free; nothing left behind.
+lambda_tmp=$t/small && mkdir "$lambda_tmp" && mount -t tmpfs -o size=64k,mode=1777 tmpfs "$lambda_tmp"
+unmount_small() { umount "$t/small"; }
+at_exit unmount_small
+expect_failure "^elfpack expander: /tmp: not enough space to expand this bundle: [0-9.]+ MiB needed, 0\.[0-9] MiB available" \
+  in_lambda_root "$run" /opt/bin/reader > /dev/null
+[ -z "$(ls -A "$lambda_tmp")" ] || fail "a full /tmp kept: $(ls -A "$lambda_tmp")"
