@@ -90,3 +90,18 @@ at_exit unmount_small
 expect_failure "^elfpack expander: /tmp: not enough space to expand this bundle: [0-9.]+ MiB needed, 0\.[0-9] MiB available" \
   in_lambda_root "$run" /opt/bin/reader > /dev/null
 [ -z "$(ls -A "$lambda_tmp")" ] || fail "a full /tmp kept: $(ls -A "$lambda_tmp")"
+
+# A program's identity from the tree: /proc/self/exe is the path it had, the data beside it is
+# found, running /proc/self/exe again runs it through a launcher (the tree's bin/, a copy of the
+# bundle's); argv[0] is what was typed. For glibc and for musl programs (their own launchers).
+with_tmp() { mkdir -m 1777 "$1/tmp"; }
+identity_flags=(--compress --compress-level 3)
+r=$t/sysroot
+glibc_root "$r"
+cc -o "$r/usr/bin/identity" "$fixtures/identity.c"
+check_identity "$r" id.zip with_tmp
+m=$t/musl-sysroot
+mkdir -p "$m/lib" "$m/usr/bin"
+cp /lib/ld-musl-x86_64.so.1 "$m/lib/"
+musl-gcc -o "$m/usr/bin/identity" "$fixtures/identity.c"
+check_identity "$m" musl-id.zip with_tmp
