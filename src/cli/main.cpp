@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -371,7 +372,9 @@ int main(int argc, char** argv) {
     if (plan.compressed) {
       spdlog::info("payload {} ({} files, {} expanded): the first run expands it into {}, which needs {} of /tmp "
                    "(Lambda's is 512 MB unless the function asks for more, up to 10 GB)",
-                   human_size(plan.compressed->payload_bytes), plan.compressed->entries.size(),
+                   human_size(plan.compressed->payload_bytes),
+                   std::count_if(plan.compressed->entries.begin(), plan.compressed->entries.end(),
+                                 [](const elfpack::BundleEntry& e) { return e.kind != elfpack::BundleEntry::Kind::kDirectory; }),
                    human_size(plan.compressed->expanded_bytes), plan.compressed->trees.front(),
                    human_size(plan.compressed->tmp_bytes));
     }
