@@ -194,6 +194,12 @@ std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine, 
 }
 
 std::span<const unsigned char> expander_template(uint16_t e_machine) {
+  const ArchParts* parts = arch_parts(e_machine);
+  if (parts != nullptr && parts->expander.empty() && !parts->launcher.empty()) {  // the cross compiler, not libzstd.a
+    throw Error("no expander of compressed bundles for " + machine_name(e_machine) + " in this build (built without " +
+                machine_name(e_machine) + "'s libzstd.a: on Debian, libzstd-dev:" +
+                (e_machine == kEmAarch64 ? "arm64" : "amd64") + ")");
+  }
   return required(e_machine, &ArchParts::expander, "expander of compressed bundles");
 }
 
