@@ -243,7 +243,7 @@ static void finish_entries(const char *tree) {
   }
   for (uint32_t i = entry_count; i-- > 0;) {
     const struct payload_entry *e = &entries[i];
-    if (e->kind != PAYLOAD_SYMLINK && fchmodat(temporary_fd, e->path, e->mode, 0) != 0) {
+    if (e->kind != PAYLOAD_SYMLINK && fchmodat(temporary_fd, e->path, e->mode & 0777, 0) != 0) { /* never set-ID */
       die("%s/%s: cannot set its mode: %s", temporary, e->path, strerror(errno));
     }
   }
