@@ -38,6 +38,13 @@ tree=$lambda_tmp/$tree_name
 native=$(cd "$t" && env -i "${lambda_environment[@]}" ./echo_args one 'two words' | sed 's|^argv\[0\]=.*|argv[0]=/opt/bin/echo_args|')
 expect_output "$native" in_lambda_root "$run" /opt/bin/echo_args one 'two words'
 
+# Without /proc (the launcher finds itself through AT_EXECFN, the expander through its argv[0]).
+noproc=$(empty_root noproc)
+unzip -q app.zip -d "$noproc/opt"
+mkdir -m 1777 "$noproc/tmp"
+expect_output "data: from the payload" in_root_without_proc "$noproc" /opt/bin/reader
+[ -f "$noproc/tmp/$tree_name/.elfpack-expanded" ] || fail "no tree without /proc: $(ls -A "$noproc/tmp")"
+
 # Later runs reuse the tree: they work without the payload.
 mv "$priv/payload" "$t/payload.saved"
 expect_output "data: from the payload" in_lambda_root "$run" /opt/bin/reader
