@@ -125,7 +125,7 @@ void warn_of_size(BundlePlan& plan) {
 void compress_if_wanted(BundlePlan& plan, const PackOptions& options, bool layer) {
   if (!options.compress) {
     const std::uintmax_t unzipped = unzipped_size(plan);
-    if (!layer || unzipped <= kLambdaUnzippedLimit) return;
+    if (!layer || unzipped <= kLambdaUnzippedLimit || options.never_compress) return;
     spdlog::info("the bundle is {} unzipped, past AWS Lambda's 250 MiB for a layer: compressing it into a payload "
                  "that the first run expands into /tmp (as --compress does)",
                  in_mib(unzipped));

@@ -36,6 +36,8 @@ struct PackOptions {
   bool json_response = false;         // --json-response: the function posts its output as a JSON string
   bool compress = false;              // --compress: the files in one payload, expanded into /tmp at first run
   int compress_level = -1;            // --compress-level: the payload's zstd level (-1: 19)
+  bool never_compress = false;        // --no-compress: not even a layer past 250 MiB (it loses what
+                                      // the libraries assume of the machine, then is refused)
   bool allow_missing = false;         // missing libraries are warnings, not errors
   bool force = false;                 // replace a non-empty output directory
   bool allow_host_libs = false;       // let the bundled linker fall back to the host's libraries

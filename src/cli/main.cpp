@@ -216,6 +216,10 @@ int main(int argc, char** argv) {
   app.add_flag("--compress", options.compress,
                "Put the bundle's files in one zstd payload that a program's first run expands into "
                "/tmp/elfpack-<digest>-<arch> (checked, then reused); automatic for a layer past Lambda's 250 MiB unzipped");
+  app.add_flag("--no-compress", options.never_compress,
+               "Never compress: a layer past 250 MiB leaves out what its libraries assume of the machine "
+               "(fonts, time zones, the locale, the CA store), then is refused")
+      ->excludes("--compress");
   app.add_option("--compress-level", options.compress_level, "zstd level of the payload (1-19, default 19)")
       ->check(CLI::Range(1, 19))
       ->type_name("N");
