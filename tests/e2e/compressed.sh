@@ -5,6 +5,7 @@
 # another mode, a link in its place, no stamp, a stamp of another tree) is never run, a damaged
 # payload is never expanded, and a full /tmp says what is needed and what is free. Each run in an
 # empty root with Lambda's environment and uid, /opt read-only, /tmp a directory of this test.
+# A Lambda function (a bootstrap) whose command is a compressed program works too.
 source "$(dirname "$0")/common.inc"
 cd "$t"
 data_reader reader /usr/share/fixture/data.txt
@@ -121,3 +122,20 @@ mkdir -p "$m/lib" "$m/usr/bin"
 cp /lib/ld-musl-x86_64.so.1 "$m/lib/"
 musl-gcc -o "$m/usr/bin/identity" "$fixtures/identity.c"
 check_identity "$m" musl-id.zip with_tmp
+
+# A Lambda function whose command is a compressed bundle's program: the bootstrap's first event
+# expands the payload, the next ones reuse the tree.
+cc -o "$t/handler" "$fixtures/handler.c"
+"$ELFPACK" -q ./handler --lambda-function handler --compress --compress-level 3 -o function.zip
+fn=$(empty_root fn)
+mkdir -p "$fn/var/task" && mkdir -m 1777 "$fn/tmp"
+unzip -q function.zip -d "$fn/var/task"
+serve "$t/api" first:5000 second:5000
+AWS_LAMBDA_RUNTIME_API=127.0.0.1:$(cat "$t/api/port") in_root "$fn" /var/task/bootstrap 2> bootstrap.err &
+boot=$!
+r=_2018-06-01_runtime_invocation_
+await "$t/api/${r}req-0_response" "$t/api/${r}req-1_response"
+stop "$t/api" "$boot"
+[ "$(head -n1 "$t/api/${r}req-0_response")" = "handled first for req-0" ] || fail "event 0: $(cat "$t/api/${r}req-0_response")"
+[ "$(head -n1 "$t/api/${r}req-1_response")" = "handled second for req-1" ] || fail "event 1: $(cat "$t/api/${r}req-1_response")"
+[ "$(ls "$fn/tmp")" = "$(cd "$fn/tmp" && echo elfpack-*-x86_64)" ] || fail "the function's /tmp: $(ls -A "$fn/tmp")"
