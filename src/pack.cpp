@@ -254,6 +254,7 @@ BundlePlan pack(const PackOptions& given) {
   }
 
   const bool layer = options.lambda || output_format_for(options.output, options.format) == OutputFormat::kZip;
+  if (output_format_for(options.output, options.format) == OutputFormat::kExe) options.compress = true;  // one file: a payload
   compress_if_wanted(plan, options, layer);
 
   // A Lambda layer (a .zip, or --lambda): refused before anything is written if it could never
@@ -288,6 +289,8 @@ BundlePlan pack(const PackOptions& given) {
   warn_of_size(plan);  // after the check, which refuses a layer over the limit
 
   if (output_format_for(options.output, options.format) == OutputFormat::kZip) warn_of_names_unzip_changes(plan);
+
+  if (plan.compressed) plan.compressed->default_program = base_name(options.programs.front());
 
   // (5, 6) stage and emit: write every entry into the output's temporary and rename it into place.
   write_bundle(plan, *writer, options.progress, options.jobs);

@@ -114,6 +114,7 @@ struct CompressedPayload {
   std::uint64_t tmp_bytes = 0;       // what the expanded tree takes in /tmp (4 KiB blocks)
   std::vector<std::string> trees;    // where it expands: /tmp/elfpack-<digest>-<arch>, per architecture
   std::vector<BundleEntry> entries;  // what it holds, by their paths in the tree
+  std::string default_program;       // --format exe: the program it runs by default (the first named)
 };
 
 struct BundlePlan {

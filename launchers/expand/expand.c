@@ -267,25 +267,16 @@ static uint64_t space_for(uint64_t block) {
   return need;
 }
 
-int main(int argc, char **argv) {
-  if (argc < 4 || argv[0][0] != '/') die("run by a bundle's launcher only (expand TREE LAUNCHER ARGV0 ARGS...)");
-  const char *tree = argv[1], *launcher = argv[2];
-  char payload_path[PAYLOAD_PATH_MAX], parent[PAYLOAD_PATH_MAX];
-  if (snprintf(payload_path, sizeof payload_path, "%.*s/payload", (int)(base_name(argv[0]) - argv[0] - 1), argv[0]) >=
-      (int)sizeof payload_path)
-    die("%s: path too long", argv[0]);
+/* Expands the payload `bytes` (read from `payload_path`, for messages) into `tree` unless it is
+ * there already; dies on any failure. */
+static void expand_into(const char *tree, const unsigned char *bytes, uint64_t size, const char *payload_path) {
+  static char parent[PAYLOAD_PATH_MAX];
   if (tree[0] != '/' || snprintf(parent, sizeof parent, "%.*s", (int)(base_name(tree) - tree - 1), tree) >= (int)sizeof parent)
     die("%s: not an absolute path", tree);
   tree_parent = parent[0] ? parent : "/";
-
-  const int fd = open(payload_path, O_RDONLY | O_CLOEXEC);
-  struct stat st;
-  if (fd < 0 || fstat(fd, &st) != 0) die("%s: %s", payload_path, strerror(errno));
-  const unsigned char *bytes = st.st_size ? mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : 0;
-  if (bytes == MAP_FAILED) die("%s: cannot map it: %s", payload_path, strerror(errno));
   struct payload p;
   const char *problem = "";
-  if (payload_open(&p, bytes, (uint64_t)st.st_size, &problem) != 0) die("%s: %s", payload_path, problem);
+  if (payload_open(&p, bytes, size, &problem) != 0) die("%s: %s", payload_path, problem);
   if (XXH3_64bits(bytes + PAYLOAD_DIGESTED_FROM, (size_t)(p.data - PAYLOAD_DIGESTED_FROM)) != p.digest) {
     die("%s: payload damaged: its index does not match its digest", payload_path);
   }
@@ -309,32 +300,120 @@ int main(int argc, char **argv) {
   if (entry_count != p.entries || offset != p.expanded) die("%s: the index does not match its header", payload_path);
 
   struct stat existing;
-  if (lstat(tree, &existing) != 0) { /* not there yet (else the launcher checks what is) */
-    struct statvfs fs;
-    if (statvfs(tree_parent, &fs) != 0) die("%s: %s", tree_parent, strerror(errno));
-    space_needed = space_for(fs.f_frsize);
-    if ((uint64_t)fs.f_bavail * fs.f_frsize < space_needed) die_of_space();
-    char name[PAYLOAD_PATH_MAX];
-    if (snprintf(name, sizeof name, "%s.XXXXXX", tree) >= (int)sizeof name) die("%s: path too long", tree);
-    if (mkdtemp(name) == 0) {
-      if (errno == ENOSPC) die_of_space();
-      die("%s: cannot make a temporary directory: %s", name, strerror(errno));
-    }
-    strcpy(temporary, name);
-    temporary_fd = open(temporary, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (temporary_fd < 0) die("%s: %s", temporary, strerror(errno));
-    make_entries();
-    expand_all(&p, payload_path);
-    finish_entries(tree);
-    if (rename(temporary, tree) == 0) {
-      temporary[0] = '\0';
-    } else {
-      const int why = errno;
-      remove_temporary();
-      /* Another start won the race (or something else is there): the launcher checks it. */
-      if (lstat(tree, &existing) != 0) die("%s: cannot rename the expanded tree into place: %s", tree, strerror(why));
-    }
+  if (lstat(tree, &existing) == 0) return; /* there already: the launcher checks it */
+  struct statvfs fs;
+  if (statvfs(tree_parent, &fs) != 0) die("%s: %s", tree_parent, strerror(errno));
+  space_needed = space_for(fs.f_frsize);
+  if ((uint64_t)fs.f_bavail * fs.f_frsize < space_needed) die_of_space();
+  char name[PAYLOAD_PATH_MAX];
+  if (snprintf(name, sizeof name, "%s.XXXXXX", tree) >= (int)sizeof name) die("%s: path too long", tree);
+  if (mkdtemp(name) == 0) {
+    if (errno == ENOSPC) die_of_space();
+    die("%s: cannot make a temporary directory: %s", name, strerror(errno));
   }
+  strcpy(temporary, name);
+  temporary_fd = open(temporary, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (temporary_fd < 0) die("%s: %s", temporary, strerror(errno));
+  make_entries();
+  expand_all(&p, payload_path);
+  finish_entries(tree);
+  if (rename(temporary, tree) == 0) {
+    temporary[0] = '\0';
+  } else {
+    const int why = errno;
+    remove_temporary();
+    /* Another start won the race (or something else is there): the launcher checks it. */
+    if (lstat(tree, &existing) != 0) die("%s: cannot rename the expanded tree into place: %s", tree, strerror(why));
+  }
+}
+
+#if defined(__aarch64__)
+#define ARCH "aarch64"
+#else
+#define ARCH "x86_64"
+#endif
+#define EXE_TRAILER 32 /* "EPKEXE1\0", u64 payload offset, u64 payload size, u64 default program's name */
+
+static uint64_t u64_le(const unsigned char *p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+  return v;
+}
+
+/* What the launcher checks before it runs anything from a tree (launchers/launcher.c). */
+static void check_tree(const char *tree) {
+  struct stat st;
+  if (lstat(tree, &st) != 0) die("%s: %s", tree, strerror(errno));
+  if (!S_ISDIR(st.st_mode)) die("%s: not a directory (a link or a file in its place): not used", tree);
+  if (st.st_uid != getuid()) die("%s: owned by another user: not used", tree);
+  if ((st.st_mode & 07777) != 0700) die("%s: not of mode 0700: not used", tree);
+  char stamp[PAYLOAD_PATH_MAX + 32], text[256];
+  snprintf(stamp, sizeof stamp, "%s/%s", tree, STAMP);
+  const int fd = open(stamp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) die("%s: incomplete (no %s stamp): not used; remove it", tree, STAMP);
+  const ssize_t n = read(fd, text, sizeof text - 1);
+  close(fd);
+  text[n < 0 ? 0 : n] = '\0';
+  if (strcmp(text, base_name(tree)) != 0) die("%s: digest mismatch (its stamp names another tree): not used; remove it", tree);
+}
+
+/* --format exe: this program with a payload after it and a trailer at its end. Expands it into
+ * $XDG_CACHE_HOME/elfpack (when set and absolute) or /tmp, checks the tree and runs its
+ * bin/<argv[0]'s name>, or the default program. Returns when this file has no trailer. */
+static void run_as_single_file(int argc, char **argv) {
+  char self[PAYLOAD_PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return;
+  self[n] = '\0';
+  const int fd = open(self, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  unsigned char trailer[EXE_TRAILER];
+  if (fd < 0 || fstat(fd, &st) != 0 || st.st_size < EXE_TRAILER ||
+      pread(fd, trailer, EXE_TRAILER, st.st_size - EXE_TRAILER) != EXE_TRAILER || memcmp(trailer, "EPKEXE1", 8) != 0) {
+    if (fd >= 0) close(fd);
+    return;
+  }
+  const uint64_t size = (uint64_t)st.st_size - EXE_TRAILER, at = u64_le(trailer + 8), length = u64_le(trailer + 16),
+                 name_at = u64_le(trailer + 24);
+  if (at > size || size - at < length || name_at < at + length || name_at >= size) die("%s: a damaged single-file bundle", self);
+  const unsigned char *bytes = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (bytes == MAP_FAILED) die("%s: cannot map it: %s", self, strerror(errno));
+  const char *default_name = (const char *)bytes + name_at;
+  if (memchr(default_name, '\0', size - name_at) == 0 || length < 16) die("%s: a damaged single-file bundle", self);
+  char parent[PAYLOAD_PATH_MAX], tree[PAYLOAD_PATH_MAX + 64];
+  const char *cache = getenv("XDG_CACHE_HOME");
+  if (cache != 0 && cache[0] == '/' && snprintf(parent, sizeof parent, "%s/elfpack", cache) < (int)sizeof parent) {
+    mkdir(cache, 0700);
+    if (mkdir(parent, 0700) != 0 && errno != EEXIST) snprintf(parent, sizeof parent, "/tmp");
+  } else {
+    snprintf(parent, sizeof parent, "/tmp");
+  }
+  snprintf(tree, sizeof tree, "%s/elfpack-%016llx-" ARCH, parent, (unsigned long long)u64_le(bytes + at + 8));
+  expand_into(tree, bytes + at, length, self);
+  check_tree(tree);
+  char program[PAYLOAD_PATH_MAX * 2 + 64];
+  snprintf(program, sizeof program, "%s/bin/%s", tree, argc > 0 ? base_name(argv[0]) : default_name);
+  if (argc == 0 || strchr(base_name(argv[0]), '.') == base_name(argv[0]) || access(program, X_OK) != 0) {
+    snprintf(program, sizeof program, "%s/bin/%s", tree, default_name);
+  }
+  execv(program, argv);
+  die("%s: cannot run it: %s", program, strerror(errno));
+}
+
+int main(int argc, char **argv) {
+  run_as_single_file(argc, argv);
+  if (argc < 4 || argv[0][0] != '/') die("run by a bundle's launcher only (expand TREE LAUNCHER ARGV0 ARGS...)");
+  const char *tree = argv[1], *launcher = argv[2];
+  char payload_path[PAYLOAD_PATH_MAX];
+  if (snprintf(payload_path, sizeof payload_path, "%.*s/payload", (int)(base_name(argv[0]) - argv[0] - 1), argv[0]) >=
+      (int)sizeof payload_path)
+    die("%s: path too long", argv[0]);
+  const int fd = open(payload_path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) die("%s: %s", payload_path, strerror(errno));
+  const unsigned char *bytes = st.st_size ? mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : 0;
+  if (bytes == MAP_FAILED) die("%s: cannot map it: %s", payload_path, strerror(errno));
+  expand_into(tree, bytes, (uint64_t)st.st_size, payload_path);
   execv(launcher, argv + 3);
   die("%s: cannot run it again: %s", launcher, strerror(errno));
 }

@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
                  "directory (ends in / or exists), or - for standard output (with --format)");
   std::string format_list;
   for (const auto& f : elfpack::output_format_names()) format_list += (format_list.empty() ? "" : ", ") + f;
-  app.add_option("--format", options.format, "The output format, whatever the name: " + format_list + " (sh: the installer)")
+  app.add_option("--format", options.format, "The output format, whatever the name: " + format_list + " (sh: the installer; exe: one executable, a compressed bundle)")
       ->check(CLI::IsMember(elfpack::output_format_names()).description(""))
       ->type_name("FORMAT");
   app.add_option("--lambda-function", options.lambda_function,

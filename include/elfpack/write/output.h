@@ -16,11 +16,12 @@
 
 namespace elfpack {
 
-enum class OutputFormat { kDirectory, kZip, kTar, kTarGz, kTarXz, kTarZst, kInstaller };
+enum class OutputFormat { kDirectory, kZip, kTar, kTarGz, kTarXz, kTarZst, kInstaller, kExe };
 
 // By the name: .zip, .tar, .tar.gz/.tgz, .tar.xz/.txz, .tar.zst/.tzst, .sh (a self-extracting
 // installer); a name ending in '/' or an existing directory is a directory. `format`, when not
-// empty (--format), decides instead: dir, zip, tar, tar.gz, tar.xz, tar.zst, sh. "-" (standard
+// empty (--format), decides instead: dir, zip, tar, tar.gz, tar.xz, tar.zst, sh, exe (one
+// executable: a compressed bundle's expander with the payload after it, exe_writer.cpp). "-" (standard
 // output) is an installer unless a format is named.
 OutputFormat output_format_for(const std::string& output, const std::string& format = "");
 // The names --format takes, in the order of the table above; the name of one format.
@@ -78,6 +79,9 @@ class BundleWriter {
 };
 
 std::unique_ptr<BundleWriter> open_directory_writer(const std::string& output, bool force);
+// --format exe, for a compressed plan (compress_bundle): the expander, the payload, the name of
+// the program to run by default (the first launcher of bin/), a trailer that says where they are.
+std::unique_ptr<BundleWriter> open_exe_writer(const std::string& output);
 // `level`: the compressor's level (-1: its default); `jobs`: the threads of a compressor that has
 // its own (zstd; 0: one per CPU).
 std::unique_ptr<BundleWriter> open_archive_writer(const std::string& output, OutputFormat format, int level,
