@@ -32,6 +32,7 @@ test_packages=(liblief-dev libgtest-dev  # LIEF is the unit tests' oracle for th
                fonts-urw-base35  # fonts.sh: a second installed alternative of fontconfig-config's fonts
                libfontconfig-dev libfreetype-dev  # the text-drawing fixture
                gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static  # aarch64 launchers, their tests
+               libzstd-dev:arm64  # the aarch64 expander's zstd decoder (libzstd.a; arm64 added as a foreign architecture)
                # (gcc-12-multilib, not gcc-multilib: Debian 12's cross compilers conflict with that one,
                # which adds only /usr/include/asm, needed by no 32-bit fixture)
                man-db groff-base bsdextrautils zsh  # tests of the manual page and completions
@@ -56,6 +57,10 @@ install_missing() {
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return
+  # An arm64 package (multiarch) needs arm64 among dpkg's architectures before apt's update.
+  if [[ " ${missing[*]}" == *:arm64* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    as_root dpkg --add-architecture arm64
+  fi
   phase "installing ${#missing[@]} packages (${missing[*]})"
   local out  # apt's chatter (debconf's notes) only when it fails
   if ! out=$({ as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
