@@ -63,6 +63,18 @@ struct PackageChoice {
 // Throws Error for an --add-package or --exclude-package that is not installed.
 PackageChoice choose_packages(const PackageRuleInput& input);
 
+// The C and C++ runtime: glibc's packages (libc6, libc-bin), gcc's (libstdc++6, libgcc-s1,
+// gcc-12-base), musl. Their libraries are in every closure already; their other files are
+// the toolchain's (gdb pretty printers) or glibc's own, which implicit_loads.cpp brings when a
+// program uses them (gconv for iconv, NSS modules): nothing more of them comes by default.
+bool is_c_runtime(const InstalledPackage& p);
+
+// The base system every Debian has, which no program reads data of: Essential packages and
+// those of Priority required or important (what debootstrap installs). tzdata (required) and
+// netbase (important) are data programs read (TZ; /etc/services and /etc/protocols through NSS
+// "files") and are walked into; ucf (standard) is configuration plumbing.
+bool is_plumbing(const std::string& name, const InstalledPackage& p);
+
 // A package never brought by default: a -dev, -doc, debug, test or example package, an IDE.
 bool never_brought(const std::string& name);
 

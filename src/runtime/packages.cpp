@@ -224,7 +224,7 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
     result.notes.insert(result.notes.end(), choice.notes.begin(), choice.notes.end());
     for (const auto& chosen : choice.chosen) {
       const Taken t = files.take(*manager, chosen.listed, chosen.name, true);
-      result.packages.push_back({chosen.name, chosen.why, chosen.through_library});
+      result.packages.push_back({chosen.name, chosen.why, chosen.through_library, chosen.listed});
       result.notes.push_back(manager->name() + " package " + chosen.name + " (" + chosen.why + "): " + describe(t));
     }
   }

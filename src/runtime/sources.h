@@ -64,6 +64,11 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
                         std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& kept,
                         std::map<std::string, RuntimeFile>& helpers, RuntimeFiles& result);
 
+// Files the brought packages' maintainer scripts or triggers made in directories of their own,
+// which dpkg's lists do not name (generated_files.cpp; the rule is in its header comment).
+void add_generated(const CollectOptions& options, const std::vector<std::unique_ptr<PackageManager>>& managers,
+                   std::map<std::string, RuntimeFile>& kept, RuntimeFiles& result);
+
 // Makes each link of `kept` relative and inside the bundle when its target is brought too, else
 // a copy of the file it leads to; leaves out links that lead to nothing brought and no file
 // (environment.cpp).
