@@ -73,6 +73,60 @@ struct Candidate {
   std::string dir;   // the brought package's directory that holds it
 };
 
+// A package by its list's name (NAME or NAME:ARCH) and its bare name.
+struct Listed {
+  std::string list, name;
+};
+
+// The brought packages, then what they depend on but the base system, the C runtime (glibc's
+// locales would bring the whole locale archive) and what never comes. `brought`: how many of the
+// first are the brought ones.
+std::vector<Listed> packages_and_dependencies(const PackageManager& dpkg, const CollectOptions& options,
+                                              const std::vector<PackageUse>& uses, std::size_t& brought) {
+  const auto& installed = *dpkg.installed();
+  std::vector<Listed> packages;
+  std::set<std::string> seen;
+  for (const auto& use : uses) {
+    if (!use.listed.empty() && seen.insert(use.name).second) packages.push_back({use.listed, use.name});
+  }
+  brought = packages.size();
+  const auto& excluded = options.exclude_packages;
+  for (std::size_t i = 0; i < brought; ++i) {
+    for (const auto& list : dpkg.dependencies(packages[i].list)) {
+      const std::string name = list.substr(0, list.find(':'));
+      const auto it = installed.find(name);
+      if (it == installed.end() || is_plumbing(name, it->second) || is_c_runtime(it->second) || never_brought(name) ||
+          std::find(excluded.begin(), excluded.end(), name) != excluded.end()) {
+        continue;
+      }
+      if (seen.insert(name).second) packages.push_back({list, name});
+    }
+  }
+  return packages;
+}
+
+// What `dir` holds on disk that no one of `listed` names, but subdirectories; nothing when
+// `dir` is reached through a link (tzdata's posix -> ., whose files are listed under their real
+// names) other than a merged-/usr one, or when others may not list it (/etc/ssl/private).
+void add_candidates(const std::string& dir, const std::set<std::string>& listed, const CollectOptions& options,
+                    std::vector<Candidate>& candidates) {
+  const auto canonical = canonical_in_root(options.sysroot == "/" ? "" : options.sysroot, dir);
+  const auto names = merged_usr_names(dir);
+  if (!canonical || std::find(names.begin(), names.end(), *canonical) == names.end()) return;
+  const std::string on_disk = in_root(options.sysroot, dir);
+  struct stat st;
+  if (::stat(on_disk.c_str(), &st) != 0 || (st.st_mode & (S_IROTH | S_IXOTH)) != (S_IROTH | S_IXOTH)) return;
+  std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(on_disk.c_str()), ::closedir);
+  while (d) {
+    const dirent* e = ::readdir(d.get());
+    if (e == nullptr) break;
+    const std::string name = e->d_name;
+    const std::string path = join_path(dir, name);
+    if (name == "." || name == ".." || listed.contains(path)) continue;
+    if (::lstat((on_disk + "/" + name).c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) candidates.push_back({path, dir});
+  }
+}
+
 }  // namespace
 
 void add_generated(const CollectOptions& options, const std::vector<std::unique_ptr<PackageManager>>& managers,
@@ -86,29 +140,8 @@ void add_generated(const CollectOptions& options, const std::vector<std::unique_
   }
   if (dpkg == nullptr || result.packages.empty()) return;
   const std::string root = options.sysroot == "/" ? "" : options.sysroot;
-  // The brought packages, and what they depend on but the base system and what never comes:
-  // by their lists' names, each with its bare name.
-  const auto& installed = *dpkg->installed();
-  std::vector<std::pair<std::string, std::string>> packages;
-  std::set<std::string> seen;
-  for (const auto& use : result.packages) {
-    if (!use.listed.empty() && seen.insert(use.name).second) packages.emplace_back(use.listed, use.name);
-  }
-  const auto excluded = [&](const std::string& name) {
-    return std::find(options.exclude_packages.begin(), options.exclude_packages.end(), name) != options.exclude_packages.end();
-  };
-  const std::size_t chosen = packages.size();
-  for (std::size_t i = 0; i < chosen; ++i) {
-    for (const auto& listed : dpkg->dependencies(packages[i].first)) {
-      const std::string name = listed.substr(0, listed.find(':'));
-      const auto it = installed.find(name);
-      if (it == installed.end() || is_plumbing(name, it->second) || is_c_runtime(it->second) || never_brought(name) ||
-          excluded(name)) {
-        continue;  // (glibc's locales would bring the whole locale archive)
-      }
-      if (seen.insert(name).second) packages.emplace_back(listed, name);
-    }
-  }
+  std::size_t brought = 0;
+  const std::vector<Listed> packages = packages_and_dependencies(*dpkg, options, result.packages, brought);
   // Every path they list, by all its names, and the directories among them that may be a
   // package's own, each with the first package that lists it.
   std::set<std::string> listed;
@@ -119,7 +152,7 @@ void add_generated(const CollectOptions& options, const std::vector<std::unique_
     try {
       files = dpkg->files(list);
     } catch (const Error&) {
-      if (i < chosen) throw;  // a dependency's list that cannot be read: nothing of it is needed
+      if (i < brought) throw;  // a dependency's list that cannot be read: nothing of it is needed
       continue;
     }
     for (const auto& path : files) {
@@ -130,28 +163,9 @@ void add_generated(const CollectOptions& options, const std::vector<std::unique_
       if (::stat(in_root(options.sysroot, path).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) dirs.emplace(path, name);
     }
   }
-  // What they hold that no brought package lists (not subdirectories, which are not entered).
+  // What they hold that none of them lists (not subdirectories, which are not entered).
   std::vector<Candidate> candidates;
-  for (const auto& [dir, package] : dirs) {
-    // A directory reached through a link (tzdata's posix -> .) is listed under its real name
-    // too, with its files: only the merged-/usr names of it are taken as its own.
-    const auto canonical = canonical_in_root(root, dir);
-    const auto names = merged_usr_names(dir);
-    if (!canonical || std::find(names.begin(), names.end(), *canonical) == names.end()) continue;
-    const std::string on_disk = in_root(options.sysroot, dir);
-    struct stat st;
-    // A directory others may not list keeps secrets (/etc/ssl/private).
-    if (::stat(on_disk.c_str(), &st) != 0 || (st.st_mode & (S_IROTH | S_IXOTH)) != (S_IROTH | S_IXOTH)) continue;
-    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(on_disk.c_str()), ::closedir);
-    while (d) {
-      const dirent* e = ::readdir(d.get());
-      if (e == nullptr) break;
-      const std::string name = e->d_name;
-      const std::string path = join_path(dir, name);
-      if (name == "." || name == ".." || listed.contains(path)) continue;
-      if (::lstat((on_disk + "/" + name).c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) candidates.push_back({path, dir});
-    }
-  }
+  for (const auto& [dir, package] : dirs) add_candidates(dir, listed, options, candidates);
   if (candidates.empty()) return;
   // A file of a package not brought makes the directory a shared one: none of it comes.
   std::vector<std::vector<std::string>> groups;
@@ -161,7 +175,7 @@ void add_generated(const CollectOptions& options, const std::vector<std::unique_
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (owners[i]) shared.insert(candidates[i].dir);
   }
-  std::map<std::string, std::vector<std::string>> brought;  // directory -> the names that came
+  std::map<std::string, std::vector<std::string>> came;  // directory -> the names that came
   std::vector<std::string> secret, elf;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const Candidate& c = candidates[i];
@@ -195,9 +209,9 @@ void add_generated(const CollectOptions& options, const std::vector<std::unique_
     }
     if (!kept.emplace(c.path, f).second) continue;
     result.package_of.emplace(file, f.package);
-    brought[c.dir].push_back(base_name(c.path));
+    came[c.dir].push_back(base_name(c.path));
   }
-  for (auto& [dir, names] : brought) {
+  for (auto& [dir, names] : came) {
     std::sort(names.begin(), names.end());  // readdir's order is the file system's
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
