@@ -42,21 +42,6 @@ bool in_program_tree(const std::string& dir) {
   return false;
 }
 
-// Directories of the file-system hierarchy that every package shares by design: never one
-// package's own, however few packages a machine has.
-bool shared_by_design(const std::string& dir) {
-  static const char* const kShared[] = {"/etc",      "/opt",      "/usr",        "/usr/local", "/usr/bin",   "/usr/sbin",
-                                        "/usr/games", "/usr/include", "/usr/libexec", "/usr/share", "/usr/src", "/usr/lib",
-                                        "/usr/lib32", "/usr/lib64", "/usr/libx32", "/bin",       "/sbin",      "/lib",
-                                        "/lib32",    "/lib64",    "/libx32"};
-  for (const char* shared : kShared) {
-    if (dir == shared) return true;
-  }
-  // The multiarch library directories: /usr/lib/x86_64-linux-gnu, /lib/aarch64-linux-gnu.
-  std::string d = dir;
-  if (d.starts_with("/usr/")) d.erase(0, 4);
-  return d.starts_with("/lib/") && d.find('/', 5) == std::string::npos && d.find("-linux-") != std::string::npos;
-}
 
 // What dpkg, ucf or an editor leaves beside a configuration file; no program reads it.
 bool leftover(std::string_view name) {
@@ -128,6 +113,21 @@ void add_candidates(const std::string& dir, const std::set<std::string>& listed,
 }
 
 }  // namespace
+
+// However few packages a machine has, these are no package's own.
+bool shared_by_design(const std::string& dir) {
+  static const char* const kShared[] = {"/etc",      "/opt",      "/usr",        "/usr/local", "/usr/bin",   "/usr/sbin",
+                                        "/usr/games", "/usr/include", "/usr/libexec", "/usr/share", "/usr/src", "/usr/lib",
+                                        "/usr/lib32", "/usr/lib64", "/usr/libx32", "/bin",       "/sbin",      "/lib",
+                                        "/lib32",    "/lib64",    "/libx32"};
+  for (const char* shared : kShared) {
+    if (dir == shared) return true;
+  }
+  // The multiarch library directories: /usr/lib/x86_64-linux-gnu, /lib/aarch64-linux-gnu.
+  std::string d = dir;
+  if (d.starts_with("/usr/")) d.erase(0, 4);
+  return d.starts_with("/lib/") && d.find('/', 5) == std::string::npos && d.find("-linux-") != std::string::npos;
+}
 
 void add_generated(const CollectOptions& options, const std::vector<std::unique_ptr<PackageManager>>& managers,
                    std::map<std::string, RuntimeFile>& kept, RuntimeFiles& result) {

@@ -18,6 +18,9 @@
 //   tiers     a package chosen only through the closures' libraries (a seed of another source
 //             than every program's package, and the data those depend on) is marked
 //             through_library: the first to go for Lambda's size limit
+//   plugins   installed packages of a chosen package's project (its source, or named after it)
+//             that install a shared object into its plugin directory and depend on it
+//             (plugin_packages.cpp: gstreamer1.0-plugins-good); through_library as their host
 //   never     -dev, -doc, -dbg, -dbgsym, -tests, -testsuite, -examples and idle-* packages, and
 //             what --exclude-package names
 #pragma once
@@ -62,6 +65,13 @@ struct PackageChoice {
 
 // Throws Error for an --add-package or --exclude-package that is not installed.
 PackageChoice choose_packages(const PackageRuleInput& input);
+
+// Plugin packages of the chosen ones (plugin_packages.cpp): installed packages that install a
+// shared object into a directory where a chosen package installs one of its own (its plugin
+// directory, not a library directory) and depend on that package, of its project (its source, or
+// named after its source); none of `exclude`.
+std::vector<ChosenPackage> plugin_packages(const PackageManager& dpkg, const std::vector<ChosenPackage>& chosen,
+                                           const std::vector<std::string>& exclude);
 
 // The C and C++ runtime: glibc's packages (libc6, libc-bin), gcc's (libstdc++6, libgcc-s1,
 // gcc-12-base), musl. Their libraries are in every closure already; their other files are

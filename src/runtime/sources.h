@@ -69,6 +69,10 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
 void add_generated(const CollectOptions& options, const std::vector<std::unique_ptr<PackageManager>>& managers,
                    std::map<std::string, RuntimeFile>& kept, RuntimeFiles& result);
 
+// Directories of the file-system hierarchy every package shares by design (/etc, /usr/bin, the
+// multiarch library directories): never one package's own (generated_files.cpp).
+bool shared_by_design(const std::string& dir);
+
 // Makes each link of `kept` relative and inside the bundle when its target is brought too, else
 // a copy of the file it leads to; leaves out links that lead to nothing brought and no file
 // (environment.cpp).
