@@ -22,7 +22,9 @@ std::string original_path(const LoadedObject& object) {
     if (!dir.starts_with(root + "/")) return object.path;  // a link that left the root
     dir.erase(0, root.size());
   }
-  return join_path(dir, base_name(object.path));
+  // Only the merged-/usr link: another (/opt/app -> /srv/app) leaves the name the program used,
+  // under which --add serves what is beside it.
+  return dir == "/usr" + path_dir ? join_path(dir, base_name(object.path)) : object.path;
 }
 
 std::string libraries_list(const std::map<std::string, std::string>& originals) {

@@ -9,8 +9,8 @@
 
 namespace elfpack {
 
-// The library's path on the build machine with its directory's links resolved, as the kernel
-// resolves them there (/lib/x86_64-linux-gnu/libgstreamer-1.0.so.0, ld.so.cache's name, is
+// The library's path on the build machine with its directory's merged-/usr link resolved, as the
+// kernel resolves it there (/lib/x86_64-linux-gnu/libgstreamer-1.0.so.0, ld.so.cache's name, is
 // /usr/lib/x86_64-linux-gnu/... on a merged-/usr system): the name its package gives the files
 // beside it, under which the bundle's root/ has them.
 std::string original_path(const LoadedObject& object);
