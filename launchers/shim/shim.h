@@ -108,6 +108,9 @@ extern char self_exe[SHIM_PATH_MAX], self_name[SHIM_PATH_MAX], self_launcher[SHI
 void *next(void **cache, const char *name);
 #define NEXT(type, name) ((type)next(&next_##name, #name))
 
+/* dladdr.c: libraries.list, read at start-up. */
+void load_library_names(void);
+
 /* files.c */
 int open_mapped(int dirfd, const char *path, int flags, int mode);
 

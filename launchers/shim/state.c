@@ -9,10 +9,11 @@
  *   <dir>/root/...      the files, at their absolute paths
  *   <dir>/env.list      optional: NAME=path lines (environment.c)
  *   <dir>/programs.list who each bundled program is (identity.c)
+ *   <dir>/libraries.list optional: each library's original path (dladdr.c)
  *
  * This file finds <dir> from this library's own path as the linker loaded it, and loads the
  * lists at start-up, before the program runs (and before any thread). The interposed functions
- * are in files.c, dirs.c, cwd.c, stdio.c, dlopen.c, exec.c, shell.c: those of glibc's x86_64 (and aarch64) ABI, including
+ * are in files.c, dirs.c, cwd.c, stdio.c, dlopen.c, dladdr.c, exec.c, shell.c: those of glibc's x86_64 (and aarch64) ABI, including
  * the __xstat-era and _FORTIFY_SOURCE (__open_2) entry points that programs built against older
  * glibc call. Every libc symbol is bound to its oldest version (next.c), so one shim serves any
  * glibc a bundle carries. */
@@ -112,6 +113,7 @@ static void load(void) {
   set_environment();
   load_index();
   load_cwd();
+  load_library_names();
 }
 
 /* The program must not see anything of this: errno as it was. */

@@ -18,6 +18,7 @@
 #include "elfpack/resolve/loader_profile.h"
 #include "elfpack/base/mapped_file.h"
 #include "elfpack/runtime/runtime_files.h"
+#include "layout/library_names.h"
 
 namespace elfpack {
 
@@ -100,6 +101,9 @@ class PrivateFiles {
     }
     files_[path] = Item{{}, 0777, why.empty() ? "another name of " + target : why, target, {}, false};
   }
+
+  // The original path of each library in lib/, by its name there (libraries.list, for dladdr).
+  std::map<std::string, std::string> originals;
 
   // The programs whose file is in exe/ (name, source), to give another name of one file a link.
   std::vector<std::pair<std::string, std::string>> programs;
@@ -211,6 +215,7 @@ void add_libraries(const Closure& closure, const std::string& why, PrivateFiles&
     if (object.loader && *object.loader != 0) reason = "closure: needed by " + closure.objects[*object.loader].path;
     if (!object.found_in.empty()) reason += " (found: " + object.found_in + ")";
     add_object(files, "lib/" + first, object.file, object.elf, files.mode_of(object.file), reason, closed);
+    files.originals.emplace(first, original_path(object));
     for (std::size_t n = 1; n < object.names.size(); ++n) {
       const std::string other = base_name(object.names[n]);
       if (other != first) files.add_symlink("lib/" + other, first);
@@ -277,6 +282,7 @@ void add_runtime_closure(const Closure& closure, const std::string& why, Private
     name = *lib.elf.soname;
   } else {
     add_object(files, "lib/" + name, lib.file, lib.elf, files.mode_of(lib.file), why, closed);
+    files.originals.emplace(name, original_path(lib));
     if (lib.elf.soname && *lib.elf.soname != name && !files.holds_other("lib/" + *lib.elf.soname, lib.file)) {
       files.add_symlink("lib/" + *lib.elf.soname, name);
     }
@@ -439,6 +445,10 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
       if (!helper.elf.is_static_executable()) identities += "exe/" + helper.name + "\t" + helper.path + "\troot" + helper.path + "\n";
     }
     files.add_bytes("programs.list", identities, 0644, "what /proc/self/exe is for each program");
+    if (!files.originals.empty()) {
+      files.add_bytes("libraries.list", libraries_list(files.originals), 0644,
+                      "what dladdr says of each library: its path on this machine");
+    }
     // One shim per C library the programs and their helpers use (a musl program's helper may be
     // a glibc /bin/sh).
     std::set<std::string> added;

@@ -158,6 +158,8 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   } else if (!options.add_packages.empty()) {
     throw Error("--add-package: package detection is off (--no-detect)");
   }
+  // What the brought packages' maintainer scripts and triggers made beside their files.
+  if (options.detect) add_generated(options, managers, kept, result);
   settle_links(kept, options.sysroot, result.notes);
   for (const auto& [path, f] : libraries) result.libraries.push_back(f);
   for (const auto& [path, f] : helpers) result.helpers.push_back(f);

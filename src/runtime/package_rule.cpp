@@ -10,27 +10,19 @@
 
 namespace elfpack {
 
-namespace {
+bool is_plumbing(const std::string& name, const InstalledPackage& p) {
+  if (name == "tzdata" || name == "netbase") return false;
+  if (name == "ucf") return true;
+  return p.essential || p.priority == "required" || p.priority == "important";
+}
 
-// The C and C++ runtime: glibc's packages (libc6, libc-bin), gcc's (libstdc++6, libgcc-s1,
-// gcc-12-base), musl. Their libraries are in every closure already; their other files are
-// the toolchain's (gdb pretty printers) or glibc's own, which implicit_loads.cpp brings when a
-// program uses them (gconv for iconv, NSS modules): nothing more of them comes by default.
 bool is_c_runtime(const InstalledPackage& p) {
   if (p.source == "glibc" || p.source == "musl") return true;
   return p.source.starts_with("gcc-") && p.source.size() > 4 &&
          std::all_of(p.source.begin() + 4, p.source.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// The base system every Debian has, which no program reads data of: Essential packages and
-// those of Priority required or important (what debootstrap installs). tzdata (required) and
-// netbase (important) are data programs read (TZ; /etc/services and /etc/protocols through NSS
-// "files") and are walked into; ucf (standard) is configuration plumbing.
-bool is_plumbing(const std::string& name, const InstalledPackage& p) {
-  if (name == "tzdata" || name == "netbase") return false;
-  if (name == "ucf") return true;
-  return p.essential || p.priority == "required" || p.priority == "important";
-}
+namespace {
 
 class Rule {
  public:

@@ -18,6 +18,9 @@
 //   tiers     a package chosen only through the closures' libraries (a seed of another source
 //             than every program's package, and the data those depend on) is marked
 //             through_library: the first to go for Lambda's size limit
+//   plugins   installed packages of a chosen package's project (its source, or named after it)
+//             that install a shared object into its plugin directory and depend on it
+//             (plugin_packages.cpp: gstreamer1.0-plugins-good); through_library as their host
 //   never     -dev, -doc, -dbg, -dbgsym, -tests, -testsuite, -examples and idle-* packages, and
 //             what --exclude-package names
 #pragma once
@@ -62,6 +65,25 @@ struct PackageChoice {
 
 // Throws Error for an --add-package or --exclude-package that is not installed.
 PackageChoice choose_packages(const PackageRuleInput& input);
+
+// Plugin packages of the chosen ones (plugin_packages.cpp): installed packages that install a
+// shared object into a directory where a chosen package installs one of its own (its plugin
+// directory, not a library directory) and depend on that package, of its project (its source, or
+// named after its source); none of `exclude`.
+std::vector<ChosenPackage> plugin_packages(const PackageManager& dpkg, const std::vector<ChosenPackage>& chosen,
+                                           const std::vector<std::string>& exclude);
+
+// The C and C++ runtime: glibc's packages (libc6, libc-bin), gcc's (libstdc++6, libgcc-s1,
+// gcc-12-base), musl. Their libraries are in every closure already; their other files are
+// the toolchain's (gdb pretty printers) or glibc's own, which implicit_loads.cpp brings when a
+// program uses them (gconv for iconv, NSS modules): nothing more of them comes by default.
+bool is_c_runtime(const InstalledPackage& p);
+
+// The base system every Debian has, which no program reads data of: Essential packages and
+// those of Priority required or important (what debootstrap installs). tzdata (required) and
+// netbase (important) are data programs read (TZ; /etc/services and /etc/protocols through NSS
+// "files") and are walked into; ucf (standard) is configuration plumbing.
+bool is_plumbing(const std::string& name, const InstalledPackage& p);
 
 // A package never brought by default: a -dev, -doc, debug, test or example package, an IDE.
 bool never_brought(const std::string& name);

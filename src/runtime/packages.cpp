@@ -221,10 +221,13 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
     input.exclude_packages = options.exclude_packages;
     input.ships_elf = [&](const std::string& listed) { return ships_elf(*manager, listed, options.sysroot); };
     PackageChoice choice = choose_packages(input);
+    for (auto& plugins : plugin_packages(*manager, choice.chosen, options.exclude_packages)) {
+      choice.chosen.push_back(std::move(plugins));
+    }
     result.notes.insert(result.notes.end(), choice.notes.begin(), choice.notes.end());
     for (const auto& chosen : choice.chosen) {
       const Taken t = files.take(*manager, chosen.listed, chosen.name, true);
-      result.packages.push_back({chosen.name, chosen.why, chosen.through_library});
+      result.packages.push_back({chosen.name, chosen.why, chosen.through_library, chosen.listed});
       result.notes.push_back(manager->name() + " package " + chosen.name + " (" + chosen.why + "): " + describe(t));
     }
   }

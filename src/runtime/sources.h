@@ -64,6 +64,15 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
                         std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& kept,
                         std::map<std::string, RuntimeFile>& helpers, RuntimeFiles& result);
 
+// Files the brought packages' maintainer scripts or triggers made in directories of their own,
+// which dpkg's lists do not name (generated_files.cpp; the rule is in its header comment).
+void add_generated(const CollectOptions& options, const std::vector<std::unique_ptr<PackageManager>>& managers,
+                   std::map<std::string, RuntimeFile>& kept, RuntimeFiles& result);
+
+// Directories of the file-system hierarchy every package shares by design (/etc, /usr/bin, the
+// multiarch library directories): never one package's own (generated_files.cpp).
+bool shared_by_design(const std::string& dir);
+
 // Makes each link of `kept` relative and inside the bundle when its target is brought too, else
 // a copy of the file it leads to; leaves out links that lead to nothing brought and no file
 // (environment.cpp).

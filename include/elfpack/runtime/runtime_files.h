@@ -41,6 +41,7 @@ struct PackageUse {
   // Chosen only through the closures' libraries (not a program's own package, its source's, or
   // --add-package): its files go first when the bundle is over Lambda's size limit.
   bool through_library = false;
+  std::string listed = std::string();  // its name for the package manager (dpkg: NAME or NAME:ARCH)
 };
 
 struct RuntimeFiles {
