@@ -155,6 +155,24 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   return result;
 }
 
+void add_helper_environment(const std::vector<Program>& helpers, const std::vector<Closure>& closures,
+                            const CollectOptions& options, RuntimeFiles& files) {
+  if (!options.detect || helpers.empty()) return;
+  std::map<std::string, RuntimeFile> kept;
+  for (const auto& f : files.files) kept.emplace(f.path, f);
+  std::set<std::string> whole(files.served_whole.begin(), files.served_whole.end());
+  const std::size_t before = kept.size();
+  CollectOptions theirs = options;
+  theirs.closures = &closures;
+  add_environment(helpers, theirs, package_managers(options.sysroot), kept, whole, files);
+  if (kept.size() == before) return;
+  settle_links(kept, options.sysroot, files.notes);
+  files.files.clear();
+  for (const auto& [path, f] : kept) files.files.push_back(f);
+  files.served_whole.assign(whole.begin(), whole.end());
+  set_prefixes(files, options.sysroot);
+}
+
 void set_prefixes(RuntimeFiles& files, const std::string& sysroot) {
   // Each file's highest directory that holds nothing else, or the file itself. Helpers and
   // plugins are bundled at their paths too (a launcher, or the library), and count.

@@ -57,7 +57,7 @@ class Rule {
         }
         continue;
       }
-      add(listed, "owns " + path + " of the closure", false, false);
+      add(listed, "owns " + path + " of the closure", false, false, true);
     }
     for (const auto& name : in_.add_packages) {
       if (!installed_.contains(name)) throw Error("--add-package " + name + ": no such package is installed");
@@ -75,7 +75,7 @@ class Rule {
   // same-source dependencies come.
   // A package the lists name but the status database does not know (a root without one) is
   // chosen by its list's name when it is a seed, and not walked from.
-  void add(const std::string& listed, const std::string& why, bool seed, bool own) {
+  void add(const std::string& listed, const std::string& why, bool seed, bool own, bool owner = false) {
     const std::string name = listed.substr(0, listed.find(':'));
     if (chosen_.contains(name)) return;
     if (excluded(name)) {
@@ -91,7 +91,7 @@ class Rule {
     chosen_.insert(name);
     if (own) own_.insert(name);
     // The list's name the owners came from, else the one the status database implies.
-    choice_.chosen.push_back({name, listed != name || it == installed_.end() ? listed : it->second.listed, why});
+    choice_.chosen.push_back({name, listed != name || it == installed_.end() ? listed : it->second.listed, why, owner});
     if (it != installed_.end()) pending_.push_back(name);
   }
 

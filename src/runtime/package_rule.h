@@ -32,6 +32,7 @@ struct ChosenPackage {
   std::string name;    // bare name, as Depends names it
   std::string listed;  // the name of its file list (NAME:ARCH for Multi-Arch: same)
   std::string why;     // "owns /usr/lib/x86_64-linux-gnu/libmagic.so.1 of the closure"
+  bool owner = false;  // chosen because it owns a library of the closures
 };
 
 struct PackageRuleInput {

@@ -80,6 +80,9 @@ struct CollectOptions {
   std::vector<TracedPath> traced;       // what --trace recorded
   std::string traced_cwd;               // the directory --trace ran in: files under it are left out
   const std::vector<Closure>* closures = nullptr;  // what the programs load already (not runtime files)
+  // The closures of the helpers an earlier collect found (objects[0] the helper): the packages
+  // of their libraries are chosen as the programs' libraries' are.
+  const std::vector<Closure>* helper_closures = nullptr;
   // Scripts among the programs given: each is served at its path, with its package's data; the
   // programs a shell script runs come as helpers.
   const std::vector<Script>* scripts = nullptr;
@@ -91,6 +94,13 @@ struct CollectOptions {
 // by itself; what traces and --add name. Throws Error for an --add, --add-package or
 // --exclude-package that does not exist.
 RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const CollectOptions& options);
+
+// What the libraries of helpers (programs the bundled ones run, resolved after collect) assume
+// of the machine, as collect brings it for the programs (the locale, zones, the CA store,
+// fontconfig's configuration and fonts): a browser or office suite run by its shell front end
+// gets its fonts. `closures[i]` is helper i's. Sets the prefixes again when anything came.
+void add_helper_environment(const std::vector<Program>& helpers, const std::vector<Closure>& closures,
+                            const CollectOptions& options, RuntimeFiles& files);
 
 // Adds to `files.package_of` the package of each file of `closures` it lacks (the closures of
 // helpers and plugins, resolved after collect), from the first package manager that reads its
