@@ -276,7 +276,12 @@ void add_libraries(const Closure& closure, const std::string& why, PrivateFiles&
     // program/, by $ORIGIN) is there too, as a link under root/: a dlopen by that path, or a
     // look beside it, finds it (and place_libraries_beside_their_data may put the file there).
     const bool run_path = object.found_by == FoundBy::kRpath || object.found_by == FoundBy::kRunpath;
-    if (run_path && object.path.starts_with('/') && !files.has("root" + object.path)) {
+    bool origin = false;  // the run path that found it is relative to its loader ($ORIGIN)
+    for (auto at = object.loader; at && !origin; at = closure.objects[*at].loader) {
+      const ElfFacts& loader = closure.objects[*at].elf;
+      origin = loader.runpath.value_or(loader.rpath.value_or("")).find("ORIGIN") != std::string::npos;
+    }
+    if (run_path && origin && object.path.starts_with('/') && !files.has("root" + object.path)) {
       std::string up;
       for (const char c : object.path.substr(0, object.path.rfind('/'))) up += c == '/' ? "../" : "";
       files.add_symlink("root" + object.path, up + "../lib/" + first);
