@@ -281,10 +281,11 @@ void add_libraries(const Closure& closure, const std::string& why, PrivateFiles&
       const ElfFacts& loader = closure.objects[*at].elf;
       origin = loader.runpath.value_or(loader.rpath.value_or("")).find("ORIGIN") != std::string::npos;
     }
-    if (run_path && origin && object.path.starts_with('/') && !files.has("root" + object.path)) {
+    const std::string at = "/" + lexically_normal(object.path);  // $ORIGIN/../lib leaves a ".."
+    if (run_path && origin && object.path.starts_with('/') && !files.has("root" + at)) {
       std::string up;
-      for (const char c : object.path.substr(0, object.path.rfind('/'))) up += c == '/' ? "../" : "";
-      files.add_symlink("root" + object.path, up + "../lib/" + first);
+      for (const char c : at.substr(0, at.rfind('/'))) up += c == '/' ? "../" : "";
+      files.add_symlink("root" + at, up + "../lib/" + first);
     }
   }
 }

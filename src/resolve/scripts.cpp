@@ -224,6 +224,7 @@ std::vector<std::string> command_words(const std::string& text) {
     } else if ((s.patterns || s.expect) && s.plain && s.word == "esac" && s.cases > 0) {
       --s.cases;
       s.patterns = false;
+      s.expect = true;  // what follows esac's line or ; is a command
     } else if (s.expect && !s.listing && !s.patterns) {
       if (s.plain && (s.word == "for" || s.word == "case")) {
         s.listing = true;
