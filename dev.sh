@@ -29,6 +29,7 @@ test_packages=(liblief-dev libgtest-dev  # LIEF is the unit tests' oracle for th
                gcc-12-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
                busybox-static file python3 perl libcap2-bin  # perl, python3: scripts_* tests
                locales tzdata ca-certificates curl openssl fontconfig fonts-dejavu-core  # environment tests
+               fonts-urw-base35  # fonts.sh: a second installed alternative of fontconfig-config's fonts
                libfontconfig-dev libfreetype-dev  # the text-drawing fixture
                gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static  # aarch64 launchers, their tests
                # (gcc-12-multilib, not gcc-multilib: Debian 12's cross compilers conflict with that one,

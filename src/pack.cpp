@@ -213,7 +213,7 @@ BundlePlan pack(const PackOptions& given) {
     return objects;
   };
   RuntimeObjects extra = resolve_extra();
-  // (3c) The libraries of the helpers are the bundle's as much as the programs': their packages
+  // The libraries of the helpers are the bundle's as much as the programs': their packages
   // bring their plugins and data too (the browser or office suite a shell front end runs loads
   // its libraries' plugins). When they load libraries the programs do not, collect again with
   // their closures' libraries among the programs'.
@@ -225,8 +225,6 @@ BundlePlan pack(const PackOptions& given) {
     extra = resolve_extra();
   }
   for (const auto& note : runtime.notes) spdlog::debug("{}", note);
-  add_helper_environment(extra.helpers, extra.helper_closures, collect, runtime);
-  for (const auto& p : runtime.prefixes) spdlog::debug("served from the bundle: {}", p);
   if (options.detect) {
     std::vector<const Closure*> loaded;
     for (const auto* list : {&extra.libraries, &extra.helper_closures}) {
@@ -234,6 +232,16 @@ BundlePlan pack(const PackOptions& given) {
     }
     attribute_packages(loaded, runtime, options.resolve.sysroot);
   }
+  // (3c) what the libraries of all of them assume of the machine: locale, time zones, CA store,
+  // fonts, configuration their packages wrote at install.
+  std::vector<const Closure*> all;
+  for (const auto* list : std::initializer_list<const std::vector<Closure>*>{&closures, &extra.libraries, &extra.helper_closures}) {
+    for (const auto& c : *list) all.push_back(&c);
+  }
+  const std::size_t noted = runtime.notes.size();
+  add_environment(all, collect, runtime);
+  for (std::size_t i = noted; i < runtime.notes.size(); ++i) spdlog::debug("{}", runtime.notes[i]);
+  for (const auto& p : runtime.prefixes) spdlog::debug("served from the bundle: {}", p);
 
   // (4) plan: every file's place in the bundle, the content id, the launchers.
   // The linkers' default directories, to close them to the host (--allow-host-libs: open).

@@ -101,12 +101,18 @@ struct BundleEntry {
   std::string why;
   std::uint64_t size = 0;  // kFile: the source's size when planned (write_bundle checks it)
   std::string package = std::string();  // the package its source belongs to, when known (sizes per package)
+  // kFile, kBytes: the path of the first entry (in path order) with the same bytes and mode, which
+  // holds them (layout/identical_files.h); empty for the first and for a file like no other. A
+  // writer stores this one as a link to it where its format can (BundleWriter::Coding::links).
+  std::string same_as = std::string();
+  bool same_as_symlink_ok = false;  // and a symbolic link would do (a zip has no hard links)
 };
 
 struct BundlePlan {
   std::string id;                    // content id of the private directory (kPendingId until written)
   std::vector<BundleEntry> entries;  // sorted by path, directories included
   std::vector<std::string> warnings;
+  std::uintmax_t stored_once_bytes = 0;  // once written: the bytes not written again, identical files being links
 };
 
 // (1) Finds each program (a path, or a name looked up in $PATH) and reads it. Throws Error.

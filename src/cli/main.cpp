@@ -360,8 +360,10 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < sizes.size() && i < 5; ++i) {
       by_package += (i == 0 ? "; largest packages: " : ", ") + sizes[i].name + " " + human_size(sizes[i].bytes);
     }
-    spdlog::info("wrote {} ({} files, {} unpacked, bundle id {}){}", options.output, files, human_size(bytes), plan.id,
-                 by_package);
+    const std::string once =
+        plan.stored_once_bytes == 0 ? "" : ", " + human_size(plan.stored_once_bytes) + " of identical files stored once";
+    spdlog::info("wrote {} ({} files, {} unpacked{}, bundle id {}){}", options.output, files, human_size(bytes), once,
+                 plan.id, by_package);
     if (json) {
       const auto format = elfpack::output_format_for(options.output, options.format);
       std::optional<std::uintmax_t> written;

@@ -10,6 +10,7 @@
 
 #include "elfpack/bundle.h"
 #include "elfpack/layout/closed_world.h"
+#include "elfpack/layout/identical_files.h"
 #include "elfpack/base/error.h"
 #include "elfpack/base/paths.h"
 #include "elfpack/layout/launcher.h"
@@ -97,7 +98,8 @@ class PrivateFiles {
     check_source(source);
     auto [it, inserted] = files_.emplace(path, Item{source, mode, why, {}, {}, false});
     if (!inserted && links_to(it->second, path, source)) return;  // a plugin's SONAME link to the same file
-    if (!inserted && !same_file(it->second.source, source)) {
+    // Two copies of one file (a library each program found in a directory of its own) are one.
+    if (!inserted && !same_file(it->second.source, source) && !same_bytes(it->second.source, source)) {
       throw Error(path + ": two different files want this place in the bundle: " + it->second.source + " (" +
                   it->second.why + ") and " + source + " (" + why + ")");
     }
@@ -621,6 +623,7 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   }
   std::sort(plan.entries.begin(), plan.entries.end(),
             [](const BundleEntry& a, const BundleEntry& b) { return a.path < b.path; });
+  mark_identical_files(plan);  // across programs and packages: stored once
   return plan;
 }
 

@@ -1,6 +1,7 @@
 // Step (3), collect: the runtime files of every program from each source in turn (--add, traces,
-// what glibc loads or runs by itself, the packages, what their libraries assume of the machine),
-// and the prefixes the shim serves.
+// what glibc loads or runs by itself, the packages), and the prefixes the shim serves. What their
+// libraries assume of the machine comes later (add_environment), over the plugins' and helpers'
+// closures too.
 #include "runtime/package_manager.h"
 #include "runtime/sources.h"
 #include "elfpack/runtime/runtime_files.h"
@@ -145,7 +146,6 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   } else if (!options.add_packages.empty()) {
     throw Error("--add-package: package detection is off (--no-detect)");
   }
-  add_environment(programs, options, managers, kept, explicit_prefixes, result);
   settle_links(kept, options.sysroot, result.notes);
   for (const auto& [path, f] : libraries) result.libraries.push_back(f);
   for (const auto& [path, f] : helpers) result.helpers.push_back(f);
@@ -153,24 +153,6 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   result.served_whole.assign(explicit_prefixes.begin(), explicit_prefixes.end());
   set_prefixes(result, options.sysroot);
   return result;
-}
-
-void add_helper_environment(const std::vector<Program>& helpers, const std::vector<Closure>& closures,
-                            const CollectOptions& options, RuntimeFiles& files) {
-  if (!options.detect || helpers.empty()) return;
-  std::map<std::string, RuntimeFile> kept;
-  for (const auto& f : files.files) kept.emplace(f.path, f);
-  std::set<std::string> whole(files.served_whole.begin(), files.served_whole.end());
-  const std::size_t before = kept.size();
-  CollectOptions theirs = options;
-  theirs.closures = &closures;
-  add_environment(helpers, theirs, package_managers(options.sysroot), kept, whole, files);
-  if (kept.size() == before) return;
-  settle_links(kept, options.sysroot, files.notes);
-  files.files.clear();
-  for (const auto& [path, f] : kept) files.files.push_back(f);
-  files.served_whole.assign(whole.begin(), whole.end());
-  set_prefixes(files, options.sysroot);
 }
 
 void set_prefixes(RuntimeFiles& files, const std::string& sysroot) {

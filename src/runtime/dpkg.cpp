@@ -146,6 +146,18 @@ class Dpkg : public PackageManager {
     return paths;
   }
 
+  // <admindir>/info/PACKAGE.{preinst,postinst,config}, under the list's name.
+  std::string maintainer_scripts(const std::string& package) const override {
+    read_status();
+    const auto it = status_.find(package.substr(0, package.find(':')));
+    const std::string listed = it != status_.end() ? it->second.listed : package;
+    std::string all, text;
+    for (const char* script : {".preinst", ".postinst", ".config"}) {
+      if (read_text(info_ + "/" + listed + script, "a maintainer script", text, /*absent_is_empty=*/true)) all += text + "\n";
+    }
+    return all;
+  }
+
  private:
   struct Diversion {
     std::string to, by;

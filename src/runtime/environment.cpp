@@ -1,9 +1,11 @@
 // What the program's libraries assume of the machine (design §8, "environment"): the compiled
 // locale for the LANG Lambda sets (en_US.UTF-8), time-zone data, the CA store at the paths the
-// TLS library was built with, fontconfig's configuration and fonts. Files that glibc opens through
-// its own internal calls, which the shim cannot see, are reached through the variables glibc
-// honours (LOCPATH, TZDIR), which the shim sets for the bundle's programs only; everything else is
-// served at its own path.
+// TLS library was built with, fontconfig's configuration and fonts, and configuration a library's
+// package wrote at install (libpaper's paper size). Decided once over every ELF object the bundle
+// runs: the programs', the plugins' and the helpers' closures. Files that glibc opens through its
+// own internal calls, which the shim cannot see, are reached through the variables glibc honours
+// (LOCPATH, TZDIR), which the shim sets for the bundle's programs only; everything else is served
+// at its own path.
 #include "runtime/package_manager.h"
 #include "runtime/sources.h"
 #include "elfpack/runtime/runtime_files.h"
@@ -13,12 +15,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string_view>
+
+#include <xxhash.h>
 
 #include "elfpack/base/error.h"
 #include "elfpack/base/mapped_file.h"
@@ -40,6 +45,8 @@ constexpr const char* kLambdaLocale = "en_US.utf8";
 // Where Debian's font packages put fonts, and the configuration file that names the bundle's.
 constexpr const char* kFontDir = "/usr/share/fonts/";
 constexpr const char* kFontDirsConf = "/etc/fonts/conf.d/05-elfpack-font-dirs.conf";
+// Where fontconfig writes its caches for the bundle's fonts: + the id of the set of fonts.
+constexpr const char* kFontCacheDir = "/tmp/fontconfig-cache-";
 
 // What one walk brings: `path` in the root (a file, a link, or a directory taken whole), with
 // `why`. A link keeps its target as it reads (settle_links makes it relative, or a copy); a link
@@ -87,6 +94,15 @@ class Bringer {
   }
 
   bool exists(const std::string& path) const { return ::access(in_root(sysroot_, path).c_str(), F_OK) == 0; }
+  // A regular file (or a link to one) that any user may read, as Lambda's user must.
+  bool is_readable_file(const std::string& path) const {
+    struct stat st;
+    return ::stat(in_root(sysroot_, path).c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IROTH) != 0;
+  }
+  std::uintmax_t size_of(const std::string& path) const {
+    struct stat st;
+    return ::stat(in_root(sysroot_, path).c_str(), &st) == 0 ? static_cast<std::uintmax_t>(st.st_size) : 0;
+  }
   bool is_directory(const std::string& path) const {
     struct stat st;
     return ::stat(in_root(sysroot_, path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -171,6 +187,74 @@ void add_zoneinfo(Bringer& bringer, const std::map<std::string, RuntimeFile>& ke
   result.notes.push_back(std::string("time zones: ") + kZoneDir + " (" + std::to_string(count) + " files); TZDIR set to it");
 }
 
+// What the ELF objects the bundle runs (programs, helpers, plugins and their closures) use of
+// the machine, each object looked at once however many closures load it.
+struct EnvironmentUses {
+  std::set<std::string> glibc_imports;   // the undefined symbols of the objects glibc's linker loads
+  std::set<std::string> tls_libraries;   // the sonames of the TLS libraries among them
+  std::vector<const LoadedObject*> tls_objects;  // the objects of the closures that hold one
+  // libfontconfig and the programs, helpers and plugins whose closures hold it: their packages'
+  // dependencies name the fonts
+  std::set<std::string> font_users;
+};
+
+EnvironmentUses environment_uses(const std::vector<const Closure*>& closures) {
+  static const char* const kTls[] = {"libssl.so", "libcrypto.so", "libgnutls.so", "libnss3.so", "libwolfssl.so", "libmbedtls.so"};
+  EnvironmentUses uses;
+  std::set<std::string> read, scanned;  // the files whose imports were read, and those taken for the CA scan
+  for (const Closure* closure : closures) {
+    if (closure->objects.empty()) continue;
+    // An NSS module (glibc's convention, nss/nss_module.c: libnss_SERVICE.so.2) runs inside the
+    // program's locale and time zone, which glibc loaded it for: it does not choose them from
+    // the environment (systemd's imports setlocale to ask whether the locale is UTF-8), so its
+    // imports do not ask for the locale or the zones; its TLS library or fonts would count.
+    const bool nss_module = base_name(closure->objects.front().path).starts_with("libnss_");
+    bool tls = false;
+    for (const auto& o : closure->objects) {
+      const std::string soname = o.elf.soname.value_or("");
+      for (const char* lib : kTls) {
+        if (!soname.starts_with(lib)) continue;
+        uses.tls_libraries.insert(soname);
+        tls = true;
+      }
+      if (soname.starts_with("libfontconfig.so")) {
+        uses.font_users.insert(o.path);
+        uses.font_users.insert(closure->objects.front().path);
+      }
+      if (closure->family != LoaderFamily::kGlibc || nss_module || !read.insert(o.file).second) continue;
+      if (o.elf.imports) {
+        uses.glibc_imports.insert(o.elf.imports->begin(), o.elf.imports->end());
+      } else {
+        const MappedFile file(o.file);
+        for (auto& s : read_imports(file.bytes(), o.file)) uses.glibc_imports.insert(std::move(s));
+      }
+    }
+    for (const auto& o : closure->objects) {
+      if (tls && scanned.insert(o.file).second) uses.tls_objects.push_back(&o);
+    }
+  }
+  return uses;
+}
+
+// Whether `c` can be part of a path as programs and scripts write them.
+bool is_path_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '_' || c == '-' || c == '+';
+}
+
+// Whether a path can start at `at` of `text`: at its start, or after a byte that does not belong
+// to a path. In a binary mostly a NUL; but a string of .rodata may follow a number without one
+// (libpaper's "/etc/papersize" follows the bytes of a double, "\0\0R@").
+bool starts_string(std::string_view text, std::size_t at) { return at == 0 || !is_path_char(text[at - 1]); }
+
+// Whether `path` is compiled into `data`: a string of its own, NUL-terminated.
+bool compiled_in(std::span<const unsigned char> data, std::string_view path) {
+  const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+  for (std::size_t at = text.find(path); at != std::string_view::npos; at = text.find(path, at + 1)) {
+    if (starts_string(text, at) && at + path.size() < text.size() && text[at + path.size()] == '\0') return true;
+  }
+  return false;
+}
+
 // The NUL-terminated strings of `data` that start with one of `roots` (paths compiled into a
 // library), and OPENSSLDIR's value from OpenSSL's version text (OPENSSLDIR: "/usr/lib/ssl").
 std::set<std::string> compiled_paths(std::span<const unsigned char> data, const std::vector<std::string_view>& roots,
@@ -183,7 +267,7 @@ std::set<std::string> compiled_paths(std::span<const unsigned char> data, const 
   };
   for (const auto root : roots) {
     for (std::size_t at = text.find(root); at != std::string_view::npos; at = text.find(root, at + 1)) {
-      if (at > 0 && text[at - 1] != '\0') continue;
+      if (!starts_string(text, at)) continue;
       const std::string_view s = string_at(at);
       const bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c > ' ' && c < 127 && c != '%'; });
       if (!s.empty() && plain) found.emplace(s);
@@ -197,23 +281,18 @@ std::set<std::string> compiled_paths(std::span<const unsigned char> data, const 
   return found;
 }
 
-// The CA store of a closure with a TLS library, at the paths compiled into it and into the
-// closure's other objects (curl's CA bundle): CA files and CA directories ("certs"), and
-// OpenSSL's configuration; never a private key directory.
-void add_ca_store(const Closure& closure, Bringer& bringer, RuntimeFiles& result) {
+// The CA store of the TLS libraries the bundle loads, at the paths compiled into the objects of
+// the closures that hold one (the library itself, curl's CA bundle beside it): CA files and CA
+// directories ("certs"), and OpenSSL's configuration; never a private key directory.
+void add_ca_store(const EnvironmentUses& uses, Bringer& bringer, RuntimeFiles& result) {
   static const std::vector<std::string_view> kRoots = {"/etc/ssl/", "/etc/pki/", "/usr/lib/ssl/", "/usr/local/ssl/",
                                                        "/etc/ca-certificates", "/usr/share/ca-certificates"};
-  std::set<std::string> paths;
+  if (uses.tls_libraries.empty()) return;
   std::string tls;
-  for (const auto& o : closure.objects) {
-    const std::string soname = o.elf.soname.value_or("");
-    for (const char* lib : {"libssl.so", "libcrypto.so", "libgnutls.so", "libnss3.so", "libwolfssl.so", "libmbedtls.so"}) {
-      if (soname.starts_with(lib) && tls.find(soname) == std::string::npos) tls += (tls.empty() ? "" : ", ") + soname;
-    }
-  }
-  if (tls.empty()) return;
-  for (const auto& o : closure.objects) {
-    const MappedFile file(o.file);
+  for (const auto& soname : uses.tls_libraries) tls += (tls.empty() ? "" : ", ") + soname;
+  std::set<std::string> paths;
+  for (const auto* o : uses.tls_objects) {
+    const MappedFile file(o->file);
     std::string openssldir;
     for (const auto& p : compiled_paths(file.bytes(), kRoots, openssldir)) paths.insert(p);
     if (!openssldir.empty()) {
@@ -237,35 +316,111 @@ void add_ca_store(const Closure& closure, Bringer& bringer, RuntimeFiles& result
   if (count > 0) result.notes.push_back("CA store of " + tls + ": " + brought + " (" + std::to_string(count) + " files)");
 }
 
+// Configuration of the machine that a library's own package wrote at install instead of shipping
+// it, so that dpkg lists no such file (libpaper's /etc/papersize, the paper size chosen through
+// debconf, which Ghostscript's pages follow): a file under /etc that a maintainer script of the
+// package owning an object of the closures names, whose path is compiled into one of that
+// package's objects, and that any user may read. What other packages' scripts write
+// (/etc/machine-id by systemd's, not libsystemd's) is the machine's, not the library's, and stays.
+void add_installed_configuration(const std::vector<const Closure*>& closures,
+                                 const std::map<std::string, std::string>& package_of, const PackageManager& manager,
+                                 Bringer& bringer, RuntimeFiles& result) {
+  std::map<std::string, std::vector<const LoadedObject*>> objects_of;  // package -> its objects, each once
+  std::set<std::string> seen;
+  for (const Closure* closure : closures) {
+    for (const auto& o : closure->objects) {
+      const auto it = package_of.find(o.file);
+      if (it != package_of.end() && seen.insert(o.file).second) objects_of[it->second].push_back(&o);
+    }
+  }
+  for (const auto& [package, objects] : objects_of) {
+    const std::string scripts = manager.maintainer_scripts(package);
+    std::set<std::string> named;
+    for (std::size_t at = scripts.find("/etc/"); at != std::string::npos; at = scripts.find("/etc/", at + 1)) {
+      if (!starts_string(scripts, at)) continue;
+      std::size_t end = at;
+      while (end < scripts.size() && is_path_char(scripts[end])) ++end;
+      std::string path = scripts.substr(at, end - at);
+      while (path.ends_with('.')) path.pop_back();  // the end of a sentence in a message
+      if (bringer.is_readable_file(path)) named.insert(path);
+    }
+    for (const auto& path : named) {
+      for (const auto* o : objects) {
+        const MappedFile file(o->file);
+        if (!compiled_in(file.bytes(), path)) continue;
+        const std::string soname = o->elf.soname.value_or(base_name(o->path));
+        if (bringer.bring(path, "environment: configuration " + soname + " reads, written by " + package +
+                                    "'s maintainer scripts") > 0) {
+          result.notes.push_back("configuration: " + path + " (read by " + soname + ", written by " + package +
+                                 "'s maintainer scripts)");
+        }
+        break;
+      }
+    }
+  }
+}
+
+// The installed packages among the alternatives of `package`'s dependencies that any of several
+// satisfy ("fonts-dejavu-core | ... | fonts-urw-base35"), by their lists' names.
+std::vector<std::string> installed_alternatives(const std::string& package, const PackageManager& manager) {
+  const auto* all = manager.installed();
+  if (all == nullptr) return {};
+  const auto self = all->find(package.substr(0, package.find(':')));
+  if (self == all->end()) return {};
+  std::vector<std::string> found;
+  for (const auto& group : self->second.depends) {
+    for (const auto& alternative : group) {
+      const auto it = all->find(alternative);
+      if (group.size() > 1 && it != all->end()) found.push_back(it->second.listed);
+    }
+  }
+  return found;
+}
+
 // fontconfig's configuration (/etc/fonts, its conf.d links taken as the files they name) and
 // the fonts of the packages that the programs' packages and libfontconfig's package depend on,
 // directly or through one more package (fontconfig-config's fonts-dejavu-core): the fonts their
-// distribution meant them to have, not every font of this machine.
-void add_fonts(const std::vector<std::string>& packages, const PackageManager& manager, Bringer& bringer,
-               std::map<std::string, RuntimeFile>& kept, std::set<std::string>& whole, RuntimeFiles& result) {
+// distribution meant them to have, not every font of this machine. Of a dependency that any of
+// several font packages satisfies, every installed one: natively fontconfig sees them all, and
+// its configuration picks among them by the family a document names (a PDF's Helvetica: the
+// metric-compatible Nimbus Sans of fonts-urw-base35, not the first alternative's DejaVu Sans).
+// --exclude-package: none of those packages' fonts, nor the fonts of what they depend on.
+void add_fonts(const std::vector<std::string>& packages, const std::vector<std::string>& excluded,
+               const PackageManager& manager, Bringer& bringer, std::map<std::string, RuntimeFile>& kept,
+               std::set<std::string>& whole, RuntimeFiles& result) {
   std::size_t count = bringer.bring("/etc/fonts", "environment: fontconfig's configuration");
+  const auto is_excluded = [&](const std::string& p) {
+    return std::find(excluded.begin(), excluded.end(), p.substr(0, p.find(':'))) != excluded.end();
+  };
+  const auto ships_fonts = [&](const std::string& p) {
+    if (is_excluded(p)) return false;
+    const auto files = manager.files(p);
+    return std::any_of(files.begin(), files.end(), [](const std::string& f) { return f.starts_with(kFontDir); });
+  };
   std::set<std::string> seen, fonts;
   std::vector<std::string> level = packages;
   for (int step = 0; step < 3 && !level.empty(); ++step) {
     std::vector<std::string> next;
     for (const auto& p : level) {
-      if (!seen.insert(p).second) continue;
-      const auto files = manager.files(p);
-      if (std::any_of(files.begin(), files.end(), [](const std::string& f) { return f.starts_with("/usr/share/fonts/"); })) {
-        fonts.insert(p);
+      if (!seen.insert(p).second || is_excluded(p)) continue;
+      if (ships_fonts(p)) fonts.insert(p);
+      for (const auto& a : installed_alternatives(p, manager)) {
+        if (!fonts.contains(a) && ships_fonts(a)) fonts.insert(a);
       }
       for (auto& d : manager.dependencies(p)) next.push_back(std::move(d));
     }
     level = std::move(next);
   }
-  std::string names;
+  std::string names, font_set;  // font_set: each font's path and size
   std::set<std::string> font_dirs;
   for (const auto& p : fonts) {
     const std::string why = "environment: fonts of package " + p + " (for fontconfig)";
     for (const auto& f : manager.files(p)) {
       if (is_documentation(f) || bringer.is_directory(f)) continue;
       count += bringer.bring(f, why);
-      if (f.starts_with(kFontDir)) font_dirs.insert(directory_of(f));
+      if (!f.starts_with(kFontDir)) continue;
+      font_dirs.insert(directory_of(f));
+      font_set += f + '\0' + std::to_string(bringer.size_of(f)) + '\n';
     }
     names += (names.empty() ? "" : ", ") + p;
   }
@@ -278,8 +433,13 @@ void add_fonts(const std::vector<std::string>& packages, const PackageManager& m
     for (const auto& d : font_dirs) conf += "  <dir>" + d + "</dir>\n";
     // The caches of this machine are not valid for the bundle's copies (fontconfig compares a
     // directory's mtime with its cache's), so fontconfig scans them once and writes a cache; /tmp
-    // is the place Lambda lets it write, where a warm start finds it again.
-    conf += "  <cachedir>/tmp/fontconfig-cache</cachedir>\n";
+    // is the place Lambda lets it write, where a warm start finds it again. Named after the set
+    // of fonts: another bundle in the same /tmp with other fonts at the same directories and the
+    // same fixed mtimes must not take this one's cache as valid for its own.
+    char set_id[17];
+    std::snprintf(set_id, sizeof set_id, "%016llx",
+                  static_cast<unsigned long long>(XXH3_64bits(font_set.data(), font_set.size())));
+    conf += std::string("  <cachedir>") + kFontCacheDir + set_id + "</cachedir>\n";
     conf += "</fontconfig>\n";
     RuntimeFile f{kFontDirsConf, "", "environment: the font directories the bundle carries, for fontconfig"};
     f.contents = conf;
@@ -291,20 +451,6 @@ void add_fonts(const std::vector<std::string>& packages, const PackageManager& m
   whole.insert(font_dirs.begin(), font_dirs.end());
   result.notes.push_back("fontconfig: /etc/fonts and the fonts of " + (names.empty() ? std::string("no package") : names) +
                          " (" + std::to_string(count) + " files)");
-}
-
-// The closure's undefined symbols, all objects together.
-std::set<std::string> closure_imports(const Closure& closure) {
-  std::set<std::string> symbols;
-  for (const auto& o : closure.objects) {
-    if (o.elf.imports) {
-      symbols.insert(o.elf.imports->begin(), o.elf.imports->end());
-    } else {
-      const MappedFile file(o.file);
-      for (auto& s : read_imports(file.bytes(), o.file)) symbols.insert(std::move(s));
-    }
-  }
-  return symbols;
 }
 
 // "a/b/c" relative to directory "a/d": "../b/c"; both absolute and free of "." and "..".
@@ -329,45 +475,39 @@ std::string relative_to(const std::string& dir, const std::string& path) {
 
 }  // namespace
 
-void add_environment(const std::vector<Program>& programs, const CollectOptions& options,
-                     const std::vector<std::unique_ptr<PackageManager>>& managers,
-                     std::map<std::string, RuntimeFile>& kept, std::set<std::string>& whole, RuntimeFiles& result) {
+void add_environment(const std::vector<const Closure*>& closures, const CollectOptions& options, RuntimeFiles& runtime) {
   static const std::set<std::string> kLocale = {"setlocale", "newlocale"};
   static const std::set<std::string> kTime = {"tzset", "localtime", "localtime_r", "mktime", "timelocal", "ctime", "ctime_r"};
-  if (options.closures == nullptr || !options.detect) return;  // --no-detect: only what is asked for
+  if (!options.detect) return;  // --no-detect: only what is asked for
+  std::map<std::string, RuntimeFile> kept;
+  for (auto& f : runtime.files) kept.emplace(f.path, std::move(f));
+  runtime.files.clear();
+  std::set<std::string> whole(runtime.served_whole.begin(), runtime.served_whole.end());
   Bringer bringer(options.sysroot, kept);
-  bool locale = false, zones = false, fonts = false;
-  std::vector<std::string> font_users;  // files whose packages' fonts fontconfig gets
-  for (std::size_t p = 0; p < programs.size() && p < options.closures->size(); ++p) {
-    const Closure& closure = (*options.closures)[p];
-    if (closure.objects.empty()) continue;
-    if (closure.family == LoaderFamily::kGlibc) {
-      const auto symbols = closure_imports(closure);
-      locale |= std::any_of(kLocale.begin(), kLocale.end(), [&](const std::string& s) { return symbols.contains(s); });
-      zones |= std::any_of(kTime.begin(), kTime.end(), [&](const std::string& s) { return symbols.contains(s); });
-    }
-    add_ca_store(closure, bringer, result);
-    for (const auto& o : closure.objects) {
-      if (o.elf.soname.value_or("").starts_with("libfontconfig.so")) {
-        fonts = true;
-        font_users.push_back(o.path);
-        font_users.push_back(programs[p].path);
-      }
-    }
-  }
-  if (locale) add_locale(options.sysroot, bringer, kept, result);
-  add_zoneinfo(bringer, kept, zones, result);
-  if (fonts && !managers.empty()) {
-    std::vector<std::string> asked = font_users;
-    for (const auto& u : font_users) {
+  const EnvironmentUses uses = environment_uses(closures);
+  const auto any_of = [&](const std::set<std::string>& names) {
+    return std::any_of(names.begin(), names.end(), [&](const std::string& s) { return uses.glibc_imports.contains(s); });
+  };
+  add_ca_store(uses, bringer, runtime);
+  if (any_of(kLocale)) add_locale(options.sysroot, bringer, kept, runtime);
+  add_zoneinfo(bringer, kept, any_of(kTime), runtime);
+  const auto managers = package_managers(options.sysroot);
+  if (!managers.empty()) add_installed_configuration(closures, runtime.package_of, *managers.front(), bringer, runtime);
+  if (!uses.font_users.empty() && !managers.empty()) {
+    std::vector<std::string> asked(uses.font_users.begin(), uses.font_users.end());
+    for (const auto& u : uses.font_users) {
       if (auto c = canonical_in_root(options.sysroot == "/" ? "" : options.sysroot, u)) asked.push_back(*c);
     }
     std::sort(asked.begin(), asked.end());
     asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
     std::vector<std::string> packages;
     for (const auto& [path, package] : managers.front()->owners(asked)) packages.push_back(package);
-    add_fonts(packages, *managers.front(), bringer, kept, whole, result);
+    add_fonts(packages, options.exclude_packages, *managers.front(), bringer, kept, whole, runtime);
   }
+  settle_links(kept, options.sysroot, runtime.notes);
+  for (auto& [path, f] : kept) runtime.files.push_back(std::move(f));
+  runtime.served_whole.assign(whole.begin(), whole.end());
+  set_prefixes(runtime, options.sysroot);
 }
 
 void settle_links(std::map<std::string, RuntimeFile>& kept, const std::string& sysroot, std::vector<std::string>& notes) {

@@ -46,6 +46,9 @@ class PackageManager {
     return pick_owners(groups, owners(all));
   }
   virtual std::vector<std::string> files(const std::string& package) const = 0;
+  // The text of the maintainer scripts of `package` (by bare or list name) that make files at
+  // install: preinst, postinst and debconf's config; empty where the manager cannot tell.
+  virtual std::string maintainer_scripts(const std::string& /*package*/) const { return {}; }
   // What the manager knows of every installed package (dpkg's status database), by bare name;
   // null where it cannot tell (rpm and pacman are asked one package at a time: only the
   // program's own package is brought from them).

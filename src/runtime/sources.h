@@ -56,14 +56,6 @@ void add_implicit_loads(const std::vector<Program>& programs, const CollectOptio
                         std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& kept,
                         std::map<std::string, RuntimeFile>& helpers, RuntimeFiles& result);
 
-// What the programs' libraries assume: locale data for Lambda's LANG, time-zone data, the CA
-// store of a TLS library, fontconfig's configuration and fonts (environment.cpp). Sets LOCPATH
-// and TZDIR in result.environment for what glibc reads through its internal opens; adds the font
-// directories to `whole`, the directories the shim serves whole from the bundle.
-void add_environment(const std::vector<Program>& programs, const CollectOptions& options,
-                     const std::vector<std::unique_ptr<PackageManager>>& managers,
-                     std::map<std::string, RuntimeFile>& kept, std::set<std::string>& whole, RuntimeFiles& result);
-
 // Makes each link of `kept` relative and inside the bundle when its target is brought too, else
 // a copy of the file it leads to; leaves out links that lead to nothing brought and no file
 // (environment.cpp).

@@ -114,6 +114,14 @@ void unpack_archive(const std::string& archive, const fs::path& into) {
       fs::create_symlink(link, target);
       continue;
     }
+    if (const char* first = la.archive_entry_hardlink(entry); first != nullptr) {
+      // An identical file stored once: a hard link to an entry unpacked before it.
+      if (!stays_inside(first)) throw Error(archive + ": hard link '" + name + "' -> '" + first + "' leaves the bundle; refused");
+      std::error_code error;
+      fs::create_hard_link(into / first, target, error);
+      if (error) throw Error(target.string() + ": cannot link to " + first + ": " + error.message());
+      continue;
+    }
     if (type != AE_IFREG) throw Error(archive + ": entry '" + name + "' is not a file, directory or link; refused");
     const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, la.archive_entry_perm(entry) & 0777);
     if (fd < 0) throw Error(target.string() + ": cannot create: " + std::strerror(errno));

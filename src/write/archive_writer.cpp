@@ -35,7 +35,7 @@ class XzWriter : public BundleWriter {
     if (archive_ != nullptr) la_.archive_write_free(archive_);
   }
 
-  Coding coding() const override { return {.patches_id = false}; }
+  Coding coding() const override { return {.patches_id = false, .links = Links::kHard}; }
 
   void start_entry(const BundleEntry& entry, std::uint64_t size) override {
     entry_ = &entry;
@@ -59,6 +59,7 @@ class XzWriter : public BundleWriter {
         la_.archive_entry_set_filetype(e, AE_IFREG);
         la_.archive_entry_set_perm(e, entry.mode);
         la_.archive_entry_set_size(e, static_cast<la_int64_t>(size));
+        if (stored_as_link(entry, coding())) la_.archive_entry_set_hardlink(e, entry.same_as.c_str());
         break;
     }
     const int status = la_.archive_write_header(archive_, e);

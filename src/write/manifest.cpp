@@ -53,6 +53,7 @@ std::string manifest_json(const BundlePlan& plan, const std::string& output, con
         break;
       case BundleEntry::Kind::kDirectory: break;
     }
+    if (!e.same_as.empty()) json.key("same_as").value(e.same_as);  // its bytes are that file's
     json.key("mode").value(mode).key("size").value(static_cast<int64_t>(size)).key("why").value(e.why);
     json.key("package");
     if (e.package.empty()) {
@@ -72,6 +73,7 @@ std::string manifest_json(const BundlePlan& plan, const std::string& output, con
   }
   json.end_array();
   json.key("totals").begin_object().key("files").value(files).key("unpacked_bytes").value(static_cast<int64_t>(unpacked));
+  json.key("stored_once_bytes").value(static_cast<int64_t>(plan.stored_once_bytes));
   json.key("output_bytes");
   if (output_bytes) {
     json.value(static_cast<int64_t>(*output_bytes));

@@ -71,11 +71,18 @@ class DirectoryWriter : public BundleWriter {
     if (!old_.empty()) fs::remove_all(old_, ignored);
   }
 
+  Coding coding() const override { return {.links = Links::kHard}; }
+
   void start_entry(const BundleEntry& entry, std::uint64_t size) override {
     (void)size;
     const auto held = hold_temporaries();  // an interruption's clean-up waits for this entry
     const std::string path = temp_ + "/" + entry.path;
     entry_ = entry.path;
+    if (stored_as_link(entry, coding())) {
+      // Its bytes and mode are those of an entry written before it.
+      if (::link((temp_ + "/" + entry.same_as).c_str(), path.c_str()) != 0) throw failed("link");
+      return;
+    }
     switch (entry.kind) {
       case BundleEntry::Kind::kDirectory:
         if (::mkdir(path.c_str(), entry.mode) != 0) throw failed("create directory");

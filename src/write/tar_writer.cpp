@@ -72,12 +72,17 @@ std::string ustar_block(const std::string& name, const std::string& prefix, char
 }
 
 // The header blocks of an entry: a ustar header, after a pax header when ustar cannot hold it.
-std::string tar_headers(const BundleEntry& entry, std::uint64_t size, long long mtime) {
+// `hard_link`: the entry is a hard link to its first copy (same_as), written before it.
+std::string tar_headers(const BundleEntry& entry, std::uint64_t size, long long mtime, bool hard_link) {
   std::string path = entry.path;
   char type = '0';
   mode_t mode = entry.mode;
   std::string link;
-  if (entry.kind == BundleEntry::Kind::kDirectory) {
+  if (hard_link) {
+    type = '1';
+    link = entry.same_as;
+    size = 0;
+  } else if (entry.kind == BundleEntry::Kind::kDirectory) {
     type = '5';
     path += '/';
     size = 0;
@@ -187,7 +192,7 @@ class TarWriter : public BundleWriter {
 
   Coding coding() const override {
     return {.codec = codec_, .level = level_, .crc = codec_ == Codec::kDeflate, .pad_to = kBlock,
-            .patches_id = !zstd_, .final_blocks = false};
+            .patches_id = !zstd_, .final_blocks = false, .links = Links::kHard};
   }
 
   void begin(const BundlePlan& plan) override {
@@ -207,7 +212,7 @@ class TarWriter : public BundleWriter {
 
   void start_entry(const BundleEntry& entry, std::uint64_t size) override {
     entry_ = &entry;
-    const std::string headers = tar_headers(entry, size, mtime_);
+    const std::string headers = tar_headers(entry, size, mtime_, stored_as_link(entry, coding()));
     if (headers.size() > 0xffff) throw Error(file_.output() + ": " + entry.path + ": name too long for an archive");
     if (codec_ == Codec::kDeflate) file_.write(stored_block(headers.size()), entry.path);
     const std::uint64_t at = file_.size();
@@ -246,7 +251,8 @@ class TarWriter : public BundleWriter {
     for (auto& p : pending_) {
       BundleEntry entry = p.entry;
       entry.path.replace(*pending_id_at(entry.path), id.size(), id);
-      const std::string headers = tar_headers(entry, p.size, mtime_);
+      if (const auto at = pending_id_at(entry.same_as)) entry.same_as.replace(*at, id.size(), id);
+      const std::string headers = tar_headers(entry, p.size, mtime_, stored_as_link(entry, coding()));
       file_.patch(p.offset, as_bytes(headers));
       if (codec_ == Codec::kDeflate) segments_[p.segment].first = crc_of(headers);
     }

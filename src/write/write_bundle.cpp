@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <system_error>
@@ -106,6 +107,7 @@ void settle_id(BundlePlan& plan, const std::string& id) {
   const std::string to = std::string(kPrivateRoot) + "/" + id;
   for (auto& e : plan.entries) {
     if (e.path == from || in_private_dir(e.path, from)) e.path.replace(0, from.size(), to);
+    if (in_private_dir(e.same_as, from)) e.same_as.replace(0, from.size(), to);
     if (e.kind == BundleEntry::Kind::kDirectory) continue;
     for (auto at = e.bytes.find(from); at != std::string::npos; at = e.bytes.find(from, at + to.size())) {
       e.bytes.replace(at, from.size(), to);
@@ -236,9 +238,15 @@ class Pipeline {
       barrier_ = static_cast<std::size_t>(late - plan_.entries.begin());
     }
     first_unit_.resize(plan_.entries.size() + 1);
+    hashes_.resize(plan_.entries.size());
+    plan_.stored_once_bytes = 0;
     for (std::size_t i = 0; i < plan_.entries.size(); ++i) {
       first_unit_[i] = units_.size();
       const auto& e = plan_.entries[i];
+      if (stored_as_link(e, coding_)) {
+        plan_.stored_once_bytes += content_size(e);
+        continue;
+      }
       if (!has_content(e)) continue;
       const std::uint64_t size = content_size(e);
       total_ += size;
@@ -258,6 +266,7 @@ class Pipeline {
       }
     }
     first_unit_[plan_.entries.size()] = units_.size();
+    holder_ = holders();
     bytes_before_.reserve(units_.size() + 1);
     bytes_before_.push_back(0);
     for (const Unit& u : units_) bytes_before_.push_back(bytes_before_.back() + u.length);
@@ -280,8 +289,11 @@ class Pipeline {
     for (std::size_t i = 0; i < plan_.entries.size(); ++i) {
       if (pending_ && i == barrier_) settle(digest.finish());
       const BundleEntry& e = plan_.entries[i];
-      writer_.start_entry(e, content_size(e));
-      XXH64_hash_t hash = XXH3_64bits(nullptr, 0);
+      const bool link = stored_as_link(e, coding_);
+      writer_.start_entry(e, link ? 0 : content_size(e));
+      // A link's bytes are its first copy's, written before it (an earlier path; entries that
+      // wait for the id are never either: mark_identical_files leaves them alone).
+      XXH64_hash_t hash = link ? hashes_[holder_[i]] : XXH3_64bits(nullptr, 0);
       for (std::size_t u = first_unit_[i]; u < first_unit_[i + 1]; ++u) {
         Unit& unit = wait_for(u);
         if (unit.first) hash = unit.hash;
@@ -295,6 +307,7 @@ class Pipeline {
         maps_[i].reset();
       }
       writer_.end_entry();
+      hashes_[i] = hash;
       if (pending_ && in_private_dir(e.path, pending_prefix()) && e.kind != BundleEntry::Kind::kDirectory) {
         digest.add(e.path.substr(pending_prefix().size() + 1), e.mode,
                    e.kind == BundleEntry::Kind::kSymlink ? e.bytes : std::string(), hash);
@@ -334,7 +347,7 @@ class Pipeline {
     std::vector<std::size_t> todo;
     for (std::size_t i = 0; i < plan_.entries.size(); ++i) {
       const BundleEntry& e = plan_.entries[i];
-      if (has_content(e) && in_private_dir(e.path, pending_prefix())) todo.push_back(i);
+      if (has_content(e) && in_private_dir(e.path, pending_prefix()) && !stored_as_link(e, coding_)) todo.push_back(i);
     }
     std::vector<XXH64_hash_t> hashes(plan_.entries.size());
     std::size_t kept = 0;
@@ -381,7 +394,26 @@ class Pipeline {
     for (const std::size_t i : todo) {
       if (maps_[i]) maps_[i]->ensure_intact();
     }
-    return digest_of(plan_, [&](std::size_t i) { return hashes[i]; });
+    const std::vector<std::size_t> holder = holders();
+    return digest_of(plan_, [&](std::size_t i) { return hashes[holder[i]]; });
+  }
+
+  // Entry -> the entry that holds its bytes: itself, or the one a link names, written before it.
+  std::vector<std::size_t> holders() const {
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < plan_.entries.size(); ++i) index.emplace(plan_.entries[i].path, i);
+    std::vector<std::size_t> holder(plan_.entries.size());
+    for (std::size_t i = 0; i < plan_.entries.size(); ++i) {
+      const BundleEntry& e = plan_.entries[i];
+      holder[i] = i;
+      if (!stored_as_link(e, coding_)) continue;
+      const auto it = index.find(e.same_as);
+      if (it == index.end() || it->second >= i || plan_.entries[it->second].same_as.size() != 0) {
+        throw Error("internal error: " + e.path + " is planned as a copy of " + e.same_as + ", which is not a file written before it");
+      }
+      holder[i] = it->second;
+    }
+    return holder;
   }
 
   // The file of a planned entry, mapped; an Error if its size is not the one planned.
@@ -506,6 +538,8 @@ class Pipeline {
   std::vector<std::size_t> first_unit_;    // entry -> its first unit (units_.size() past the end)
   std::vector<std::uint64_t> bytes_before_;  // unit -> the content bytes of the units before it
   std::vector<std::unique_ptr<MappedFile>> maps_;
+  std::vector<XXH64_hash_t> hashes_;                // entry -> the XXH3 of its content, once written
+  std::vector<std::size_t> holder_;                 // entry -> the entry that holds its bytes
   std::uintmax_t total_ = 0;
   std::size_t window_ = 8;
 
@@ -522,6 +556,22 @@ std::optional<std::size_t> pending_id_at(const std::string& name) {
   const std::string& prefix = pending_prefix();
   if (name != prefix && !in_private_dir(name, prefix)) return std::nullopt;
   return std::string(kPrivateRoot).size() + 1;
+}
+
+bool stored_as_link(const BundleEntry& entry, const BundleWriter::Coding& coding) {
+  if (entry.same_as.empty() || !has_content(entry)) return false;
+  return coding.links == Links::kHard || (coding.links == Links::kSymbolic && entry.same_as_symlink_ok);
+}
+
+std::string relative_link(const std::string& path, const std::string& target) {
+  // The directories both are under, then up from the link's directory and down to the target.
+  std::size_t common = 0;
+  for (std::size_t i = 0; i < path.size() && i < target.size() && path[i] == target[i]; ++i) {
+    if (path[i] == '/') common = i + 1;
+  }
+  std::string up;
+  for (std::size_t i = common; i < path.size(); ++i) up += path[i] == '/' ? "../" : "";
+  return up + target.substr(common);
 }
 
 unsigned effective_jobs(unsigned jobs) {

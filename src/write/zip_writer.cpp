@@ -74,7 +74,7 @@ class ZipWriter : public BundleWriter {
   }
 
   Coding coding() const override {
-    return {.codec = Codec::kDeflate, .level = level_, .crc = true, .whole_up_to = kWholeUpTo};
+    return {.codec = Codec::kDeflate, .level = level_, .crc = true, .whole_up_to = kWholeUpTo, .links = Links::kSymbolic};
   }
   // Entries up to this size are compressed whole, each by one thread: at most the window of
   // pieces ahead of the writer (write_bundle.cpp) times this is held compressed in memory.
@@ -86,22 +86,26 @@ class ZipWriter : public BundleWriter {
     current_.name = entry.kind == BundleEntry::Kind::kDirectory ? entry.path + "/" : entry.path;
     current_.size = size;
     current_.offset = file_.size();
+    // An identical file, where a link is safe: a relative symbolic link to its first copy.
+    const bool symlink = entry.kind == BundleEntry::Kind::kSymlink || stored_as_link(entry, coding());
+    const std::string target = entry.kind == BundleEntry::Kind::kSymlink ? entry.bytes
+                               : symlink ? relative_link(entry.path, entry.same_as) : std::string();
     std::uint32_t type = 0100000;
     if (entry.kind == BundleEntry::Kind::kDirectory) type = 0040000;
-    if (entry.kind == BundleEntry::Kind::kSymlink) type = 0120000;
-    const std::uint32_t mode = entry.kind == BundleEntry::Kind::kSymlink ? 0777 : entry.mode;
+    if (symlink) type = 0120000;
+    const std::uint32_t mode = symlink ? 0777 : entry.mode;
     current_.external = ((type | mode) << 16) | (entry.kind == BundleEntry::Kind::kDirectory ? 0x10 : 0);
     // Names are written as their bytes, without the UTF-8 flag (bit 11): given it, Info-ZIP's
     // unzip converts names to the locale's charset, and in the C locale of a CI job or a
     // container writes "ü" as "#U00fc", so that a launcher would not find its program.
     header_written_ = false;
     crc_length_ = 0;
-    if (entry.kind == BundleEntry::Kind::kSymlink) {
+    if (symlink) {
       // A link's target is its content, stored.
-      current_.size = entry.bytes.size();
+      current_.size = target.size();
       write_local_header(0);
       Piece link;
-      link.raw = {reinterpret_cast<const unsigned char*>(entry.bytes.data()), entry.bytes.size()};
+      link.raw = {reinterpret_cast<const unsigned char*>(target.data()), target.size()};
       link.stored = true;
       link.crc = static_cast<std::uint32_t>(crc32(0, link.raw.data(), static_cast<uInt>(link.raw.size())));
       write_piece_data(link);

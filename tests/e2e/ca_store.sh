@@ -33,7 +33,7 @@ server.timeout = 30
 with open(sys.argv[1] + ".tmp", "w") as f:
     f.write(str(server.server_address[1]))
 import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-for _ in range(4):
+for _ in range(5):
     server.handle_request()
 PY
 python3 server.py port server.crt server.key &
@@ -53,11 +53,14 @@ if ! unshare --mount bash -c '
   mount -t overlay overlay -o lowerdir=/,upperdir=upper,workdir=work sysroot 2>/dev/null || exit 77
   cp ca.crt sysroot/usr/local/share/ca-certificates/elfpack-test-ca.crt
   chroot sysroot update-ca-certificates >/dev/null 2>&1
-  "$ELFPACK" -v --sysroot sysroot /usr/bin/curl -o curl.zip 2>notes'; then
+  "$ELFPACK" -v --sysroot sysroot /usr/bin/curl -o curl.zip 2>notes
+  printf "#!/bin/sh\nexec /usr/bin/curl -sS \"\$@\"\n" > sysroot/usr/local/bin/fetch
+  chmod +x sysroot/usr/local/bin/fetch
+  "$ELFPACK" -v --sysroot sysroot /usr/local/bin/fetch -o fetch.zip 2>fetch-notes'; then
   [ -e notes ] || skip "an overlay file system cannot be mounted here (the throwaway root needs one)"
   fail "bundling curl: $(cat notes)"
 fi
-grep -q "CA store of libssl.so.3" notes || fail "no CA store: $(cat notes)"
+grep -q "CA store of .*libssl.so.3" notes || fail "no CA store: $(cat notes)"
 root=$(empty_root root)
 unzip -q curl.zip -d "$root/opt"
 expect_output "hello over TLS" in_root "$root" /opt/bin/curl -sS "$url"
@@ -69,6 +72,12 @@ cmp -s "$priv/root/usr/lib/ssl/certs/$hash.0" ca.crt ||
   fail "the test CA's hashed link does not lead to it inside the bundle: $(ls -l "$priv/root/etc/ssl/certs/$hash.0")"
 [ -L "$priv/root/usr/lib/ssl/certs" ] && [ "$(readlink "$priv/root/usr/lib/ssl/certs")" = ../../../etc/ssl/certs ] ||
   fail "certs is not a relative link inside the bundle: $(ls -l "$priv/root/usr/lib/ssl")"
+# A TLS library that only a helper loads (a shell script's curl, git's git-remote-https): the
+# store is decided over the helpers' closures too.
+grep -q "CA store of .*libssl.so.3" fetch-notes || fail "no CA store for a helper's TLS library: $(cat fetch-notes)"
+fetch_root=$(empty_root fetch-root)
+unzip -q fetch.zip -d "$fetch_root/opt"
+expect_output "hello over TLS" in_root "$fetch_root" /opt/bin/fetch "$url"
 # Without the store, the same request fails: the bundle is what makes it work.
 rm -r "$priv/root/etc/ssl" "$priv/root/usr/lib/ssl"
 status=0

@@ -32,7 +32,7 @@ native=$(fc-list | grep -F "$fonts" | sort)
 out=$(in_lambda "$root" /opt/bin/fc-list 2>&1 | sort)
 [ "$out" = "$native" ] || fail "fc-list: native [$native], bundle [$out]"
 # The cache fontconfig wrote in /tmp serves the next run.
-ls "$root/tmp/fontconfig-cache/"*.cache-* >/dev/null || fail "no cache written in /tmp"
+ls "$root/tmp/fontconfig-cache-"*/*.cache-* >/dev/null || fail "no cache written in /tmp"
 # A shell front end that runs fc-match: a helper's libraries bring what they assume of the
 # machine too (fontconfig's configuration and fonts), as a program's do.
 fc=$(command -v fc-match)
@@ -58,6 +58,21 @@ for family in sans-serif serif monospace; do
   out=$(in_lambda "$render_root" /opt/bin/font_render "$family" 2>&1)
   [ "$out" = "$native" ] || fail "drawing in $family: native [$native], bundle [$out]"
 done
+# A plugin that uses fontconfig, loaded by a program that does not: what the libraries assume is
+# decided over the plugins' closures too. The plugin matches as natively (Helvetica too: the
+# installed font packages that fontconfig's configuration package lists as alternatives come
+# with the first), and fontconfig writes its cache in /tmp, saying nothing on stderr.
+cc -o plugin_host "$fixtures/plugin_host.c" -ldl
+# shellcheck disable=SC2046
+cc -shared -fPIC -o libfontplug.so "$fixtures/font_plugin.c" $(pkg-config --cflags --libs fontconfig)
+"$ELFPACK" -q ./plugin_host --add "$t/libfontplug.so=/usr/lib/elfpack-test/libfontplug.so" -o plugin.zip
+plugin_root=$(empty_root plugin-root)
+mkdir -m 1777 "$plugin_root/tmp"
+unzip -q plugin.zip -d "$plugin_root/opt"
+native=$(./plugin_host "$t/libfontplug.so" 2>&1)
+out=$(in_lambda "$plugin_root" /opt/bin/plugin_host /usr/lib/elfpack-test/libfontplug.so 2>&1)
+[ "$out" = "$native" ] || fail "a plugin's fonts: native [$native], bundle [$out]"
+ls "$plugin_root/tmp/fontconfig-cache-"*/*.cache-* >/dev/null || fail "no cache written in /tmp for the plugin"
 # Without the bundled configuration, no font is found: the bundle is what makes it work.
 rm -r "$priv/root/etc/fonts"
 out=$(in_lambda "$root" /opt/bin/fc-match sans-serif 2>&1 || true)

@@ -29,11 +29,14 @@ mapfile -t commands < <(awk '/^```/ { if (open) exit; open = 1; next } open' "$s
 [ "$mode" = all ] || commands=("${commands[0]}")
 
 # in_chroot ROOT COMMAND: runs the shell COMMAND in ROOT as root with a login's environment; /proc,
-# /sys and /dev are mounted in a mount namespace of its own, so they go with it.
+# /sys and /dev are mounted in a mount namespace of its own, so they go with it. ROOT is first
+# bound onto itself so that its / is a mount point, as on a real machine: the tests' own mount
+# namespaces make / private, which the kernel refuses (EINVAL) for a plain chroot directory.
 in_chroot() {
   local r=$1 command=$2
   unshare --mount --fork bash -c '
     r=$1
+    mount --bind "$r" "$r" &&
     mount -t proc proc "$r/proc" && mount -t sysfs sysfs "$r/sys" && mount --rbind /dev "$r/dev"
     exec chroot "$r" /usr/bin/env -i HOME=/root TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
       bash -c "$2"' bash "$r" "$command"

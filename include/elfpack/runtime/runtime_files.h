@@ -95,13 +95,6 @@ struct CollectOptions {
 // --exclude-package that does not exist.
 RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const CollectOptions& options);
 
-// What the libraries of helpers (programs the bundled ones run, resolved after collect) assume
-// of the machine, as collect brings it for the programs (the locale, zones, the CA store,
-// fontconfig's configuration and fonts): a browser or office suite run by its shell front end
-// gets its fonts. `closures[i]` is helper i's. Sets the prefixes again when anything came.
-void add_helper_environment(const std::vector<Program>& helpers, const std::vector<Closure>& closures,
-                            const CollectOptions& options, RuntimeFiles& files);
-
 // Adds to `files.package_of` the package of each file of `closures` it lacks (the closures of
 // helpers and plugins, resolved after collect), from the first package manager that reads its
 // database whole (dpkg).
@@ -111,6 +104,15 @@ void attribute_packages(const std::vector<const Closure*>& closures, RuntimeFile
 // directory (in `sysroot`) that holds nothing but bundled files, or the file itself. Called again
 // when helpers or plugins were left out.
 void set_prefixes(RuntimeFiles& files, const std::string& sysroot);
+
+// (3c) What the libraries of every ELF object the bundle runs assume of the machine
+// (environment.cpp): the locale for Lambda's LANG, time-zone data, the CA store of a TLS library,
+// fontconfig's configuration and fonts. Decided once over all of `closures` (the programs', the
+// plugins' and the helpers', resolved in step 3b), since a TLS library or fontconfig is often
+// loaded by a plugin or a helper only (Python's _ssl module, git's git-remote-https). Adds the
+// files to `runtime`, LOCPATH and TZDIR to its environment, the font directories to what is
+// served whole, and sets its prefixes again. Nothing with --no-detect.
+void add_environment(const std::vector<const Closure*>& closures, const CollectOptions& options, RuntimeFiles& runtime);
 
 // Leaves out of `runtime` the next kind of what its programs' libraries assume (environment.cpp),
 // in this order: fonts, time zones, the locale, the CA store, with the variable and the prefixes

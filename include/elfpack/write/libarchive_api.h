@@ -21,7 +21,8 @@ namespace elfpack {
   X(archive_write_add_filter_zstd) X(archive_read_new) X(archive_read_support_format_all)             \
   X(archive_read_support_filter_all) X(archive_read_open_filename) X(archive_read_next_header)         \
   X(archive_read_data_block) X(archive_read_free) X(archive_entry_pathname) X(archive_entry_filetype)   \
-  X(archive_entry_symlink) X(archive_entry_perm) X(archive_errno)
+  X(archive_entry_symlink) X(archive_entry_perm) X(archive_errno) X(archive_entry_set_hardlink)            \
+  X(archive_entry_hardlink)
 
 struct LibArchive {
 #define ELFPACK_LIBARCHIVE_MEMBER(name) decltype(&::name) name = nullptr;

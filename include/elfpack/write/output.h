@@ -33,6 +33,13 @@ enum class Codec {
   kDeflate,  // raw deflate (RFC 1951), each piece ending on a byte boundary, so that pieces follow each other
 };
 
+// How a writer stores an entry whose bytes an earlier one holds (BundleEntry::same_as).
+enum class Links {
+  kNone,      // a copy, as any file
+  kHard,      // a hard link to the first: a directory, a tar (type '1', linkname)
+  kSymbolic,  // a relative symbolic link to the first, where same_as_symlink_ok says it is safe: a zip
+};
+
 // The size of a piece: the unit of parallel compression (fixed, so the output does not depend on
 // the number of threads).
 inline constexpr std::size_t kPieceSize = std::size_t{1} << 20;
@@ -61,6 +68,7 @@ class BundleWriter {
                                     // piece, compressed whole (by libdeflate, faster than zlib)
     bool final_blocks = true;  // kDeflate: an entry's last piece ends the stream (false: a sync
                                // flush, for a stream that goes on: tar.gz is one)
+    Links links = Links::kNone;
   };
   virtual ~BundleWriter() = default;
   virtual Coding coding() const { return {}; }
@@ -76,6 +84,12 @@ class BundleWriter {
   virtual void set_id(const std::string& id) { (void)id; }
   virtual void commit() = 0;
 };
+
+// Whether `entry` is written as a link to the entry that holds its bytes (then with no content:
+// start_entry is told size 0 and no piece follows).
+bool stored_as_link(const BundleEntry& entry, const BundleWriter::Coding& coding);
+// The target of a symbolic link at `path` to `target` (both relative to the bundle's root).
+std::string relative_link(const std::string& path, const std::string& target);
 
 std::unique_ptr<BundleWriter> open_directory_writer(const std::string& output, bool force);
 // `level`: the compressor's level (-1: its default); `jobs`: the threads of a compressor that has
