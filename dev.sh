@@ -9,7 +9,7 @@
 #   ./dev.sh corpus [--fast] real Debian programs bundled and compared with their native runs
 #                            (tests/corpus/; it installs some 60 programs; the table goes to
 #                            docs/corpus.md)
-#   ./dev.sh fresh [run]     the README's first commands (or only `run`) in a new Debian 12 root
+#   ./dev.sh fresh [run|test] the README's first commands (or only one) in a new Debian 12 root
 #                            made with debootstrap, timed with a cold and a warm package cache
 #                            (tests/fresh/fresh_root.sh; the figures go to docs/fresh.md)
 set -euo pipefail
@@ -33,6 +33,7 @@ test_packages=(liblief-dev libgtest-dev  # LIEF is the unit tests' oracle for th
                fonts-urw-base35  # fonts.sh: a second installed alternative of fontconfig-config's fonts
                libfontconfig-dev libfreetype-dev  # the text-drawing fixture
                gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static  # aarch64 launchers, their tests
+               libzstd-dev:arm64  # the aarch64 expander's zstd decoder (libzstd.a; arm64 added as a foreign architecture)
                # (gcc-12-multilib, not gcc-multilib: Debian 12's cross compilers conflict with that one,
                # which adds only /usr/include/asm, needed by no 32-bit fixture)
                man-db groff-base bsdextrautils zsh  # tests of the manual page and completions
@@ -57,6 +58,10 @@ install_missing() {
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return
+  # An arm64 package (multiarch) needs arm64 among dpkg's architectures before apt's update.
+  if [[ " ${missing[*]}" == *:arm64* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    as_root dpkg --add-architecture arm64
+  fi
   phase "installing ${#missing[@]} packages (${missing[*]})"
   local out  # apt's chatter (debconf's notes) only when it fails
   if ! out=$({ as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
@@ -137,7 +142,7 @@ case "${1:-}" in
     tests/fresh/fresh_root.sh "${2:-all}"
     ;;
   *)
-    echo "usage: ./dev.sh run | test | sanitize | fuzz [SECONDS] | corpus [--fast] | fresh [run]" >&2
+    echo "usage: ./dev.sh run | test | sanitize | fuzz [SECONDS] | corpus [--fast] | fresh [run|test]" >&2
     exit 2
     ;;
 esac

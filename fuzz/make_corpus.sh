@@ -12,7 +12,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc=${CC:-cc}
 
-for target in elf ld_cache ld_so_conf ld_so_conf_tree musl_path strace_log; do
+for target in elf ld_cache ld_so_conf ld_so_conf_tree musl_path strace_log payload; do
   mkdir -p "$corpus/$target"
   rm -f "$corpus/$target"/gen-*
 done
@@ -338,6 +338,33 @@ EOF
 printf 'openat(AT_FDCWD, "/unterminated, O_RDONLY) = 3\n' > "$log/gen-unterminated"
 printf 'open("/ends-in-backslash\\' > "$log/gen-truncated-escape"
 printf 'open("/a", O_RDONLY) = 3\r\nopen("/b", O_RDONLY) = 3' > "$log/gen-crlf-no-newline"
+
+# --- Payloads of compressed bundles (launchers/expand/payload_format.h): a directory, files, a
+# link, frames made by zstd (the reader checks sizes and paths, not digests), and a cut copy.
+python3 - "$corpus/payload" <<'EOF'
+import struct, subprocess, sys
+out = sys.argv[1]
+def entry(kind, mode, path, size, extra=b""):
+    p = path.encode()
+    return struct.pack("<BBHIQ", kind, 0, mode, len(p), size) + p + b"\0" + extra
+def payload(entries, contents, frame_size):
+    index = b"".join(entries)
+    content = b"".join(contents)
+    frames = [content[i:i + frame_size] for i in range(0, len(content), frame_size)]
+    coded = [subprocess.run(["zstd", "-q", "-c", "-1"], input=f, capture_output=True, check=True).stdout for f in frames]
+    table = b"".join(struct.pack("<QQQ", len(c), len(f), 0) for c, f in zip(coded, frames))
+    head = b"EPZ1" + struct.pack("<IQQQIIQ", 0, 0, len(content), len(index), len(entries), len(frames), 0)
+    return head + index + table + b"".join(coded)
+files = [b"launcher bytes", b"x" * 300, b"library"]
+entries = [entry(0, 0o755, "bin", 0), entry(1, 0o755, "bin/prog", len(files[0])), entry(0, 0o755, "lib", 0),
+           entry(1, 0o644, "lib/a", len(files[1])), entry(2, 0o777, "lib/a.so", 1, b"a\0"),
+           entry(1, 0o644, "lib/b", len(files[2]))]
+whole = payload(entries, files, 128)
+open(out + "/gen-three-frames", "wb").write(whole)
+open(out + "/gen-one-frame", "wb").write(payload(entries, files, 4096))
+open(out + "/gen-empty", "wb").write(payload([entry(0, 0o700, "d", 0)], [], 128))
+open(out + "/gen-cut", "wb").write(whole[:len(whole) // 2])
+EOF
 
 cd "$corpus"
 echo "make_corpus.sh: $(find . -type f | wc -l) seeds, $(du -sk . | cut -f1) KB in $corpus" >&2

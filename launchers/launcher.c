@@ -20,6 +20,15 @@
  *   <base> (relative to <dir>) is written once, as the bundle's private directory.
  * Paths are relative to the launcher's directory unless they start with '/'.
  *
+ * A compressed bundle's launcher (built with ELFPACK_COMPRESSED; flag bit 2) has two more strings right after the flags byte:
+ * TREE, the absolute path of the directory in /tmp that the bundle's payload expands into, and
+ * EXPANDER, the expander's path (relative to <dir>); <base> is then relative to TREE, not to <dir>.
+ * Before running anything from TREE it checks it (lstat: a directory, not a link; owned by this
+ * uid; mode 0700; holding the stamp .elfpack-expanded that names TREE, which the expander writes
+ * last): a tree that fails is never used (one line naming TREE and the check, exit 127). A TREE
+ * that does not exist yet runs `EXPANDER TREE <this launcher> ARGV...`, which expands the payload
+ * and runs this launcher again (launchers/expand/expand.c).
+ *
  * The launcher of a script (built with ELFPACK_SCRIPT) runs the script's interpreter with the
  * arguments Linux would give it for a #! script (argv[0] as the #! line names the interpreter, its
  * argument, the script's path), then the user's arguments from argv[1]:
@@ -39,6 +48,10 @@
 #define MAX_LINKS 40
 #define FLAG_ARGV0 1
 #define FLAG_ARGV0_ENV 2
+#define FLAG_COMPRESSED 4
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define O_CLOEXEC 02000000
+#define STAMP "/.elfpack-expanded"
 #ifdef ELFPACK_SCRIPT /* the launcher of scripts: payload v2 */
 #define PAYLOAD_VERSION '3'
 #define SCRIPT_ARGUMENTS 255
@@ -138,6 +151,52 @@ static void find_self_without_proc(const unsigned long *auxv, char *self) {
   die(execfn, reason(40));
 }
 
+#ifdef ELFPACK_COMPRESSED /* the launchers of compressed bundles: the others stay small */
+static unsigned read_u32(const unsigned char *p) {
+  return (unsigned)p[0] | (unsigned)p[1] << 8 | (unsigned)p[2] << 16 | (unsigned)p[3] << 24;
+}
+
+/* A compressed bundle's tree: used only when it passes every check; expanded first when missing.
+ * `self` is this launcher's file, `args` the program's arguments (argv[0] first). */
+static void use_tree(const char *tree, const char *self, const char *expander, char **args, long argc, char **envp) {
+  unsigned char st[STAT_SIZE];
+  long err = syscall4(SYS_NEWFSTATAT, AT_FDCWD, (long)tree, (long)st, AT_SYMLINK_NOFOLLOW);
+  if (err == -2) { /* ENOENT: expand it, and come back */
+    char path[PATH_SIZE];
+    struct buffer b = {path, 0};
+    add(&b, self, directory_length(self));
+    add(&b, "/", 1);
+    add_string(&b, expander);
+    char *run[argc + 4];
+    run[0] = path;
+    run[1] = (char *)tree;
+    run[2] = (char *)self;
+    run[3] = argc > 0 ? args[0] : (char *)self;
+    for (long a = 1; a < argc; a++) run[3 + a] = args[a];
+    run[argc > 0 ? argc + 3 : 4] = 0;
+    err = syscall3(SYS_EXECVE, (long)path, (long)run, (long)envp);
+    die(path, reason(-err));
+  }
+  if (err < 0) die(tree, reason(-err));
+  const unsigned mode = read_u32(st + STAT_MODE_AT);
+  if ((mode & 0170000) != 0040000) die(tree, "not a directory (a link or a file in its place): not used");
+  if (read_u32(st + STAT_UID_AT) != (unsigned)syscall3(SYS_GETUID, 0, 0, 0)) die(tree, "owned by another user: not used");
+  if ((mode & 07777) != 0700) die(tree, "not of mode 0700: not used");
+  char stamp[PATH_SIZE];
+  struct buffer b = {stamp, 0};
+  add_string(&b, tree);
+  add_string(&b, STAMP);
+  const long fd = syscall4(SYS_OPENAT, AT_FDCWD, (long)stamp, O_NOFOLLOW | O_CLOEXEC, 0);
+  if (fd < 0) die(tree, "incomplete (no .elfpack-expanded stamp): not used; remove it");
+  const char *name = tree + directory_length(tree) + 1;
+  const long n = syscall3(SYS_READ, fd, (long)stamp, 255);
+  syscall3(SYS_CLOSE, fd, 0, 0);
+  int same = n == (long)length(name);
+  for (long i = 0; same && i < n; i++) same = stamp[i] == name[i];
+  if (!same) die(tree, "digest mismatch (its stamp names another tree): not used; remove it");
+}
+#endif
+
 __attribute__((noreturn, used)) void launcher_main(long *sp) {
   long argc = sp[0];
   char **argv = (char **)(sp + 1);
@@ -150,6 +209,12 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
   if (p[0] != 'E' || p[1] != 'P' || p[2] != 'K' || p[3] != PAYLOAD_VERSION) die(argc > 0 ? argv[0] : "launcher", "not configured by elfpack");
   const unsigned char flags = (unsigned char)p[4];
   const char *base = p + 5;
+#ifdef ELFPACK_COMPRESSED
+  if (!(flags & FLAG_COMPRESSED)) die(argc > 0 ? argv[0] : "launcher", "not configured by elfpack");
+  const char *tree = base;
+  const char *expander = tree + length(tree) + 1;
+  base = expander + length(expander) + 1;
+#endif
   const char *interp = base + length(base) + 1;
   const char *exe = interp + length(interp) + 1;
   const char *libdirs = exe + length(exe) + 1;
@@ -161,10 +226,17 @@ __attribute__((noreturn, used)) void launcher_main(long *sp) {
   } else {
     find_self_without_proc(auxv, self);
   }
+#ifdef ELFPACK_COMPRESSED
+  char dir[PATH_SIZE];
+  struct buffer bs = {dir, 0};
+  use_tree(tree, self, expander, argv, argc, envp);
+  add_string(&bs, tree);
+#else
+  const char *dir = self;
   struct buffer bs = {self, directory_length(self)};
+#endif
   add(&bs, "/", 1);
   add_string(&bs, base);
-  const char *dir = self;
 
   char interp_path[PATH_SIZE], exe_path[PATH_SIZE], library_path[PATH_SIZE];
   struct buffer bi = {interp_path, 0}, be = {exe_path, 0}, bl = {library_path, 0};

@@ -196,7 +196,16 @@ void describe_runtime(const std::vector<Program>& programs, const std::vector<Cl
     ++sizes[package].files;
   }
   std::vector<std::pair<std::string, std::string>> whys;  // package, why, in the order chosen
-  for (const auto& p : runtime.packages) whys.emplace_back(p.name, p.why);
+  // A package chosen only through a library whose files come beyond the closure: they go first
+  // when a layer is over Lambda's size limit.
+  std::set<std::string> bringing;
+  for (const auto* list : {&runtime.files, &runtime.libraries, &runtime.helpers}) {
+    for (const auto& f : *list) bringing.insert(f.package);
+  }
+  for (const auto& p : runtime.packages) {
+    const bool first = p.through_library && bringing.contains(p.name);
+    whys.emplace_back(p.name, p.why + (first ? "; its files beyond the closure go first over Lambda's size limit" : ""));
+  }
   std::vector<std::string> order;
   for (const auto& [name, size] : sizes) order.push_back(name);
   for (const auto& [name, why] : whys) {

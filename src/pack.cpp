@@ -16,6 +16,7 @@
 #include "elfpack/layout/launcher.h"
 #include "elfpack/write/manifest.h"
 #include "elfpack/write/output.h"
+#include "elfpack/write/payload.h"
 #include "elfpack/base/paths.h"
 #include "elfpack/runtime/runtime_files.h"
 #include "elfpack/runtime/tracer.h"
@@ -23,6 +24,18 @@
 namespace elfpack {
 
 namespace {
+
+std::uintmax_t unzipped_size(const BundlePlan& plan) {
+  std::uintmax_t total = 0;
+  for (const auto& e : plan.entries) total += e.kind == BundleEntry::Kind::kBytes ? e.bytes.size() : e.size;
+  return total;
+}
+
+std::string in_mib(std::uintmax_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+  return text;
+}
 
 // Prints the warnings of a step (once) and turns its missing libraries into the error that stops
 // the run.
@@ -96,14 +109,9 @@ void warn_of_names_unzip_changes(const BundlePlan& plan) {
 // largest packages, which --exclude-package can leave out.
 void warn_of_size(BundlePlan& plan) {
   constexpr std::uintmax_t kNear = 200ull << 20;
-  std::uintmax_t total = 0;
-  for (const auto& e : plan.entries) total += e.kind == BundleEntry::Kind::kBytes ? e.bytes.size() : e.size;
+  const std::uintmax_t total = unzipped_size(plan);
   if (total <= kNear) return;
-  const auto mib = [](std::uintmax_t bytes) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
-    return std::string(text);
-  };
+  const auto mib = in_mib;
   std::string largest;
   const auto sizes = package_sizes(plan);
   for (std::size_t i = 0; i < sizes.size() && i < 5; ++i) largest += (i ? ", " : "") + sizes[i].name + " " + mib(sizes[i].bytes);
@@ -125,6 +133,19 @@ bool loads_more(const std::vector<Closure>& closures, const std::vector<Closure>
     }
   }
   return false;
+}
+
+// --compress, or a layer (a .zip, --lambda) that would pass Lambda's 250 MiB unzipped: the files go
+// into one payload that the first run expands into /tmp. Said in one line when automatic.
+void compress_if_wanted(BundlePlan& plan, const PackOptions& options, bool layer) {
+  if (!options.compress) {
+    const std::uintmax_t unzipped = unzipped_size(plan);
+    if (!layer || unzipped <= kLambdaUnzippedLimit || options.never_compress) return;
+    spdlog::info("the bundle is {} unzipped, past AWS Lambda's 250 MiB for a layer: compressing it into a payload "
+                 "that the first run expands into /tmp (as --compress does)",
+                 in_mib(unzipped));
+  }
+  compress_bundle(plan, options.compress_level, options.jobs);
 }
 
 }  // namespace
@@ -271,13 +292,19 @@ BundlePlan pack(const PackOptions& given) {
     add_lambda_function(plan, programs, scripts, options.lambda_function, options.json_response);
   }
 
+  const bool layer = options.lambda || output_format_for(options.output, options.format) == OutputFormat::kZip;
+  if (output_format_for(options.output, options.format) == OutputFormat::kExe) options.compress = true;  // one file: a payload
+  compress_if_wanted(plan, options, layer);
+
   // A Lambda layer (a .zip, or --lambda): refused before anything is written if it could never
   // deploy; described after.
   std::optional<LambdaFacts> lambda;
-  if (options.lambda || output_format_for(options.output, options.format) == OutputFormat::kZip) {
-    // Over the limit, what the libraries assume of the machine goes first, a kind at a time,
-    // before the layer is refused (with the first error alone): the programs run without it.
-    std::vector<std::string> dropped;
+  if (layer) {
+    // Over the limit (with --no-compress, or still once compressed), before the layer is refused
+    // (with the first error alone), what the programs run without goes: first the packages chosen
+    // only through their libraries, the heaviest first, then what the libraries assume of the
+    // machine, a kind at a time.
+    std::vector<std::string> dropped, dropped_packages;
     std::optional<Error> refused;
     for (;;) {
       try {
@@ -285,14 +312,22 @@ BundlePlan pack(const PackOptions& given) {
         break;
       } catch (const Error& e) {
         if (!refused) refused = e;
-        const auto kind = drop_environment_kind(runtime);
-        if (!kind) throw *refused;
-        dropped.push_back(*kind);
+        if (auto package = drop_library_package(runtime, extra, options.resolve.sysroot)) {
+          dropped_packages.push_back(*package);
+        } else if (auto kind = drop_environment_kind(runtime)) {
+          dropped.push_back(*kind);
+        } else {
+          throw *refused;
+        }
         plan = plan_bundle(programs, closures, runtime, extra, options.allow_host_libs ? nullptr : &closed, scripts);
         if (!options.lambda_function.empty()) {
           add_lambda_function(plan, programs, scripts, options.lambda_function, options.json_response);
         }
+        compress_if_wanted(plan, options, layer);
       }
+    }
+    for (const auto& package : dropped_packages) {
+      spdlog::warn("left out {}, to stay within Lambda's size limit (--add-package brings it back)", package);
     }
     for (const auto& kind : dropped) {
       spdlog::warn("left out {} of what the programs' libraries assume, to stay within Lambda's size limit "
@@ -302,6 +337,8 @@ BundlePlan pack(const PackOptions& given) {
   warn_of_size(plan);  // after the check, which refuses a layer over the limit
 
   if (output_format_for(options.output, options.format) == OutputFormat::kZip) warn_of_names_unzip_changes(plan);
+
+  if (plan.compressed) plan.compressed->default_program = base_name(options.programs.front());
 
   // (5, 6) stage and emit: write every entry into the output's temporary and rename it into place.
   write_bundle(plan, *writer, options.progress, options.jobs);

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ struct PackOptions {
   bool lambda = false;                // --lambda: check Lambda's layer rules (implied by .zip)
   std::string lambda_function;        // --lambda-function 'PROGRAM ARGS': a function with a bootstrap
   bool json_response = false;         // --json-response: the function posts its output as a JSON string
+  bool compress = false;              // --compress: the files in one payload, expanded into /tmp at first run
+  int compress_level = -1;            // --compress-level: the payload's zstd level (-1: 19)
+  bool never_compress = false;        // --no-compress: not even a layer past 250 MiB (it loses what
+                                      // the libraries assume of the machine, then is refused)
   bool allow_missing = false;         // missing libraries are warnings, not errors
   bool force = false;                 // replace a non-empty output directory
   bool allow_host_libs = false;       // let the bundled linker fall back to the host's libraries
@@ -108,11 +113,23 @@ struct BundleEntry {
   bool same_as_symlink_ok = false;  // and a symbolic link would do (a zip has no hard links)
 };
 
+// A compressed bundle (--compress): bin/'s launchers and everything under lib/elfpack/ are in one
+// payload, lib/elfpack/<id>/payload, that a program's first run expands into /tmp.
+struct CompressedPayload {
+  std::uint64_t payload_bytes = 0;   // the payload file
+  std::uint64_t expanded_bytes = 0;  // the files it holds
+  std::uint64_t tmp_bytes = 0;       // what the expanded tree takes in /tmp (4 KiB blocks)
+  std::vector<std::string> trees;    // where it expands: /tmp/elfpack-<digest>-<arch>, per architecture
+  std::vector<BundleEntry> entries;  // what it holds, by their paths in the tree
+  std::string default_program;       // --format exe: the program it runs by default (the first named)
+};
+
 struct BundlePlan {
   std::string id;                    // content id of the private directory (kPendingId until written)
   std::vector<BundleEntry> entries;  // sorted by path, directories included
   std::vector<std::string> warnings;
   std::uintmax_t stored_once_bytes = 0;  // once written: the bytes not written again, identical files being links
+  std::optional<CompressedPayload> compressed;  // a --compress bundle's payload
 };
 
 // (1) Finds each program (a path, or a name looked up in $PATH) and reads it. Throws Error.

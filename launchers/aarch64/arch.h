@@ -25,6 +25,16 @@
 #define SYS_WAIT4 260
 
 /* The number in x8, arguments in x0..x3, the result in x0; svc clobbers nothing else. */
+#define SYS_NEWFSTATAT 79
+#define SYS_GETUID 174
+
+/* What a compressed bundle's launcher reads of struct stat (newfstatat), and open's O_NOFOLLOW,
+ * which differ between architectures. */
+#define STAT_SIZE 128
+#define STAT_MODE_AT 16
+#define STAT_UID_AT 24
+#define O_NOFOLLOW 0100000
+
 static inline long syscall4(long n, long a, long b, long c, long d) {
   register long x8 __asm__("x8") = n;
   register long x0 __asm__("x0") = a;

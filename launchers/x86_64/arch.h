@@ -24,6 +24,16 @@
 #define SYS_DUP3 292
 #define SYS_PIPE2 293
 
+#define SYS_NEWFSTATAT 262
+#define SYS_GETUID 102
+
+/* What a compressed bundle's launcher reads of struct stat (newfstatat), and open's O_NOFOLLOW,
+ * which differ between architectures. */
+#define STAT_SIZE 144
+#define STAT_MODE_AT 24
+#define STAT_UID_AT 28
+#define O_NOFOLLOW 0400000
+
 static inline long syscall3(long n, long a, long b, long c) {
   long ret;
   __asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -191,7 +192,7 @@ int main(int argc, char** argv) {
                  "directory (ends in / or exists), or - for standard output (with --format)");
   std::string format_list;
   for (const auto& f : elfpack::output_format_names()) format_list += (format_list.empty() ? "" : ", ") + f;
-  app.add_option("--format", options.format, "The output format, whatever the name: " + format_list + " (sh: the installer)")
+  app.add_option("--format", options.format, "The output format, whatever the name: " + format_list + " (sh: the installer; exe: one executable, a compressed bundle)")
       ->check(CLI::IsMember(elfpack::output_format_names()).description(""))
       ->type_name("FORMAT");
   app.add_option("--lambda-function", options.lambda_function,
@@ -211,6 +212,16 @@ int main(int argc, char** argv) {
       ->type_name("N");
   app.add_option("--level", options.level, "Compression level of zip, gzip, xz (0-9) or zstd (1-19)")
       ->check(CLI::Range(0, 19))
+      ->type_name("N");
+  app.add_flag("--compress", options.compress,
+               "Put the bundle's files in one zstd payload that a program's first run expands into "
+               "/tmp/elfpack-<digest>-<arch> (checked, then reused); automatic for a layer past Lambda's 250 MiB unzipped");
+  app.add_flag("--no-compress", options.never_compress,
+               "Never compress: a layer past 250 MiB leaves out what its libraries assume of the machine "
+               "(fonts, time zones, the locale, the CA store), then is refused")
+      ->excludes("--compress");
+  app.add_option("--compress-level", options.compress_level, "zstd level of the payload (1-19, default 19)")
+      ->check(CLI::Range(1, 19))
       ->type_name("N");
   app.add_flag("--allow-missing", options.allow_missing,
                "Bundle even if some libraries are not found (each is reported as a warning)");
@@ -364,6 +375,15 @@ int main(int argc, char** argv) {
         plan.stored_once_bytes == 0 ? "" : ", " + human_size(plan.stored_once_bytes) + " of identical files stored once";
     spdlog::info("wrote {} ({} files, {} unpacked{}, bundle id {}){}", options.output, files, human_size(bytes), once,
                  plan.id, by_package);
+    if (plan.compressed) {
+      spdlog::info("payload {} ({} files, {} expanded): the first run expands it into {}, which needs {} of /tmp "
+                   "(Lambda's is 512 MB unless the function asks for more, up to 10 GB)",
+                   human_size(plan.compressed->payload_bytes),
+                   std::count_if(plan.compressed->entries.begin(), plan.compressed->entries.end(),
+                                 [](const elfpack::BundleEntry& e) { return e.kind != elfpack::BundleEntry::Kind::kDirectory; }),
+                   human_size(plan.compressed->expanded_bytes), plan.compressed->trees.front(),
+                   human_size(plan.compressed->tmp_bytes));
+    }
     if (json) {
       const auto format = elfpack::output_format_for(options.output, options.format);
       std::optional<std::uintmax_t> written;

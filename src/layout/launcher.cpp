@@ -25,7 +25,18 @@ ELFPACK_EMBEDDED(elfpack_launcher_musl_script_aarch64)
 ELFPACK_EMBEDDED(elfpack_shim_aarch64)
 ELFPACK_EMBEDDED(elfpack_shim_musl_aarch64)
 ELFPACK_EMBEDDED(elfpack_bootstrap_aarch64)
+ELFPACK_EMBEDDED(elfpack_launcher_compressed_x86_64)
+ELFPACK_EMBEDDED(elfpack_launcher_musl_compressed_x86_64)
+ELFPACK_EMBEDDED(elfpack_launcher_script_compressed_x86_64)
+ELFPACK_EMBEDDED(elfpack_launcher_musl_script_compressed_x86_64)
+ELFPACK_EMBEDDED(elfpack_launcher_compressed_aarch64)
+ELFPACK_EMBEDDED(elfpack_launcher_musl_compressed_aarch64)
+ELFPACK_EMBEDDED(elfpack_launcher_script_compressed_aarch64)
+ELFPACK_EMBEDDED(elfpack_launcher_musl_script_compressed_aarch64)
 #undef ELFPACK_EMBEDDED
+// The expanders, included whole by the assembler (launchers/CMakeLists.txt): start and end.
+extern "C" const unsigned char elfpack_expander_x86_64[], elfpack_expander_x86_64_end[];
+extern "C" const unsigned char elfpack_expander_aarch64[], elfpack_expander_aarch64_end[];
 
 namespace {
 
@@ -33,6 +44,8 @@ constexpr char kMagic[] = {'E', 'P', 'K', '2'};
 constexpr char kScriptMagic[] = {'E', 'P', 'K', '3'};  // payload v2, the launcher of scripts
 constexpr unsigned char kFlagArgv0 = 1;
 constexpr unsigned char kFlagArgv0InEnvironment = 2;
+constexpr unsigned char kFlagCompressed = 4;
+constexpr std::size_t kEMachine = 18;
 constexpr uint32_t kPtLoad = 1;
 
 // Offsets in an ELF64 file header and program header.
@@ -96,7 +109,9 @@ struct ArchParts {
   uint16_t machine;
   const char* built_by;  // what the build needs to make them, for the message when they are absent
   std::span<const unsigned char> launcher, launcher_musl, launcher_script, launcher_musl_script, shim, shim_musl,
-      bootstrap;
+      bootstrap, expander;
+  // The same four launchers for compressed bundles (ELFPACK_COMPRESSED), in the same order.
+  std::span<const unsigned char> compressed[4];
 };
 
 std::span<const ArchParts> all_arch_parts() {
@@ -108,7 +123,12 @@ std::span<const ArchParts> all_arch_parts() {
        {elfpack_launcher_musl_script_x86_64, elfpack_launcher_musl_script_x86_64_size},
        {elfpack_shim_x86_64, elfpack_shim_x86_64_size},
        {elfpack_shim_musl_x86_64, elfpack_shim_musl_x86_64_size},
-       {elfpack_bootstrap_x86_64, elfpack_bootstrap_x86_64_size}},
+       {elfpack_bootstrap_x86_64, elfpack_bootstrap_x86_64_size},
+       {elfpack_expander_x86_64, elfpack_expander_x86_64_end},
+       {{elfpack_launcher_compressed_x86_64, elfpack_launcher_compressed_x86_64_size},
+        {elfpack_launcher_musl_compressed_x86_64, elfpack_launcher_musl_compressed_x86_64_size},
+        {elfpack_launcher_script_compressed_x86_64, elfpack_launcher_script_compressed_x86_64_size},
+        {elfpack_launcher_musl_script_compressed_x86_64, elfpack_launcher_musl_script_compressed_x86_64_size}}},
       {kEmAarch64, "gcc-aarch64-linux-gnu",
        {elfpack_launcher_aarch64, elfpack_launcher_aarch64_size},
        {elfpack_launcher_musl_aarch64, elfpack_launcher_musl_aarch64_size},
@@ -116,7 +136,12 @@ std::span<const ArchParts> all_arch_parts() {
        {elfpack_launcher_musl_script_aarch64, elfpack_launcher_musl_script_aarch64_size},
        {elfpack_shim_aarch64, elfpack_shim_aarch64_size},
        {elfpack_shim_musl_aarch64, elfpack_shim_musl_aarch64_size},
-       {elfpack_bootstrap_aarch64, elfpack_bootstrap_aarch64_size}},
+       {elfpack_bootstrap_aarch64, elfpack_bootstrap_aarch64_size},
+       {elfpack_expander_aarch64, elfpack_expander_aarch64_end},
+       {{elfpack_launcher_compressed_aarch64, elfpack_launcher_compressed_aarch64_size},
+        {elfpack_launcher_musl_compressed_aarch64, elfpack_launcher_musl_compressed_aarch64_size},
+        {elfpack_launcher_script_compressed_aarch64, elfpack_launcher_script_compressed_aarch64_size},
+        {elfpack_launcher_musl_script_compressed_aarch64, elfpack_launcher_musl_script_compressed_aarch64_size}}},
   };
   return kParts;
 }
@@ -166,6 +191,16 @@ std::optional<std::span<const unsigned char>> shim_template(uint16_t e_machine, 
   const auto bytes = musl ? parts->shim_musl : parts->shim;
   if (bytes.empty()) return std::nullopt;  // built without musl-gcc, or without this architecture
   return bytes;
+}
+
+std::span<const unsigned char> expander_template(uint16_t e_machine) {
+  const ArchParts* parts = arch_parts(e_machine);
+  if (parts != nullptr && parts->expander.empty() && !parts->launcher.empty()) {  // the cross compiler, not libzstd.a
+    throw Error("no expander of compressed bundles for " + machine_name(e_machine) + " in this build (built without " +
+                machine_name(e_machine) + "'s libzstd.a: on Debian, libzstd-dev:" +
+                (e_machine == kEmAarch64 ? "arm64" : "amd64") + ")");
+  }
+  return required(e_machine, &ArchParts::expander, "expander of compressed bundles");
 }
 
 std::span<const unsigned char> bootstrap_template(uint16_t e_machine) {
@@ -222,6 +257,56 @@ std::string make_launcher(uint16_t e_machine, const LauncherConfig& config) {
   bytes += extra;
   store<uint64_t>(bytes, segment + kPFilesz, filesz + extra.size());
   store<uint64_t>(bytes, segment + kPMemsz, filesz + extra.size());
+  return bytes;
+}
+
+std::string compressed_launcher(const std::string& launcher, const std::string& tree, const std::string& expander) {
+  const auto machine = load<uint16_t>(launcher, kEMachine);
+  const ArchParts* parts = arch_parts(machine);
+  if (parts == nullptr) throw Error("compressed launcher: not a launcher of a known machine");
+  // The payload follows the template's one segment, cut as make_launcher cuts it: which of the
+  // four variants it is says where, and which compressed variant takes its place.
+  const std::span<const unsigned char> variants[] = {parts->launcher, parts->launcher_musl, parts->launcher_script,
+                                                     parts->launcher_musl_script};
+  std::size_t at = 0;
+  std::string replacement;
+  for (std::size_t v = 0; v < 4 && at == 0; ++v) {
+    const std::string tmpl(reinterpret_cast<const char*>(variants[v].data()), variants[v].size());
+    if (tmpl.empty()) continue;
+    const std::size_t segment = last_loaded_segment(tmpl);
+    const std::size_t cut = load<uint64_t>(tmpl, segment + kPOffset) + load<uint64_t>(tmpl, segment + kPFilesz);
+    // Its code: what follows the program headers (which make_launcher changed), up to the cut.
+    const std::size_t code = load<uint64_t>(tmpl, kEPhoff) + std::size_t{load<uint16_t>(tmpl, kEPhnum)} * load<uint16_t>(tmpl, kEPhentsize);
+    if (code < cut && launcher.size() > cut + 5 && launcher.compare(cut, 3, "EPK") == 0 &&
+        launcher[cut + 3] == (v >= 2 ? kScriptMagic[3] : kMagic[3]) &&
+        launcher.compare(code, cut - code, tmpl, code, cut - code) == 0) {
+      at = cut;
+      replacement.assign(reinterpret_cast<const char*>(parts->compressed[v].data()), parts->compressed[v].size());
+    }
+  }
+  if (at != 0 && replacement.empty()) throw Error("no launcher of compressed bundles for " + machine_name(machine) + " in this build");
+  const auto flags = static_cast<unsigned char>(at == 0 ? 0 : launcher[at + 4]);
+  const std::size_t base_end = at == 0 ? std::string::npos : launcher.find('\0', at + 5);
+  if (base_end == std::string::npos || (flags & kFlagCompressed) != 0) {
+    throw Error("compressed launcher: not a configured launcher of this elfpack");
+  }
+  const std::string base = launcher.substr(at + 5, base_end - at - 5);
+  if (!base.starts_with("../")) throw Error("compressed launcher: its base '" + base + "' is not beside bin/");
+  if (!tree.starts_with('/') || tree.find('\0') != std::string::npos || expander.empty() ||
+      expander.find('\0') != std::string::npos) {
+    throw Error("compressed launcher: bad tree '" + tree + "' or expander '" + expander + "'");
+  }
+  std::string bytes = replacement;
+  const std::size_t segment = last_loaded_segment(bytes);
+  const auto filesz = load<uint64_t>(bytes, segment + kPFilesz);
+  drop_section_headers(bytes, segment);
+  const std::size_t start = bytes.size();
+  bytes += launcher.substr(at, 4);
+  bytes += static_cast<char>(flags | kFlagCompressed);
+  bytes += tree + '\0' + expander + '\0' + base.substr(3);
+  bytes += launcher.substr(base_end);
+  store<uint64_t>(bytes, segment + kPFilesz, filesz + (bytes.size() - start));
+  store<uint64_t>(bytes, segment + kPMemsz, filesz + (bytes.size() - start));
   return bytes;
 }
 

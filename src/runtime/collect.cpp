@@ -92,6 +92,18 @@ bool is_elf(const std::string& file) {
   return elf;
 }
 
+ElfRole elf_role(const std::string& file, ElfFacts* facts) {
+  ElfFacts elf;
+  try {
+    elf = read_elf(file);
+  } catch (const Error&) {
+    return ElfRole::kNone;
+  }
+  if (facts != nullptr) *facts = elf;
+  if (elf.ident.type == kEtExec || (elf.interp && !elf.soname)) return ElfRole::kHelper;
+  return elf.ident.type == kEtDyn && elf.has_dynamic ? ElfRole::kPlugin : ElfRole::kNone;
+}
+
 std::vector<std::string> merged_usr_names(const std::string& path) {
   std::vector<std::string> names{path};
   static const std::pair<const char*, const char*> kMerged[] = {

@@ -47,6 +47,11 @@ class Rule {
   }
 
   PackageChoice run() {
+    for (const auto& [listed, program] : in_.program_packages) {
+      if (const auto it = installed_.find(listed.substr(0, listed.find(':'))); it != installed_.end() && !is_c_runtime(it->second)) {
+        program_sources_.insert(it->second.source);
+      }
+    }
     for (const auto& [name, program] : in_.program_packages) add(name, "the package of " + program, true, true);
     for (const auto& [listed, path] : in_.owner_packages) {
       const std::string name = listed.substr(0, listed.find(':'));
@@ -57,7 +62,8 @@ class Rule {
         }
         continue;
       }
-      add(listed, "owns " + path + " of the closure", false, false, true);
+      const bool library = it == installed_.end() || !program_sources_.contains(it->second.source);
+      add(listed, "owns " + path + " of the closure", false, false, library, true);
     }
     for (const auto& name : in_.add_packages) {
       if (!installed_.contains(name)) throw Error("--add-package " + name + ": no such package is installed");
@@ -75,9 +81,18 @@ class Rule {
   // same-source dependencies come.
   // A package the lists name but the status database does not know (a root without one) is
   // chosen by its list's name when it is a seed, and not walked from.
-  void add(const std::string& listed, const std::string& why, bool seed, bool own, bool owner = false) {
+  // `library`: chosen only through the closures' libraries (ChosenPackage::through_library).
+  void add(const std::string& listed, const std::string& why, bool seed, bool own, bool library = false,
+           bool owner = false) {
     const std::string name = listed.substr(0, listed.find(':'));
-    if (chosen_.contains(name)) return;
+    if (chosen_.contains(name)) {
+      // Reached again otherwise (--add-package of a library's package): no longer only through a
+      // library. (Seeds come before the walk: what it brought of it is not walked yet.)
+      if (!library && library_.erase(name) != 0) {
+        for (auto& c : choice_.chosen) c.through_library = c.through_library && c.name != name;
+      }
+      return;
+    }
     if (excluded(name)) {
       choice_.notes.push_back("package " + name + ": left out by --exclude-package");
       return;
@@ -90,8 +105,9 @@ class Rule {
     if (it == installed_.end() && !seed) return;
     chosen_.insert(name);
     if (own) own_.insert(name);
+    if (library) library_.insert(name);
     // The list's name the owners came from, else the one the status database implies.
-    choice_.chosen.push_back({name, listed != name || it == installed_.end() ? listed : it->second.listed, why, owner});
+    choice_.chosen.push_back({name, listed != name || it == installed_.end() ? listed : it->second.listed, why, library, owner});
     if (it != installed_.end()) pending_.push_back(name);
   }
 
@@ -122,7 +138,7 @@ class Rule {
         if (q.source == p.source && own_.contains(from)) {
           add(*to, "built from the same source as " + from + ", which depends on it", false, true);
         } else if (!is_plumbing(*to, q) && !ships_elf(q.listed)) {
-          add(*to, "data: " + from + " depends on it, and it ships no ELF object", false, false);
+          add(*to, "data: " + from + " depends on it, and it ships no ELF object", false, false, library_.contains(from));
         }
       }
     }
@@ -137,12 +153,7 @@ class Rule {
   // One step: installed packages of a program's package's source that depend on a chosen
   // package of that source (libpython3.11-stdlib on libpython3.11-minimal, gpg-agent on gpgconf).
   void family() {
-    std::set<std::string> sources;
-    for (const auto& [listed, program] : in_.program_packages) {
-      if (const auto it = installed_.find(listed.substr(0, listed.find(':'))); it != installed_.end() && !is_c_runtime(it->second)) {
-        sources.insert(it->second.source);
-      }
-    }
+    const std::set<std::string>& sources = program_sources_;
     std::vector<std::pair<std::string, std::string>> found;  // name, why
     for (const auto& [name, p] : installed_) {
       if (!sources.contains(p.source) || chosen_.contains(name) || is_plumbing(name, p)) continue;
@@ -159,7 +170,8 @@ class Rule {
   const PackageRuleInput& in_;
   const std::map<std::string, InstalledPackage>& installed_;
   std::map<std::string, std::string> provider_;  // virtual package -> its first installed provider
-  std::set<std::string> chosen_, own_, c_runtime_;
+  std::set<std::string> chosen_, own_, c_runtime_, library_;
+  std::set<std::string> program_sources_;  // the sources of the programs' packages (but the C runtime's)
   std::deque<std::string> pending_;  // chosen, their dependencies not yet walked
   std::map<std::string, bool> ships_elf_;
   PackageChoice choice_;

@@ -15,6 +15,9 @@
 //             libperl5.36), recursively; never the base system (Essential, or
 //             Priority required or important: debconf, dpkg, base-files...; but tzdata and
 //             netbase, data programs read) nor ucf
+//   tiers     a package chosen only through the closures' libraries (a seed of another source
+//             than every program's package, and the data those depend on) is marked
+//             through_library: the first to go for Lambda's size limit
 //   never     -dev, -doc, -dbg, -dbgsym, -tests, -testsuite, -examples and idle-* packages, and
 //             what --exclude-package names
 #pragma once
@@ -32,7 +35,12 @@ struct ChosenPackage {
   std::string name;    // bare name, as Depends names it
   std::string listed;  // the name of its file list (NAME:ARCH for Multi-Arch: same)
   std::string why;     // "owns /usr/lib/x86_64-linux-gnu/libmagic.so.1 of the closure"
-  bool owner = false;  // chosen because it owns a library of the closures
+  // Chosen only through the closures' libraries: a package owning one of them (of another source
+  // than every program's package), or data one of those depends on. Not a program's package, its
+  // source's packages, what they depend on, or --add-package. What goes first, largest first,
+  // when the bundle is over Lambda's size limit.
+  bool through_library = false;
+  bool owner = false;  // chosen because it owns a library of the closures (its siblings are plugins)
 };
 
 struct PackageRuleInput {

@@ -1,12 +1,13 @@
 // The files of the packages the package rule chooses (package_rule.h): data at their paths,
 // ELF programs as helpers and shared objects the closures do not load as plugins; each with the
 // package it came from. rpm and pacman, which cannot say more, bring the programs' own packages'
-// data only.
+// data only. Over Lambda's size limit, the packages chosen only through a library go first.
 #include <sys/stat.h>
 
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 
@@ -21,25 +22,15 @@ namespace elfpack {
 
 namespace {
 
-// What an ELF file among a package's files is to the bundle.
-enum class ElfRole { kHelper, kPlugin, kNone };
-
-// A program (ET_EXEC, or with an interpreter and no SONAME: glibc's libc.so.6 has an interpreter
-// too) is a helper; another shared object a plugin; relocatable objects, other machines' files
-// and what cannot be read are neither.
+// What an ELF file among a package's files is to the bundle (elf_role): nothing when it is of
+// another machine or class than every program.
 ElfRole role_of(const std::string& file, const std::vector<Program>& programs) {
   ElfFacts elf;
-  try {
-    elf = read_elf(file);
-  } catch (const Error&) {
-    return ElfRole::kNone;
-  }
+  const ElfRole role = elf_role(file, &elf);
   const bool ours = std::any_of(programs.begin(), programs.end(), [&](const Program& p) {
     return p.elf.ident.elf_class == elf.ident.elf_class && p.elf.ident.machine == elf.ident.machine;
   });
-  if (!ours) return ElfRole::kNone;
-  if (elf.ident.type == kEtExec || (elf.interp && !elf.soname)) return ElfRole::kHelper;
-  return elf.ident.type == kEtDyn && elf.has_dynamic ? ElfRole::kPlugin : ElfRole::kNone;
+  return ours ? role : ElfRole::kNone;
 }
 
 // A shared object straight in a library directory (/usr/lib/x86_64-linux-gnu/libhistory.so.8)
@@ -63,12 +54,13 @@ class PackageFiles {
                std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& helpers)
       : programs_(programs), options_(options), program_paths_(program_paths), kept_(kept), libraries_(libraries),
         helpers_(helpers) {
-    // What the closures load, and what other sources bring already (a glibc module, a trace).
-    for (const auto* from : {&libraries, &helpers}) {
-      for (const auto& [path, f] : *from) {
-        struct stat st;
-        if (::stat(f.file.c_str(), &st) == 0) loaded_.insert({st.st_dev, st.st_ino});
-      }
+    // What the closures load, and the libraries other sources bring already (a glibc module, a
+    // trace). Not the helpers: a program is one at each of its paths (a trace that ran git's
+    // remote helper through its link leaves the package's file a helper too, which the link
+    // then names).
+    for (const auto& [path, f] : libraries) {
+      struct stat st;
+      if (::stat(f.file.c_str(), &st) == 0) loaded_.insert({st.st_dev, st.st_ino});
     }
     if (options.closures != nullptr) {
       for (const auto& c : *options.closures) {
@@ -90,11 +82,14 @@ class PackageFiles {
     Taken taken;
     for (const auto& path : manager.files(listed)) {
       const std::string file = in_root(options_.sysroot, path);
+      // The path itself, its directory's links resolved in the root (in_root follows its last
+      // name too): whether it is a link, and to what.
+      const std::string named = in_root(options_.sysroot, directory_of(path)) + "/" + base_name(path);
       struct stat st;
-      if (::lstat(file.c_str(), &st) != 0 || program_paths_.contains(path)) continue;
+      if (::lstat(named.c_str(), &st) != 0 || program_paths_.contains(path)) continue;
       if (S_ISLNK(st.st_mode) && (!is_documentation(path) || options_.include_docs)) {
         char target[4096];
-        const ssize_t n = ::readlink(file.c_str(), target, sizeof target);
+        const ssize_t n = ::readlink(named.c_str(), target, sizeof target);
         if (n > 0 && static_cast<std::size_t>(n) < sizeof target) links.emplace(path, std::string(target, static_cast<std::size_t>(n)));
       }
       if (S_ISDIR(st.st_mode)) directories.emplace(path, name);
@@ -173,6 +168,11 @@ bool ships_elf(const PackageManager& manager, const std::string& listed, const s
     if (::lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && is_elf(file)) return true;
   }
   return false;
+}
+
+// Where the link at `path` to `target` leads, followed lexically.
+std::string link_target(const std::string& path, const std::string& target) {
+  return std::filesystem::path(target.starts_with('/') ? target : directory_of(path) + "/" + target).lexically_normal().string();
 }
 
 }  // namespace
@@ -263,7 +263,7 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
     result.notes.insert(result.notes.end(), choice.notes.begin(), choice.notes.end());
     for (const auto& chosen : choice.chosen) {
       const Taken t = files.take(*manager, chosen.listed, chosen.name, true, chosen.owner);
-      result.packages.push_back({chosen.name, chosen.why});
+      result.packages.push_back({chosen.name, chosen.why, chosen.through_library});
       result.notes.push_back(manager->name() + " package " + chosen.name + " (" + chosen.why + "): " + describe(t));
     }
   }
@@ -283,9 +283,7 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
   // file already (--add of a directory copies what its links lead to).
   for (const auto& [path, target] : files.links) {
     if (kept.contains(path)) continue;
-    const std::string to = std::filesystem::path(target.starts_with('/') ? target : directory_of(path) + "/" + target)
-                               .lexically_normal()
-                               .string();
+    const std::string to = link_target(path, target);
     // A link to a directory (perl's 5.36 -> 5.36.0) counts when the directory holds a bundled file.
     const auto holds_bundled = [&](const std::map<std::string, RuntimeFile>& m, const std::string& dir = std::string()) {
       const std::string under = (dir.empty() ? to : dir) + "/";
@@ -303,6 +301,14 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
     if (kept.contains(to) || libraries.contains(to) || helpers.contains(to) || holds_bundled(kept) ||
         holds_bundled(libraries)) {
       result.links.emplace(path, target);
+      // The package's link stays a link, whatever another source made of its path (a trace that
+      // ran a helper through it): the bundle has one thing at a path, the file the link names.
+      for (auto* other : {&helpers, &libraries}) {
+        if (const auto it = other->find(path); it != other->end()) {
+          result.notes.push_back(path + ": a link to " + target + " (as its package has it), not " + it->second.why);
+          other->erase(it);
+        }
+      }
     }
   }
   for (std::size_t p = 0; p < programs.size(); ++p) {
@@ -313,6 +319,57 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
       if (!f.package.empty()) result.package_of.emplace(f.file, f.package);
     }
   }
+}
+
+std::optional<std::string> drop_library_package(RuntimeFiles& runtime, RuntimeObjects& extra, const std::string& sysroot) {
+  const auto bytes_of = [](const RuntimeFile& f) -> std::uintmax_t {
+    struct stat st;
+    if (f.contents) return f.contents->size();
+    return f.link.empty() && ::stat(f.file.c_str(), &st) == 0 ? static_cast<std::uintmax_t>(st.st_size) : 0;
+  };
+  std::map<std::string, std::uintmax_t> weight;  // by package: the bytes of its files still here
+  for (const auto* list : {&runtime.files, &runtime.libraries, &runtime.helpers}) {
+    for (const auto& f : *list) {
+      if (!f.package.empty()) weight[f.package] += bytes_of(f);
+    }
+  }
+  const PackageUse* heaviest = nullptr;
+  std::uintmax_t most = 0;
+  for (const auto& use : runtime.packages) {
+    const auto it = weight.find(use.name);
+    if (use.through_library && it != weight.end() && it->second > most) {
+      heaviest = &use;
+      most = it->second;
+    }
+  }
+  if (heaviest == nullptr) return std::nullopt;
+  const std::string name = heaviest->name;
+  const std::string why = heaviest->why;
+  std::set<std::string> gone;  // the paths left out
+  const auto of_package = [&](const RuntimeFile& f) {
+    if (f.package != name) return false;
+    gone.insert(f.path);
+    return true;
+  };
+  std::erase_if(runtime.files, of_package);
+  // Element i of extra's lists is element i of runtime's libraries and helpers: both go.
+  const auto erase_paired = [&](std::vector<RuntimeFile>& list, auto&... paired) {
+    for (std::size_t i = list.size(); i-- > 0;) {
+      if (!of_package(list[i])) continue;
+      list.erase(list.begin() + static_cast<long>(i));
+      ((i < paired.size() ? (void)paired.erase(paired.begin() + static_cast<long>(i)) : (void)0), ...);
+    }
+  };
+  erase_paired(runtime.libraries, extra.libraries);
+  erase_paired(runtime.helpers, extra.helpers, extra.helper_closures);
+  // A link that led to what went goes too (a package's, or one settled among the files).
+  std::erase_if(runtime.links, [&](const auto& link) { return gone.contains(link_target(link.first, link.second)); });
+  std::erase_if(runtime.files, [&](const RuntimeFile& f) { return !f.link.empty() && gone.contains(link_target(f.path, f.link)); });
+  std::erase_if(runtime.packages, [&](const PackageUse& use) { return use.name == name; });
+  set_prefixes(runtime, sysroot);
+  char size[32];
+  std::snprintf(size, sizeof size, "%.1f MiB", static_cast<double>(most) / (1024.0 * 1024.0));
+  return "package " + name + " (" + why + "), " + size;
 }
 
 void attribute_packages(const std::vector<const Closure*>& closures, RuntimeFiles& files, const std::string& sysroot) {

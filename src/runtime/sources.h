@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "elfpack/elf/elf_file.h"
 #include "elfpack/runtime/runtime_files.h"
 #include "elfpack/runtime/trace_log.h"
 
@@ -17,6 +18,13 @@ class PackageManager;
 
 // Whether `file` starts with the ELF magic.
 bool is_elf(const std::string& file);
+
+// What an ELF file is to the bundle (collect.cpp): a program (ET_EXEC, or with an interpreter and
+// no SONAME: glibc's libc.so.6 has an interpreter too) runs as a helper, another shared object
+// with a dynamic section loads as a library or plugin; relocatable objects and what cannot be
+// read are neither. `facts`: set to its ELF facts when it could be read.
+enum class ElfRole { kHelper, kPlugin, kNone };
+ElfRole elf_role(const std::string& file, ElfFacts* facts = nullptr);
 
 // `path` and its other names across the merged-/usr links (/bin/x and /usr/bin/x, /lib and
 // /usr/lib) (collect.cpp).

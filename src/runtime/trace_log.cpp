@@ -2,7 +2,6 @@
 
 #include <map>
 #include <optional>
-#include <set>
 #include <sstream>
 
 #include "elfpack/base/error.h"
@@ -89,9 +88,19 @@ std::optional<std::string> quoted(std::string_view text, std::size_t at) {
 
 }  // namespace
 
+void record_traced(std::vector<TracedPath>& paths, std::map<std::string, std::size_t>& index, const std::string& path,
+                   const std::string& syscall) {
+  const auto [it, inserted] = index.emplace(path, paths.size());
+  if (inserted) {
+    paths.push_back({path, syscall});
+  } else if (syscall == "execve" || syscall == "execveat") {
+    paths[it->second].syscall = syscall;
+  }
+}
+
 std::vector<TracedPath> parse_strace_log(const std::string& text, const std::string& origin) {
   std::vector<TracedPath> result;
-  std::set<std::string> seen;
+  std::map<std::string, std::size_t> seen;
   std::map<std::string, std::string> unfinished;  // pid -> the start of its split call
   std::istringstream lines(text);
   std::string raw;
@@ -128,8 +137,7 @@ std::vector<TracedPath> parse_strace_log(const std::string& text, const std::str
     if (at == std::string::npos) continue;
     const auto path = quoted(line, at);
     if (!path) throw Error(origin + ":" + std::to_string(number) + ": an unterminated string in: " + raw);
-    if (path->empty() || !seen.insert(*path).second) continue;
-    result.push_back({*path, call->first});
+    if (!path->empty()) record_traced(result, seen, *path, call->first);
   }
   return result;
 }

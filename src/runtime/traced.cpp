@@ -82,7 +82,9 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
     const std::string why = "trace (" + traced.syscall + ")";
     if (!is_elf(file)) {
       if (kept.emplace(path, RuntimeFile{path, file, why}).second) ++data;
-    } else if (traced.syscall == "execve" || traced.syscall == "execveat") {
+    } else if (traced.syscall == "execve" || traced.syscall == "execveat" || elf_role(file) == ElfRole::kHelper) {
+      // Run, or a program it only looked at or opened (a shell's PATH search, git's check for a
+      // remote helper before it runs it): a program runs as a helper, never from lib/.
       if (helpers.emplace(path, RuntimeFile{path, file, why}).second) ++helper_count;
     } else if (libraries.emplace(path, RuntimeFile{path, file, why}).second) {
       ++libs;

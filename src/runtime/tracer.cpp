@@ -4,8 +4,10 @@
 // background), which would otherwise hold the trace open forever.
 #include "elfpack/runtime/tracer.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -103,6 +105,21 @@ std::vector<LeftRunning> stop_left_running(const Tracees& tracees, pid_t command
   }
   return left;
 }
+
+// The command wrote its output to our standard error. When that is a file whose last byte is not
+// a newline (a program that writes binary data to its standard output, ffmpeg's to "-"), the line
+// is ended, so that elfpack's own messages after the trace start lines of their own. (A terminal
+// or a pipe cannot be read back: left as it is.)
+void end_output_line() {
+  struct stat st;
+  if (::fstat(STDERR_FILENO, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) return;
+  const int fd = ::open("/proc/self/fd/2", O_RDONLY | O_CLOEXEC);  // stderr is open for writing only
+  if (fd < 0) return;
+  char last = '\n';
+  const bool read = ::pread(fd, &last, 1, st.st_size - 1) == 1;
+  ::close(fd);
+  if (read && last != '\n') (void)!::write(STDERR_FILENO, "\n", 1);
+}
 #endif
 
 }  // namespace
@@ -149,7 +166,7 @@ TraceResult trace_command(const std::vector<std::string>& command) {
     std::string path;
   };
   std::map<pid_t, Pending> tracees{{child, {}}};
-  std::set<std::string> seen;
+  std::map<std::string, std::size_t> seen;
   // After the command ended: what it left running gets SIGTERM, then SIGKILL at the deadline.
   bool ending = false;
   bool killing = false;
@@ -195,8 +212,8 @@ TraceResult trace_command(const std::vector<std::string>& command) {
         } else {
           const auto call = path_calls().find(p.number);
           const long ret = static_cast<long>(regs.rax);
-          if (!ending && call != path_calls().end() && ret >= 0 && !p.path.empty() && seen.insert(p.path).second) {
-            result.paths.push_back({p.path, call->second.name});
+          if (!ending && call != path_calls().end() && ret >= 0 && !p.path.empty()) {
+            record_traced(result.paths, seen, p.path, call->second.name);
           }
         }
         p.in_call = !p.in_call;
@@ -218,6 +235,7 @@ TraceResult trace_command(const std::vector<std::string>& command) {
     }
     ::ptrace(PTRACE_SYSCALL, pid, nullptr, reinterpret_cast<void*>(static_cast<long>(deliver)));
   }
+  end_output_line();
   return result;
 #endif
 }

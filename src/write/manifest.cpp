@@ -12,7 +12,13 @@ namespace elfpack {
 
 std::vector<PackageSize> package_sizes(const BundlePlan& plan) {
   std::map<std::string, PackageSize> by_name;
-  for (const auto& e : plan.entries) {
+  std::vector<const BundleEntry*> entries;
+  for (const auto& e : plan.entries) entries.push_back(&e);
+  if (plan.compressed) {  // the payload's files are the bundle's too
+    for (const auto& e : plan.compressed->entries) entries.push_back(&e);
+  }
+  for (const BundleEntry* p : entries) {
+    const BundleEntry& e = *p;
     if (e.package.empty() || e.kind == BundleEntry::Kind::kDirectory) continue;
     PackageSize& size = by_name[e.package];
     size.name = e.package;
@@ -25,15 +31,12 @@ std::vector<PackageSize> package_sizes(const BundlePlan& plan) {
   return sizes;
 }
 
-std::string manifest_json(const BundlePlan& plan, const std::string& output, const std::string& format,
-                          std::optional<std::uintmax_t> output_bytes) {
-  JsonWriter json;
-  json.begin_object().key("schema").value("elfpack-manifest/1");
-  json.key("bundle_id").value(plan.id).key("output").value(output).key("format").value(format);
-  json.key("files").begin_array();
-  std::uintmax_t unpacked = 0;
-  int64_t files = 0;
-  for (const auto& e : plan.entries) {
+namespace {
+
+// The entries but directories, as the "files" array; adds their sizes and count.
+void write_files(JsonWriter& json, const std::vector<BundleEntry>& entries, std::uintmax_t& unpacked, int64_t& files) {
+  json.begin_array();
+  for (const auto& e : entries) {
     if (e.kind == BundleEntry::Kind::kDirectory) continue;
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(e.mode));
@@ -66,6 +69,19 @@ std::string manifest_json(const BundlePlan& plan, const std::string& output, con
     ++files;
   }
   json.end_array();
+}
+
+}  // namespace
+
+std::string manifest_json(const BundlePlan& plan, const std::string& output, const std::string& format,
+                          std::optional<std::uintmax_t> output_bytes) {
+  JsonWriter json;
+  json.begin_object().key("schema").value("elfpack-manifest/1");
+  json.key("bundle_id").value(plan.id).key("output").value(output).key("format").value(format);
+  json.key("files");
+  std::uintmax_t unpacked = 0;
+  int64_t files = 0;
+  write_files(json, plan.entries, unpacked, files);
   json.key("packages").begin_array();
   for (const auto& p : package_sizes(plan)) {
     json.begin_object().key("name").value(p.name).key("files").value(p.files);
@@ -81,6 +97,21 @@ std::string manifest_json(const BundlePlan& plan, const std::string& output, con
     json.null();
   }
   json.end_object();
+  json.key("compressed");
+  if (plan.compressed) {
+    const CompressedPayload& c = *plan.compressed;
+    json.begin_object().key("payload_bytes").value(static_cast<int64_t>(c.payload_bytes));
+    json.key("expanded_bytes").value(static_cast<int64_t>(c.expanded_bytes));
+    json.key("tmp_bytes").value(static_cast<int64_t>(c.tmp_bytes)).key("trees").begin_array();
+    for (const auto& tree : c.trees) json.value(tree);
+    json.end_array().key("files");
+    std::uintmax_t expanded = 0;
+    int64_t count = 0;
+    write_files(json, c.entries, expanded, count);
+    json.end_object();
+  } else {
+    json.null();
+  }
   json.key("warnings").begin_array();
   for (const auto& w : plan.warnings) json.value(w);
   json.end_array().end_object();

@@ -161,7 +161,7 @@ namespace {
 const std::pair<const char*, OutputFormat> kFormatNames[] = {
     {"dir", OutputFormat::kDirectory}, {"zip", OutputFormat::kZip},       {"tar", OutputFormat::kTar},
     {"tar.gz", OutputFormat::kTarGz},  {"tar.xz", OutputFormat::kTarXz}, {"tar.zst", OutputFormat::kTarZst},
-    {"sh", OutputFormat::kInstaller}};
+    {"sh", OutputFormat::kInstaller}, {"exe", OutputFormat::kExe}};
 
 }  // namespace
 
@@ -187,7 +187,7 @@ OutputFormat output_format_for(const std::string& output, const std::string& for
         return f;
       }
     }
-    throw Error("--format " + format + ": not one of dir, zip, tar, tar.gz, tar.xz, tar.zst, sh");
+    throw Error("--format " + format + ": not one of dir, zip, tar, tar.gz, tar.xz, tar.zst, sh, exe");
   }
   if (output == "-") return OutputFormat::kInstaller;
   struct stat st;
@@ -215,6 +215,7 @@ std::unique_ptr<BundleWriter> open_output(const std::string& output, bool force,
                 " takes 0-9 (1-19 is zstd's range, for .tar.zst)");
   }
   if (f == OutputFormat::kDirectory) return open_directory_writer(output, force);
+  if (f == OutputFormat::kExe) return open_exe_writer(output);
   return open_archive_writer(output, f, level, jobs);
 }
 

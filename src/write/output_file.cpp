@@ -75,7 +75,7 @@ void OutputFile::sync_size() {
   if (::fstat(fd_, &st) == 0) size_ = static_cast<std::uint64_t>(st.st_size);
 }
 
-void OutputFile::commit() {
+void OutputFile::commit(unsigned mode) {
   if (output_ == "-") {
     // Copied out only now: standard output gets a whole archive or nothing.
     for (std::uint64_t off = 0; off < size_;) {
@@ -95,7 +95,7 @@ void OutputFile::commit() {
   }
   const mode_t mask = ::umask(0);
   ::umask(mask);
-  if (::fchmod(fd_, 0666 & ~mask) != 0 || ::fsync(fd_) != 0) throw Error(output_ + ": cannot write: " + std::strerror(errno));
+  if (::fchmod(fd_, static_cast<mode_t>(mode) & ~mask) != 0 || ::fsync(fd_) != 0) throw Error(output_ + ": cannot write: " + std::strerror(errno));
   auto held = hold_temporaries();
   if (temp_.empty()) give_a_name();
   ::close(fd_);

@@ -592,6 +592,10 @@ std::string content_id(const BundlePlan& plan) {
   });
 }
 
+void name_private_dir(BundlePlan& plan) {
+  if (plan.id == kPendingId) settle_id(plan, content_id(plan));
+}
+
 void write_bundle(BundlePlan& plan, BundleWriter& writer,
                   const std::function<void(std::uintmax_t, std::uintmax_t)>& progress, unsigned jobs) {
   {

@@ -91,19 +91,21 @@ EOF
   https_port=$(cat "$portfile")
 }
 
-# in_place TASK TMP UID CMD...: (each stopped after $limit seconds, with what it started) runs CMD on the host with TASK at /var/task (read-only) and TMP
-# at /tmp, in private mount and PID namespaces (what it leaves running dies with it), from
+# in_place TASK TMP UID CMD...: runs CMD on the host with TASK at /var/task (read-only), TMP at
+# /tmp and, when $mnt names a directory, that directory at /mnt, in private mount and PID
+# namespaces (what it leaves running dies with it, and all of it after $limit seconds), from
 # /var/task, as UID, with Lambda's environment, stdin empty. CMD's program is Debian's (see
 # debian_path), run under the name the command gives it, as a search of PATH would.
 in_place() {
   local task=$1 tmp=$2 uid=$3; shift 3
   mkdir -p /var/task
   timeout -k 5 "${limit:-60}" unshare --mount --pid --fork --kill-child --mount-proc bash -c '
-    task=$1 tmp=$2 uid=$3 gid=$4; shift 4
+    task=$1 tmp=$2 uid=$3 gid=$4 mnt=$5; shift 5
     mount --bind "$task" /var/task && mount -o remount,bind,ro /var/task && mount --bind "$tmp" /tmp || exit 125
+    [ -z "$mnt" ] || mount --bind "$mnt" /mnt || exit 125
     cd /var/task || exit 125
     exec setpriv --reuid="$uid" --regid="$gid" --clear-groups env -i "$@"
-  ' in_place "$task" "$tmp" "$uid" "$lambda_gid" "${lambda_env[@]}" "${case_env[@]}" \
+  ' in_place "$task" "$tmp" "$uid" "$lambda_gid" "${mnt:-}" "${lambda_env[@]}" "${case_env[@]}" \
     /bin/bash -c 'exec -a "$0" "$@"' "$1" "$(debian_path "$1")" "${@:2}" </dev/null
 }
 

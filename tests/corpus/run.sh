@@ -46,6 +46,11 @@ first_new_line() {
   [ -n "$line" ] || line=$(new_line "$3" "$4")
   echo "${line:-(printed nothing the native run did not)}"
 }
+# seconds START END: END - START (date +%s.%N) with one decimal (awk: bc is not on a fresh machine).
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+# pack_error LOG: elfpack's error from its log, cut to 160 characters. A traced command's output
+# shares the log (binary, maybe without a last newline): the error is found where it starts.
+pack_error() { grep -a -o 'elfpack: error: .*' "$1" | tail -n1 | cut -c1-160; }
 new_line() { diff "$1" "$2" 2>/dev/null | sed -n 's/^> //p' | grep -a -m1 -v '^[[:space:]]*$' | cut -c1-160; }
 
 # is_text FILE: empty, or valid UTF-8 without NUL bytes (an image's raw pixels are not).
@@ -97,9 +102,13 @@ run_one() {
       [ "$bundle" = dir ] && zip=$w/$m.dir/ packed=b/
       t0=$(date +%s.%N)
       if [ "$m" = trace ]; then
+        # elfpack runs as the case's unprivileged uid, which may not reach the checkout (under
+        # /root on a fresh machine): a copy of it, and its output, live in a directory the run
+        # sees at /mnt.
         mkdir -m 1777 "$w/trace.packtmp"; mkdir -m 777 "$w/trace.pack"
-        limit=$pack_timeout in_place "$w/task" "$w/trace.packtmp" "$lambda_uid" \
-          "$ELFPACK" "${programs[@]}" -o "$w/trace.pack/$packed" --trace -- "$(debian_path "${command[0]}")" "${command[@]:1}" >"$w/trace.pack.log" 2>&1
+        install -m 0755 "$ELFPACK" "$w/trace.pack/elfpack"
+        limit=$pack_timeout mnt=$w/trace.pack in_place "$w/task" "$w/trace.packtmp" "$lambda_uid" \
+          /mnt/elfpack "${programs[@]}" -o "/mnt/$packed" --trace -- "$(debian_path "${command[0]}")" "${command[@]:1}" >"$w/trace.pack.log" 2>&1
         status=$?
         mv "$w/trace.pack/$packed" "$zip" 2>/dev/null
       else
@@ -109,8 +118,8 @@ run_one() {
       fi
       t1=$(date +%s.%N)
       if [ "$status" -ne 0 ] || [ ! -e "$zip" ]; then
-        [ "$status" -eq 124 ] && reason="elfpack did not finish in ${pack_timeout} s" || reason="elfpack failed (exit $status): $(grep -m1 -i 'error\|elfpack:' "$w/$m.pack.log" | cut -c1-160)"
-        echo "$name|$m|FAIL|-|$(printf %.1f "$(bc <<<"$t1 - $t0")")|-|$reason" > "$out/results/$name.$m"
+        [ "$status" -eq 124 ] && reason="elfpack did not finish in ${pack_timeout} s" || reason="elfpack failed (exit $status): $(pack_error "$w/$m.pack.log")"
+        echo "$name|$m|FAIL|-|$(seconds "$t0" "$t1")|-|$reason" > "$out/results/$name.$m"
         continue
       fi
       mkdir -p "$root"/{opt,proc,tmp,var/task,var/runtime,var/lang/bin}
@@ -144,7 +153,7 @@ run_one() {
         reason=$(differs "$w/native.file" "$w/$m.file" "$f")
       done
       [ -n "$reason" ] || pass=pass
-      echo "$name|$m|$pass|$mb|$(printf %.1f "$(bc <<<"$t1 - $t0")")|$(printf %.1f "$(bc <<<"$t2 - $t1")")|$reason" \
+      echo "$name|$m|$pass|$mb|$(seconds "$t0" "$t1")|$(seconds "$t1" "$t2")|$reason" \
         | tr -d '\r' > "$out/results/$name.$m"
     done
   )

@@ -31,7 +31,7 @@ cmp forced.zip first-b.tar || fail "--format tar did not win over the name"
 # An unknown format is a usage error (exit 2), checked before anything is read.
 status=0
 "$ELFPACK" two/prog -o - --format rar > /dev/null 2> err.txt || status=$?
-[ "$status" -eq 2 ] && grep -qF "elfpack: error: --format: rar not in {dir,zip,tar,tar.gz,tar.xz,tar.zst,sh}" err.txt \
+[ "$status" -eq 2 ] && grep -qF "elfpack: error: --format: rar not in {dir,zip,tar,tar.gz,tar.xz,tar.zst,sh,exe}" err.txt \
   || fail "--format rar: exit $status: $(cat err.txt)"
 # --level: a smaller archive at 9 than at 0, with the same files.
 "$ELFPACK" -q two/prog -o l0.zip --level 0

@@ -7,15 +7,16 @@
 # package cache (no package lists, nothing downloaded), then in a second fresh root holding the
 # first one's package lists and downloads (warm). Writes the figures to docs/fresh.md.
 #
-# Usage: tests/fresh/fresh_root.sh [all | run]
-#   all: every command of the block; run: only the first (./dev.sh run)
+# Usage: tests/fresh/fresh_root.sh [all | run | test]
+#   all: every command of the block; run: only the first (./dev.sh run); test: only the second
+#   (./dev.sh test; rig.zip is then not checked, as the command does not make it)
 # Needs root, debootstrap, unzip. ELFPACK_FRESH_CACHE (default build/fresh-cache) keeps the base
 # root between runs as a tarball (remove it to debootstrap again).
 set -euo pipefail
 export LC_ALL=C
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${1:-all}
-case "$mode" in all | run) ;; *) echo "usage: $0 [all | run]" >&2; exit 2 ;; esac
+case "$mode" in all | run | test) ;; *) echo "usage: $0 [all | run | test]" >&2; exit 2 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "fresh_root.sh: needs root (debootstrap, chroot)" >&2; exit 1; }
 cache=${ELFPACK_FRESH_CACHE:-$source_dir/build/fresh-cache}
 base=$cache/bookworm-minbase-build-essential.tar
@@ -26,10 +27,16 @@ trap 'echo "fresh_root.sh: failed; scratch kept in $t" >&2' ERR
 mapfile -t commands < <(awk '/^```/ { if (open) exit; open = 1; next } open' "$source_dir/README.md" |
                         sed 's/[[:space:]]*#.*$//' | grep -v '^[[:space:]]*$')
 [ ${#commands[@]} -ge 1 ] || { echo "fresh_root.sh: no commands in README.md's first code block" >&2; exit 1; }
-[ "$mode" = all ] || commands=("${commands[0]}")
+case $mode in
+  run) commands=("${commands[0]}") ;;
+  test) [ ${#commands[@]} -ge 2 ] || { echo "fresh_root.sh: no second command in README.md's first code block" >&2; exit 1; }
+        commands=("${commands[1]}") ;;
+esac
 
 # in_chroot ROOT COMMAND: runs the shell COMMAND in ROOT as root with a login's environment; /proc,
-# /sys and /dev are mounted in a mount namespace of its own, so they go with it. ROOT is first
+# /sys and /dev are mounted in a mount namespace of its own, so they go with it. /dev is a tmpfs
+# holding bind mounts of the host's usual nodes (never the host's /dev itself, which a command in
+# the root could then change for the whole machine). ROOT is first
 # bound onto itself so that its / is a mount point, as on a real machine: the tests' own mount
 # namespaces make / private, which the kernel refuses (EINVAL) for a plain chroot directory.
 in_chroot() {
@@ -37,7 +44,12 @@ in_chroot() {
   unshare --mount --fork bash -c '
     r=$1
     mount --bind "$r" "$r" &&
-    mount -t proc proc "$r/proc" && mount -t sysfs sysfs "$r/sys" && mount --rbind /dev "$r/dev"
+    mount -t proc proc "$r/proc" && mount -t sysfs sysfs "$r/sys" &&
+    mount -t tmpfs -o mode=755,nosuid dev "$r/dev" && mkdir "$r/dev/pts" "$r/dev/shm" &&
+    mount -t tmpfs -o mode=1777,nosuid,nodev shm "$r/dev/shm" && mount --bind /dev/pts "$r/dev/pts" &&
+    for n in null zero full random urandom tty; do touch "$r/dev/$n" && mount --bind "/dev/$n" "$r/dev/$n" || exit 1; done &&
+    ln -s /proc/self/fd "$r/dev/fd" && ln -s /proc/self/fd/0 "$r/dev/stdin" &&
+    ln -s /proc/self/fd/1 "$r/dev/stdout" && ln -s /proc/self/fd/2 "$r/dev/stderr" || exit 1
     exec chroot "$r" /usr/bin/env -i HOME=/root TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
       bash -c "$2"' bash "$r" "$command"
 }
@@ -82,7 +94,7 @@ round() {
     awk -v n="$name" -v c="$c" '/^fresh_root.sh: time / { printf "%s\t%s\t%.1f\t%.1f\n", n, c, $3, $4 + $5 }' "$log" >>"$t/times"
     grep '^dev\.sh: ' "$log" | sed "s|^|$name, $c: |" >>"$t/phases" || true
   done
-  check_rig "$r/root/elfpack/rig.zip" "$t/$name-rig"
+  [ "$mode" = test ] || check_rig "$r/root/elfpack/rig.zip" "$t/$name-rig"
 }
 
 # check_rig ZIP ROOT: ZIP unzipped at ROOT/opt, an otherwise empty root, runs /opt/bin/rig.
@@ -127,7 +139,7 @@ round warm "$t/cold"
   echo '```'
   if [ "$mode" != all ]; then
     echo
-    echo "Only \`${commands[0]}\` was measured (\`./dev.sh fresh run\`)."
+    echo "Only \`${commands[0]}\` was measured (\`./dev.sh fresh $mode\`)."
   fi
 } >"$source_dir/docs/fresh.md"
 cat "$source_dir/docs/fresh.md"

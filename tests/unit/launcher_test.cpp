@@ -341,6 +341,66 @@ TEST_P(Launcher, BootstrapIsCutToItsSegmentsAndRuns) {
   EXPECT_EQ(r.err, "elfpack bootstrap: AWS_LAMBDA_RUNTIME_API is not set: run me in AWS Lambda\n");
 }
 
+// A compressed bundle's launcher: the tree is checked before anything runs from it (a directory
+// of this uid, mode 0700, with the stamp naming it), and a missing tree runs the expander with the
+// tree, the launcher's own path and the arguments. For both machines: the aarch64 launcher reads
+// struct stat as aarch64 lays it out.
+TEST_P(Launcher, CompressedLauncherChecksItsTreeOrRunsTheExpander) {
+  const fs::path tree = dir_ / "elfpack-tree";
+  fs::create_directories(tree / "fake");
+  fs::copy_file(kFixtures + "/echo_args", tree / "fake/interp");
+  write_file(tree / "fake/exe", "not run", fs::perms::owner_all);
+  fs::copy_file(kFixtures + "/echo_args", dir_ / "expander");
+  config_.base = "../.";
+  config_.library_dirs = {"lib"};
+  config_.pass_argv0 = false;
+  const fs::path path = dir_ / "bin/launcher";
+  write_file(path, compressed_launcher(make_launcher(GetParam(), config_), tree.string(), "../expander"),
+             fs::perms::owner_all);
+  const auto run_it = [&] { return run(path.string(), {"/typed/name", "arg"}, {}); };
+  fs::permissions(tree, fs::perms::owner_all);
+  ProcessResult r = run_it();
+  EXPECT_EQ(r.status, 127);
+  EXPECT_EQ(r.err, "elfpack launcher: " + tree.string() + ": incomplete (no .elfpack-expanded stamp): not used; remove it\n");
+  write_file(tree / ".elfpack-expanded", "elfpack-other", fs::perms::owner_read);
+  EXPECT_NE(run_it().err.find(": digest mismatch"), std::string::npos);
+  fs::remove(tree / ".elfpack-expanded");
+  write_file(tree / ".elfpack-expanded", "elfpack-tree", fs::perms::owner_read);
+  r = run_it();
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "argv[0]=" + tree.string() + "/./fake/interp\nargv[1]=--library-path\nargv[2]=" + tree.string() +
+                       "/./lib\nargv[3]=--inhibit-cache\nargv[4]=" + tree.string() + "/./fake/exe\nargv[5]=arg\n"
+                       "FIX_ENV=(unset)\nLD_LIBRARY_PATH=(unset)\n");
+  if (::chown(tree.c_str(), ::getuid() + 1, static_cast<gid_t>(-1)) == 0) {  // root can make it another user's
+    EXPECT_EQ(run_it().err, "elfpack launcher: " + tree.string() + ": owned by another user: not used\n");
+    ASSERT_EQ(::chown(tree.c_str(), ::getuid(), static_cast<gid_t>(-1)), 0);
+  }
+  fs::permissions(tree, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  EXPECT_EQ(run_it().err, "elfpack launcher: " + tree.string() + ": not of mode 0700: not used\n");
+  fs::rename(tree, dir_ / "elsewhere");
+  fs::create_symlink("elsewhere", tree);
+  EXPECT_EQ(run_it().err, "elfpack launcher: " + tree.string() + ": not a directory (a link or a file in its place): not used\n");
+  fs::remove(tree);
+  r = run_it();  // no tree: the expander, told where to expand and what to run again
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "argv[0]=" + dir_.string() + "/bin/../expander\nargv[1]=" + tree.string() + "\nargv[2]=" + path.string() +
+                       "\nargv[3]=/typed/name\nargv[4]=arg\nFIX_ENV=(unset)\nLD_LIBRARY_PATH=(unset)\n");
+}
+
+TEST(CompressedLauncher, RefusesWhatIsNotABundlesLauncher) {
+  LauncherConfig config;
+  config.base = "../lib/elfpack/id";
+  config.interp = "ld.so";
+  config.exe = "exe/prog";
+  const std::string launcher = make_launcher(kEmX86_64, config);
+  EXPECT_NO_THROW(compressed_launcher(launcher, "/tmp/elfpack-x-x86_64", "../lib/elfpack/id2/expand-x86_64"));
+  EXPECT_THROW(compressed_launcher(launcher, "relative", "../expand"), Error);
+  EXPECT_THROW(compressed_launcher(compressed_launcher(launcher, "/tmp/t", "../e"), "/tmp/t", "../e"), Error);
+  EXPECT_THROW(compressed_launcher(std::string(launcher.size(), 'x'), "/tmp/t", "../e"), Error);
+  config.base = "lib/elfpack/id";  // not beside bin/
+  EXPECT_THROW(compressed_launcher(make_launcher(kEmX86_64, config), "/tmp/t", "../e"), Error);
+}
+
 uint16_t machine_of(std::span<const unsigned char> bytes) { return parse_elf(bytes, "embedded").ident.machine; }
 
 TEST(LauncherSelection, EachMachineGetsItsOwnArchitecturesParts) {

@@ -1,6 +1,6 @@
 // The package rule on hand-made status databases: each part of it (seeds, the C runtime, the
 // data walk, the base system, the same-source family, never-brought packages, --add-package and
-// --exclude-package).
+// --exclude-package, what came only through a library).
 #include "runtime/package_rule.h"
 
 #include <gtest/gtest.h>
@@ -127,6 +127,28 @@ TEST_F(Rule, SameSourceDependenciesComeOnlyFromTheProgramsOwnPackages) {
   EXPECT_NE(std::find(all.begin(), all.end(), "demo-data2"), all.end());
   EXPECT_NE(std::find(all.begin(), all.end(), "libnss-thing"), all.end());
   EXPECT_EQ(std::find(all.begin(), all.end(), "thing-daemon"), all.end());
+}
+
+// What came only through the closures' libraries (a package of another source owning one of
+// them, and the data it depends on) is marked: the first to go for Lambda's size limit. A
+// library of the program's own source, its data, and what --add-package brings are not.
+TEST_F(Rule, WhatCameOnlyThroughALibraryIsMarked) {
+  add("libother1", package("other", {{"other-data"}}));
+  add("other-data", package("other"));
+  PackageRuleInput in = input();
+  in.owner_packages.emplace_back("libother1", "/usr/lib/x86_64-linux-gnu/libother.so.1");
+  in.add_packages = {"libelf2"};
+  in.ships_elf = [](const std::string& listed) { return listed == "libelf2" || listed == "libdemo1" || listed == "libother1"; };
+  std::map<std::string, bool> through;
+  for (const auto& c : choose_packages(in).chosen) through[c.name] = c.through_library;
+  EXPECT_TRUE(through.at("libother1"));
+  EXPECT_TRUE(through.at("other-data"));
+  for (const char* own : {"demo-bin", "libdemo1", "libdemo-data", "fonts-x", "demo-stdlib", "libelf2", "elf-data"}) {
+    EXPECT_FALSE(through.at(own)) << own;
+  }
+  // --add-package of such a package keeps it, and the data it brings.
+  in.add_packages = {"libother1"};
+  for (const auto& c : choose_packages(in).chosen) EXPECT_FALSE(c.through_library && c.name.find("other") != std::string::npos) << c.name;
 }
 
 TEST_F(Rule, AddAndExcludePackage) {

@@ -233,6 +233,73 @@ TEST_F(DpkgRoot, PackagedProgramsAreHelpersAndSharedObjectsInTheirOwnDirectories
   EXPECT_TRUE(none.files.empty() && none.libraries.empty() && none.helpers.empty());
 }
 
+// A trace and the package rule agree on what a path is: a program the trace saw looked at (stat)
+// or run is a helper, never a library; one it ran through a link its package has stays that
+// link to the package's helper; and the package's file stays a helper though the trace brought
+// the same file under the link's name.
+TEST_F(DpkgRoot, ATracedProgramIsAHelperAndThePackagesLinkStaysALink) {
+  std::filesystem::create_symlink("helper", root_ / "usr/lib/demo/helper-link");
+  std::filesystem::copy_file("/bin/true", root_ / "usr/lib/demo/looked-at");
+  write("var/lib/dpkg/info/demo:amd64.list", "/.\n/usr/bin/demo\n/usr/lib/demo/helper\n/usr/lib/demo/helper-link\n");
+  write("trace.log",
+        "1 stat(\"/usr/lib/demo/helper-link\", {...}) = 0\n"
+        "1 access(\"/usr/lib/demo/looked-at\", X_OK) = 0\n"
+        "1 execve(\"/usr/lib/demo/helper-link\", [\"helper-link\"], 0x1 /* 1 var */) = 0\n");
+  for (const bool exec_seen : {true, false}) {
+    CollectOptions options = in_root();
+    options.trace_logs = {(root_ / "trace.log").string()};
+    if (!exec_seen) write("trace.log", "1 stat(\"/usr/lib/demo/helper-link\", {...}) = 0\n1 access(\"/usr/lib/demo/looked-at\", X_OK) = 0\n");
+    const RuntimeFiles r = collect_runtime_files(load_programs({"/usr/bin/demo"}, root_), options);
+    EXPECT_TRUE(r.libraries.empty()) << r.libraries.front().path;
+    std::vector<std::string> helpers;
+    for (const auto& h : r.helpers) helpers.push_back(h.path);
+    EXPECT_EQ(helpers, (std::vector<std::string>{"/usr/lib/demo/helper", "/usr/lib/demo/looked-at"})) << exec_seen;
+    ASSERT_TRUE(r.links.contains("/usr/lib/demo/helper-link"));
+    EXPECT_EQ(r.links.at("/usr/lib/demo/helper-link"), "helper");
+  }
+}
+
+// Over Lambda's size limit, the heaviest package chosen only through a library goes: its data,
+// plugins and helpers (with their resolved closures, paired by index), the links that led to
+// them; a program's own package stays, and nothing is left to drop after the last one.
+TEST_F(DpkgRoot, TheHeaviestPackageBroughtThroughALibraryGoesFirst) {
+  write("usr/share/light/a", std::string(10, 'a'));
+  write("usr/share/heavy/a", std::string(3000, 'a'));
+  write("usr/share/own/a", std::string(9000, 'a'));
+  std::filesystem::copy_file("/lib/x86_64-linux-gnu/libz.so.1", root_ / "usr/share/heavy/plugin.so");
+  RuntimeFiles r;
+  r.packages = {{"own", "the package of demo", false}, {"light", "data: libx depends on it", true},
+                {"heavy", "owns /usr/lib/libheavy.so.1 of the closure", true}};
+  const auto file = [&](const std::string& path, const std::string& package) {
+    return RuntimeFile{path, (root_ / path.substr(1)).string(), "package " + package, package};
+  };
+  r.files = {file("/usr/share/heavy/a", "heavy"), file("/usr/share/light/a", "light"), file("/usr/share/own/a", "own"),
+             RuntimeFile{"/etc/heavy.conf", "", "environment: x", "", false, "../usr/share/heavy/a"}};
+  r.libraries = {file("/usr/share/heavy/plugin.so", "heavy"), file("/usr/share/own/a", "own")};
+  r.links = {{"/usr/share/heavy/b", "a"}, {"/usr/share/own/b", "a"}};
+  RuntimeObjects extra;
+  extra.libraries.resize(2);
+  extra.libraries[1].objects.resize(1);
+  extra.libraries[1].objects[0].path = "/usr/share/own/a";
+  const auto first = drop_library_package(r, extra, root_.string());
+  ASSERT_TRUE(first.has_value());
+  EXPECT_TRUE(first->starts_with("package heavy (owns /usr/lib/libheavy.so.1 of the closure), ")) << *first;
+  ASSERT_EQ(r.files.size(), 2u);
+  EXPECT_EQ(r.files[0].path, "/usr/share/light/a");
+  ASSERT_EQ(r.libraries.size(), 1u);
+  ASSERT_EQ(extra.libraries.size(), 1u);
+  EXPECT_EQ(extra.libraries[0].objects[0].path, "/usr/share/own/a");
+  EXPECT_FALSE(r.links.contains("/usr/share/heavy/b"));
+  EXPECT_TRUE(r.links.contains("/usr/share/own/b"));
+  EXPECT_EQ(r.packages.size(), 2u);
+  const auto second = drop_library_package(r, extra, root_.string());
+  ASSERT_TRUE(second.has_value());
+  EXPECT_TRUE(second->starts_with("package light ")) << *second;
+  EXPECT_FALSE(drop_library_package(r, extra, root_.string()).has_value());
+  ASSERT_EQ(r.files.size(), 1u);
+  EXPECT_EQ(r.files[0].package, "own");
+}
+
 // A list removed between listing the directory and reading it (a package being purged meanwhile)
 // owns nothing, as dpkg-query takes it; other errors stay errors (below).
 TEST_F(DpkgRoot, AListThatIsGoneOwnsNothing) {

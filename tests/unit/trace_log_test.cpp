@@ -27,6 +27,17 @@ TEST(StraceLog, SuccessfulPathCallsOnce) {
                                                      "stat /etc/a file\twith \"quotes\" \xc3\xa9"}));
 }
 
+TEST(StraceLog, APathRunAfterItWasLookedAtIsRecordedAsRun) {
+  // A shell's PATH search, git's check for a remote helper: stat or access, then the exec. The
+  // path keeps its first place; what it is to the program is what the exec says.
+  const std::string log =
+      "7 stat(\"/usr/lib/git-core/git-upload-pack\", {...}) = 0\n"
+      "7 openat(AT_FDCWD, \"/etc/gitconfig\", O_RDONLY) = 3\n"
+      "7 execve(\"/usr/lib/git-core/git-upload-pack\", [\"git-upload-pack\"], 0x1 /* 2 vars */) = 0\n"
+      "7 execve(\"/etc/gitconfig\", [\"x\"], 0x1 /* 2 vars */) = -1 EACCES (Permission denied)\n";
+  EXPECT_EQ(paths_of(log), (std::vector<std::string>{"execve /usr/lib/git-core/git-upload-pack", "openat /etc/gitconfig"}));
+}
+
 TEST(StraceLog, SplitCallsOfSeveralProcessesAreJoined) {
   const std::string log =
       "[pid  101] openat(AT_FDCWD, \"/opt/a.so\", O_RDONLY|O_CLOEXEC <unfinished ...>\n"

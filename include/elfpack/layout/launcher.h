@@ -47,6 +47,17 @@ std::span<const unsigned char> bootstrap_template(uint16_t e_machine);
 // appended, and the segment grown over it (so the kernel maps it at `elfpack_payload`).
 std::string make_launcher(uint16_t e_machine, const LauncherConfig& config);
 
+// The launcher of a compressed bundle (--compress), from a configured launcher of bin/ (its base
+// "../<private dir>"): the same program, which runs from `tree` (the absolute directory the
+// payload expands into; the private directory is then tree/<private dir>) after checking it, and
+// runs `expander` (relative to the launcher's directory) when the tree is missing
+// (launchers/launcher.c). Throws Error for bytes that are not such a launcher.
+std::string compressed_launcher(const std::string& launcher, const std::string& tree, const std::string& expander);
+
+// The expander of compressed bundles for an ELF machine (launchers/expand/expand.c); Error (as
+// launcher_template) where this build has none.
+std::span<const unsigned char> expander_template(uint16_t e_machine);
+
 // The Lambda bootstrap as written into a bundle: the template without its section headers.
 std::string make_bootstrap(uint16_t e_machine);
 

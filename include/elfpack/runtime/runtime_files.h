@@ -38,6 +38,9 @@ struct RuntimeFile {
 struct PackageUse {
   std::string name;
   std::string why;  // "owns /usr/lib/x86_64-linux-gnu/libmagic.so.1 of the closure"
+  // Chosen only through the closures' libraries (not a program's own package, its source's, or
+  // --add-package): its files go first when the bundle is over Lambda's size limit.
+  bool through_library = false;
 };
 
 struct RuntimeFiles {
@@ -120,6 +123,14 @@ void add_environment(const std::vector<const Closure*>& closures, const CollectO
 // locale, UTC, no fonts, no trusted CA). Returns what it left out ("fonts, 2.9 MiB"), or nothing
 // when there is nothing left to leave out.
 std::optional<std::string> drop_environment_kind(RuntimeFiles& runtime);
+
+// Leaves out of `runtime` the package chosen only through the closures' libraries whose files
+// weigh most (its data, helpers and plugins, and their entries in `extra`, whose element i is
+// runtime's library or helper i), and the links that led to them (packages.cpp). For a bundle
+// over Lambda's size limit: a library's data and plugins serve some of its uses, the program
+// runs without them. Returns what it left out ("package libmfx1 (...), 11.1 MiB"), or nothing
+// when no such package has files left.
+std::optional<std::string> drop_library_package(RuntimeFiles& runtime, RuntimeObjects& extra, const std::string& sysroot);
 
 // Whether `path` (absolute) is documentation, a manual page, a translation or package metadata
 // that a program does not read at run time.

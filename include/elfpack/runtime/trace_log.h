@@ -3,6 +3,8 @@
 // opens at run time: data it reads, libraries it dlopens, helpers it executes.
 #pragma once
 
+#include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,7 +15,14 @@ struct TracedPath {
   std::string syscall;  // "openat", "execve", "stat", ...
 };
 
-// Every successful (result >= 0) path-taking file call in the log, in order, each path once.
+// Each path once, in the order first seen, with the call that says most of what it is to the
+// program: an exec (execve, execveat) once one ran it, else the first call that named it. A shell
+// or git looks a helper up (stat, access) before it runs it: the helper is a program, not a
+// library. `index`: the place in `paths` of each path recorded so far.
+void record_traced(std::vector<TracedPath>& paths, std::map<std::string, std::size_t>& index, const std::string& path,
+                   const std::string& syscall);
+
+// Every successful (result >= 0) path-taking file call in the log, as record_traced keeps them.
 // Lines split by -f ("<unfinished ...>" / "<... resumed>") are joined; pid prefixes ("[pid 12] "
 // or "12 ") and timestamps are skipped; C escapes in the quoted path are decoded. Lines that
 // are not calls (signals, exits) are ignored. Throws Error naming `origin` and the line number

@@ -16,11 +16,12 @@
 
 namespace elfpack {
 
-enum class OutputFormat { kDirectory, kZip, kTar, kTarGz, kTarXz, kTarZst, kInstaller };
+enum class OutputFormat { kDirectory, kZip, kTar, kTarGz, kTarXz, kTarZst, kInstaller, kExe };
 
 // By the name: .zip, .tar, .tar.gz/.tgz, .tar.xz/.txz, .tar.zst/.tzst, .sh (a self-extracting
 // installer); a name ending in '/' or an existing directory is a directory. `format`, when not
-// empty (--format), decides instead: dir, zip, tar, tar.gz, tar.xz, tar.zst, sh. "-" (standard
+// empty (--format), decides instead: dir, zip, tar, tar.gz, tar.xz, tar.zst, sh, exe (one
+// executable: a compressed bundle's expander with the payload after it, exe_writer.cpp). "-" (standard
 // output) is an installer unless a format is named.
 OutputFormat output_format_for(const std::string& output, const std::string& format = "");
 // The names --format takes, in the order of the table above; the name of one format.
@@ -92,6 +93,9 @@ bool stored_as_link(const BundleEntry& entry, const BundleWriter::Coding& coding
 std::string relative_link(const std::string& path, const std::string& target);
 
 std::unique_ptr<BundleWriter> open_directory_writer(const std::string& output, bool force);
+// --format exe, for a compressed plan (compress_bundle): the expander, the payload, the name of
+// the program to run by default (the first launcher of bin/), a trailer that says where they are.
+std::unique_ptr<BundleWriter> open_exe_writer(const std::string& output);
 // `level`: the compressor's level (-1: its default); `jobs`: the threads of a compressor that has
 // its own (zstd; 0: one per CPU).
 std::unique_ptr<BundleWriter> open_archive_writer(const std::string& output, OutputFormat format, int level,
@@ -117,6 +121,10 @@ std::optional<std::size_t> pending_id_at(const std::string& name);
 // The id of a plan's private directory: a digest of every path, mode, link and content under
 // lib/elfpack/<id>/ (reading every file). write_bundle computes the same while it writes.
 std::string content_id(const BundlePlan& plan);
+
+// Names a plan's pending private directory by its content (content_id), in its paths and in the
+// bytes that name it, as write_bundle does while writing.
+void name_private_dir(BundlePlan& plan);
 
 // The timestamp archives carry: SOURCE_DATE_EPOCH when set (reproducible builds), else a fixed
 // date (1980-01-01, the earliest a zip can hold), so that the same input gives the same bytes.

@@ -32,8 +32,9 @@ class OutputFile {
   // For writers that write through fd() themselves (libarchive): the size from the file.
   void sync_size();
 
-  // Makes the file the destination (or copies it to standard output).
-  void commit();
+  // Makes the file the destination (or copies it to standard output), with `mode` less the
+  // umask (0777: an executable).
+  void commit(unsigned mode = 0666);
 
  private:
   void give_a_name();

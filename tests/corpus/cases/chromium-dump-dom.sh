@@ -7,7 +7,8 @@
 # machine lacks (D-Bus, /dev/shm), which differs between the host and the empty root.
 packages=(chromium)
 programs=(chromium)
-# Bigger than a layer unzipped (250 MiB): bundled into a directory until bundles compress.
+# Into a directory, uncompressed: the application as it runs from /opt (as a .zip it is past
+# 250 MiB, and compressed into a payload).
 bundle=dir
 env=(HOME=/tmp)
 command=(chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --dump-dom file:///var/task/page.html)

@@ -6,7 +6,8 @@
 # is compared by its text (pdftotext), since its bytes carry the creation date.
 packages=(libreoffice-writer-nogui poppler-utils)
 programs=(soffice)
-# Bigger than a layer unzipped (250 MiB): bundled into a directory until bundles compress.
+# Into a directory, uncompressed: the application as it runs from /opt (as a .zip it is past
+# 250 MiB, and compressed into a payload).
 bundle=dir
 env=(HOME=/tmp)
 command=(soffice -env:UserInstallation=file:///tmp/lo --headless --convert-to pdf --outdir /tmp /var/task/in.txt)
