@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "elfpack/base/error.h"
+#include "elfpack/base/mapped_file.h"
 #include "elfpack/base/paths.h"
 #include "elfpack/elf/elf_file.h"
 #include "runtime/package_manager.h"
@@ -41,6 +42,20 @@ bool in_library_directory(const std::string& path) {
   if (dir.starts_with("/usr/")) dir.erase(0, 4);
   if (dir == "/lib" || dir == "/lib32" || dir == "/lib64" || dir == "/libx32") return true;
   return dir.starts_with("/lib/") && dir.find('/', 5) == std::string::npos && dir.find("-linux-") != std::string::npos;
+}
+
+// Whether `file`'s bytes hold `name` as a string of its own (NUL before and after).
+bool names(const std::string& file, const std::string& name) {
+  try {
+    const MappedFile mapped(file);
+    const auto bytes = mapped.bytes();
+    const std::string needle = std::string(1, '\0') + name + std::string(1, '\0');
+    const bool found = std::search(bytes.begin(), bytes.end(), needle.begin(), needle.end()) != bytes.end();
+    mapped.ensure_intact();
+    return found;
+  } catch (const Error&) {
+    return false;
+  }
 }
 
 struct Taken {
@@ -75,11 +90,14 @@ class PackageFiles {
 
   // `elf`: ELF objects become helpers and plugins (else they are left out, as rpm and pacman's).
   // `siblings`: the package owns a library of the closures, and its other shared objects in a
-  // library directory that nothing loads by name are plugins of it (NSS's libnss3 opens
-  // libsoftokn3.so and libfreeblpriv3.so, beside it, with dlopen).
+  // library directory that such a library names (as a string: the file name it gives dlopen),
+  // or that those name, are plugins of it (NSS's libnss3 opens libsoftokn3.so, which opens
+  // libfreeblpriv3.so, beside it).
   Taken take(const PackageManager& manager, const std::string& listed, const std::string& name, bool elf,
              bool siblings = false) {
     Taken taken;
+    std::vector<std::pair<std::string, std::string>> candidates;  // siblings: (path, file)
+    std::vector<std::string> namers;                              // files whose strings may name them
     for (const auto& path : manager.files(listed)) {
       const std::string file = in_root(options_.sysroot, path);
       // The path itself, its directory's links resolved in the root (in_root follows its last
@@ -100,7 +118,10 @@ class PackageFiles {
         if (kept_.emplace(path, RuntimeFile{path, file, "package " + name, name, false}).second) ++taken.data;
       } else if (elf && !loaded_.contains({st.st_dev, st.st_ino})) {
         ElfRole role = role_of(file, programs_);
-        if (in_library_directory(path) && (!siblings || role != ElfRole::kPlugin)) role = ElfRole::kNone;
+        if (in_library_directory(path)) {
+          if (siblings && role == ElfRole::kPlugin) candidates.emplace_back(path, file);
+          role = ElfRole::kNone;
+        }
         if (role == ElfRole::kHelper &&
             helpers_.emplace(path, RuntimeFile{path, file, "helper (package " + name + ")", name, true}).second) {
           ++taken.helpers;
@@ -108,6 +129,25 @@ class PackageFiles {
                    libraries_.emplace(path, RuntimeFile{path, file, "plugin (package " + name + ")", name, true}).second) {
           ++taken.plugins;
         }
+      } else if (elf && siblings && in_library_directory(path)) {
+        namers.push_back(file);  // a library of the closures
+      }
+    }
+    // The siblings a library of the closures names (its dlopen's file name), and those they name.
+    for (bool more = true; more;) {
+      more = false;
+      for (auto& [path, file] : candidates) {
+        if (file.empty() || !std::any_of(namers.begin(), namers.end(),
+                                         [&](const std::string& n) { return names(n, base_name(path)); })) {
+          continue;
+        }
+        if (libraries_.emplace(path, RuntimeFile{path, file, "plugin (package " + name + ", named by its library)", name, true})
+                .second) {
+          ++taken.plugins;
+        }
+        namers.push_back(file);
+        file.clear();
+        more = true;
       }
     }
     return taken;
