@@ -28,6 +28,7 @@ test_packages=(liblief-dev libgtest-dev  # LIEF is the unit tests' oracle for th
                unzip zip util-linux
                gcc-12-multilib strace libnss-extrausers rpm pacman-package-manager zstd xz-utils
                busybox-static file python3 perl libcap2-bin  # perl, python3: scripts_* tests
+               libnss3  # sibling_libraries.sh: a library that opens its package's others
                locales tzdata ca-certificates curl openssl fontconfig fonts-dejavu-core  # environment tests
                fonts-urw-base35  # fonts.sh: a second installed alternative of fontconfig-config's fonts
                libfontconfig-dev libfreetype-dev  # the text-drawing fixture

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -120,6 +121,20 @@ void warn_of_size(BundlePlan& plan) {
   spdlog::warn("{}", plan.warnings.back());
 }
 
+// Whether the closures of `more` hold a library (by its file) that none of `closures` does.
+bool loads_more(const std::vector<Closure>& closures, const std::vector<Closure>& more) {
+  std::set<std::pair<dev_t, ino_t>> loaded;
+  for (const auto& c : closures) {
+    for (const auto& o : c.objects) loaded.insert({o.dev, o.ino});
+  }
+  for (const auto& c : more) {
+    for (std::size_t i = 1; i < c.objects.size(); ++i) {
+      if (!loaded.contains({c.objects[i].dev, c.objects[i].ino})) return true;
+    }
+  }
+  return false;
+}
+
 // --compress, or a layer (a .zip, --lambda) that would pass Lambda's 250 MiB unzipped: the files go
 // into one payload that the first run expands into /tmp. Said in one line when automatic.
 void compress_if_wanted(BundlePlan& plan, const PackOptions& options, bool layer) {
@@ -207,15 +222,30 @@ BundlePlan pack(const PackOptions& given) {
   collect.add_packages = options.add_packages;
   collect.exclude_packages = options.exclude_packages;
   RuntimeFiles runtime = collect_runtime_files(programs, collect);
-  for (const auto& note : runtime.notes) spdlog::debug("{}", note);
 
   // (3b) libraries loaded at run time and helpers, each with its closure; optional ones whose
   // closure is incomplete are left out, and the paths served from the bundle follow.
-  const std::size_t found = runtime.libraries.size() + runtime.helpers.size();
-  RuntimeObjects extra =
-      resolve_runtime_objects(programs, runtime, options.resolve, diagnostics, warnings, options.allow_missing);
-  if (runtime.libraries.size() + runtime.helpers.size() != found) set_prefixes(runtime, options.resolve.sysroot);
-  report_missing(diagnostics, warnings);
+  const auto resolve_extra = [&] {
+    const std::size_t found = runtime.libraries.size() + runtime.helpers.size();
+    RuntimeObjects objects =
+        resolve_runtime_objects(programs, runtime, options.resolve, diagnostics, warnings, options.allow_missing);
+    if (runtime.libraries.size() + runtime.helpers.size() != found) set_prefixes(runtime, options.resolve.sysroot);
+    report_missing(diagnostics, warnings);
+    return objects;
+  };
+  RuntimeObjects extra = resolve_extra();
+  // The libraries of the helpers are the bundle's as much as the programs': their packages
+  // bring their plugins and data too (the browser or office suite a shell front end runs loads
+  // its libraries' plugins). When they load libraries the programs do not, collect again with
+  // their closures' libraries among the programs'.
+  std::vector<Closure> helper_closures;
+  if (options.detect && loads_more(closures, extra.helper_closures)) {
+    helper_closures = extra.helper_closures;
+    collect.helper_closures = &helper_closures;
+    runtime = collect_runtime_files(programs, collect);
+    extra = resolve_extra();
+  }
+  for (const auto& note : runtime.notes) spdlog::debug("{}", note);
   if (options.detect) {
     std::vector<const Closure*> loaded;
     for (const auto* list : {&extra.libraries, &extra.helper_closures}) {

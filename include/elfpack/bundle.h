@@ -81,6 +81,8 @@ struct Script {
   std::vector<std::string> arguments;
   std::vector<File> chain;        // the script, then each script between it and the ELF interpreter
   std::vector<std::string> runs;  // ELF programs a shell script runs by absolute path (target paths)
+  // ELF programs a shell script runs by name (dirname, sed), where the root's PATH finds them
+  std::vector<std::string> runs_by_name;
   const File& self() const { return chain.front(); }
 };
 

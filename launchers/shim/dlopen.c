@@ -16,3 +16,52 @@ EXPORT void *dlopen(const char *file, int mode) {
   if (carried(file)) return dlopen_carried(f, file, mode);
   return f(file, mode);
 }
+
+/* dladdr: a library the bundle carries at its path under root/ (lib/ names lead there) is named
+ * by that path, as the program had it, the way /proc/self/exe names the program: a library that
+ * finds its files beside itself (the directory of dladdr's name) finds the ones the bundle serves
+ * there. The names are made once per name the loader gave (it keeps its strings while the library
+ * is loaded), in a table filled without a lock. */
+#define MAX_NAMED 512
+static struct {
+  const char *from; /* the loader's name; set last, when `to` is ready */
+  const char *to;
+} named[MAX_NAMED];
+static int named_count;
+
+static void *next_dladdr, *next_realpath;
+typedef int (*dladdr_fn)(const void *, Dl_info *);
+
+static const char *served_name(const char *name) {
+  const int known = __atomic_load_n(&named_count, __ATOMIC_ACQUIRE);
+  for (int i = 0; i < known && i < MAX_NAMED; i++) {
+    if (__atomic_load_n(&named[i].from, __ATOMIC_ACQUIRE) == name) return named[i].to;
+  }
+  char *(*real_path)(const char *, char *) = NEXT(char *(*)(const char *, char *), realpath);
+  char real[SHIM_PATH_MAX];
+  if (real_path == 0 || real_path(name, real) == 0) return name;
+  const char *logical = in_bundle_root(real);
+  if (logical == 0 || !carried(logical)) return name;
+  const unsigned long n = length(logical);
+  char *copy = malloc(n + 1);
+  if (copy == 0) return name;
+  for (unsigned long i = 0; i <= n; i++) copy[i] = logical[i];
+  const int slot = __atomic_fetch_add(&named_count, 1, __ATOMIC_ACQ_REL);
+  if (slot < MAX_NAMED) {
+    named[slot].to = copy;
+    __atomic_store_n(&named[slot].from, name, __ATOMIC_RELEASE);
+  }
+  return copy;
+}
+
+EXPORT int dladdr(const void *address, Dl_info *info) {
+  dladdr_fn f = NEXT(dladdr_fn, dladdr);
+  if (f == 0) return 0;
+  const int found = f(address, info);
+  if (found != 0 && info->dli_fname != 0 && info->dli_fname[0] == '/' && serves_anything()) {
+    const int saved = errno;
+    info->dli_fname = served_name(info->dli_fname);
+    errno = saved;
+  }
+  return found;
+}

@@ -106,8 +106,18 @@ static int exec_path(const char *file, char *const argv[], char *const envp[]) {
 
 static void *next_execvp, *next_execvpe;
 
+/* execvp and execvpe of a path (a slash in it) are execve of it, as in glibc's __execvpe: the
+ * program's own /proc/self/exe, a served helper and a script's interpreter are taken as execve
+ * takes them. Only a file the kernel will not run (ENOEXEC: a script without #!, which the C
+ * library hands to /bin/sh) goes on to the C library's. Returns whether it does. */
+static int not_executable_format(const char *file, char *const argv[], char *const envp[]) {
+  execve(file, argv, envp); /* returns only on failure */
+  return errno == ENOEXEC;
+}
+
 EXPORT int execvp(const char *file, char *const argv[]) {
   char buffer[SHIM_PATH_MAX];
+  if (contains_slash(file) && !not_executable_format(file, argv, environ)) return -1;
   if (file[0] != '\0' && !contains_slash(file) && serves_anything()) {
     const int saved = errno;
     exec_path(file, argv, environ);
@@ -119,6 +129,7 @@ EXPORT int execvp(const char *file, char *const argv[]) {
 }
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) {
   char buffer[SHIM_PATH_MAX];
+  if (contains_slash(file) && !not_executable_format(file, argv, envp)) return -1;
   if (file[0] != '\0' && !contains_slash(file) && serves_anything()) {
     const int saved = errno;
     exec_path(file, argv, envp);

@@ -40,6 +40,35 @@ class SourceStatus {
 };
 
 
+// Whether a file starts with the ELF magic.
+bool starts_as_elf(const std::string& file) {
+  if (file.empty()) return false;
+  FILE* f = std::fopen(file.c_str(), "rb");
+  if (f == nullptr) return false;
+  char magic[4] = {};
+  const bool elf = std::fread(magic, 1, 4, f) == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
+  std::fclose(f);
+  return elf;
+}
+
+// "a/b/../c" -> "a/c": a path inside the bundle, where no component is a link to a directory.
+std::string lexically_normal(const std::string& path) {
+  std::vector<std::string> parts;
+  for (std::size_t start = 0; start <= path.size();) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    const std::string part = path.substr(start, end - start);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    start = end + 1;
+  }
+  std::string out;
+  for (const auto& part : parts) out += (out.empty() ? "" : "/") + part;
+  return out;
+}
+
 bool same_file(const std::string& a, const std::string& b) {
   struct stat sa, sb;
   return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
@@ -89,6 +118,7 @@ class PrivateFiles {
     const auto it = files_.find(path);
     return it != files_.end() && !(it->second.link.empty() && !it->second.source.empty() && same_file(it->second.source, source));
   }
+  bool has(const std::string& path) const { return files_.contains(path); }
   // Whether `path` holds `source` itself, or bytes made from it, rather than a link.
   bool holds(const std::string& path, const std::string& source) const {
     const auto it = files_.find(path);
@@ -107,6 +137,35 @@ class PrivateFiles {
 
   // The programs whose file is in exe/ (name, source), to give another name of one file a link.
   std::vector<std::pair<std::string, std::string>> programs;
+
+  // A library served at its path under root/ as a link to its copy in lib/ changes places with
+  // it when its directory there holds data files: the file at its own path, lib/ linking to it.
+  // A library that finds its files beside itself (its name from dladdr, links resolved, then
+  // its directory: LibreOffice's UNO bootstrap reads unorc and types.rdb beside
+  // libuno_cppuhelpergcc3) then finds its directory, whichever name the loader opened it by.
+  void place_libraries_beside_their_data() {
+    std::set<std::string> with_data;  // directories under root/ that hold a file that is no ELF object
+    for (const auto& [path, item] : files_) {
+      if (path.starts_with("root/") && item.link.empty() && !item.is_bytes && !starts_as_elf(item.source)) {
+        with_data.insert(directory_of(path));
+      }
+    }
+    for (auto& [path, item] : files_) {
+      if (!path.starts_with("root/") || item.link.empty() || !with_data.contains(directory_of(path))) continue;
+      const std::string target = lexically_normal(directory_of(path) + "/" + item.link);
+      const auto copy = files_.find(target);
+      if (!target.starts_with("lib/") || copy == files_.end() || !copy->second.link.empty() ||
+          !starts_as_elf(copy->second.source)) {
+        continue;
+      }
+      std::string up;
+      for (const char c : directory_of(target)) up += c == '/' ? "../" : "";
+      Item moved = copy->second;
+      moved.why += "; at its own path, beside its data";
+      copy->second = Item{{}, 0777, "another name of " + path, up + "../" + path, {}, false};
+      item = moved;
+    }
+  }
 
   void emit(const std::string& prefix, std::vector<BundleEntry>& entries) {
     for (const auto& [path, item] : files_) {
@@ -219,6 +278,21 @@ void add_libraries(const Closure& closure, const std::string& why, PrivateFiles&
     for (std::size_t n = 1; n < object.names.size(); ++n) {
       const std::string other = base_name(object.names[n]);
       if (other != first) files.add_symlink("lib/" + other, first);
+    }
+    // A library its program's run path found in a directory of their own (LibreOffice's
+    // program/, by $ORIGIN) is there too, as a link under root/: a dlopen by that path, or a
+    // look beside it, finds it (and place_libraries_beside_their_data may put the file there).
+    const bool run_path = object.found_by == FoundBy::kRpath || object.found_by == FoundBy::kRunpath;
+    bool origin = false;  // the run path that found it is relative to its loader ($ORIGIN)
+    for (auto at = object.loader; at && !origin; at = closure.objects[*at].loader) {
+      const ElfFacts& loader = closure.objects[*at].elf;
+      origin = loader.runpath.value_or(loader.rpath.value_or("")).find("ORIGIN") != std::string::npos;
+    }
+    const std::string at = "/" + lexically_normal(object.path);  // $ORIGIN/../lib leaves a ".."
+    if (run_path && origin && object.path.starts_with('/') && !files.has("root" + at)) {
+      std::string up;
+      for (const char c : at.substr(0, at.rfind('/'))) up += c == '/' ? "../" : "";
+      files.add_symlink("root" + at, up + "../lib/" + first);
     }
   }
 }
@@ -485,6 +559,7 @@ BundlePlan plan_bundle(const std::vector<Program>& programs, const std::vector<C
   for (std::size_t i = 0; i < programs.size(); ++i) launcher_at_path(programs[i], closures[i]);
   plan.id = kPendingId;  // write_bundle names it by its content
   const std::string private_dir = std::string(kPrivateRoot) + "/" + plan.id;
+  files.place_libraries_beside_their_data();
   files.emit(private_dir, plan.entries);
 
   for (std::size_t i = 0; i < programs.size(); ++i) {

@@ -83,7 +83,8 @@ Found find_program(const std::string& typed, const std::string& sysroot) {
   while (start <= path.size()) {
     const std::size_t end = std::min(path.find(':', start), path.size());
     const std::string dir = path.substr(start, end - start);
-    const std::string candidate = (dir.empty() ? "." : dir) + "/" + typed;
+    // join_path: Lambda's PATH has "/usr/bin/", and the program's path is /usr/bin/NAME.
+    const std::string candidate = join_path(dir.empty() ? "." : dir, typed);
     const std::string file = in_root(sysroot, candidate);
     if (::access(file.c_str(), X_OK) == 0) {
       return {rooted || dir.starts_with('/') ? candidate : absolute_here(candidate), file};

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include <spdlog/spdlog.h>
@@ -101,6 +102,18 @@ void follow(const std::string& path, const std::string& file, const std::string&
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
+// An executable regular file that is an ELF program (not a script, which is left to --add).
+bool is_elf_program(const std::string& file) {
+  struct stat st;
+  if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0) return false;
+  try {
+    const ElfFacts elf = read_elf(file);
+    return elf.interp || elf.ident.type == kEtExec;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 bool is_shell(const std::string& interpreter) {
@@ -151,6 +164,158 @@ std::vector<std::string> absolute_words(const std::string& text) {
   return words;
 }
 
+namespace {
+
+// What a shell runs itself (dash's and bash's builtins) and the reserved words: never programs.
+bool is_builtin_or_reserved(const std::string& word) {
+  static const char* const kWords[] = {
+      ".", ":", "[", "[[", "]]", "alias", "bg", "break", "builtin", "case", "cd", "command", "continue", "declare",
+      "do", "done", "echo", "elif", "else", "esac", "eval", "exec", "exit", "export", "false", "fc", "fg", "fi", "for",
+      "function", "getopts", "hash", "if", "in", "jobs", "kill", "let", "local", "nohup", "printf", "pwd", "read",
+      "readonly", "return", "select", "set", "shift", "shopt", "source", "test", "then", "time", "times", "trap",
+      "true", "type", "typeset", "ulimit", "umask", "unalias", "unset", "until", "wait", "while", "!", "{", "}"};
+  return std::any_of(std::begin(kWords), std::end(kWords), [&](const char* w) { return word == w; });
+}
+
+// Words after which the next word is a command again: reserved words that open a list, and the
+// builtins that run their argument.
+bool command_follows(const std::string& word) {
+  static const char* const kWords[] = {"!", "{", "do", "elif", "else", "if", "then", "time", "until", "while",
+                                       "exec", "command", "builtin", "nohup"};
+  return std::any_of(std::begin(kWords), std::end(kWords), [&](const char* w) { return word == w; });
+}
+
+// NAME=... with NAME a shell variable name: an assignment, after which a command may still come.
+bool is_assignment(const std::string& word) {
+  const std::size_t equals = word.find('=');
+  if (equals == 0 || equals == std::string::npos) return false;
+  return std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(equals),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+}  // namespace
+
+// A word ends at a blank, a newline or an operator. `$(` and ` open a nested command (inside
+// double quotes too), after which the word around it goes on; `for` and `case` take words that
+// are not commands up to the end of their list; the word after a redirection is a file.
+std::vector<std::string> command_words(const std::string& text) {
+  struct State {
+    std::string word;
+    bool in_word = false, plain = true;  // plain: no quote, escape or expansion in it
+    bool expect = true;                  // the next word is in a command's place
+    bool prefix = false;                 // after exec, command...: options may come first
+    bool listing = false;                // after for or case: no command until the list ends
+    bool case_head = false;              // between case and its in
+    bool patterns = false;               // a case's patterns, up to their )
+    int cases = 0;                       // case ... esac open
+    char quote = 0;
+    char closer = 0;  // of a substitution: ')' or '`'
+    int parens = 0;   // ( ) pairs open inside a $( )
+  };
+  std::vector<std::string> words;
+  State s;
+  std::vector<State> outer;  // the states around the substitutions open
+  auto end_word = [&] {
+    if (!s.in_word) return;
+    if (s.case_head && s.plain && s.word == "in") {
+      s.case_head = s.listing = false;
+      s.patterns = true;
+      ++s.cases;
+    } else if ((s.patterns || s.expect) && s.plain && s.word == "esac" && s.cases > 0) {
+      --s.cases;
+      s.patterns = false;
+      s.expect = true;  // what follows esac's line or ; is a command
+    } else if (s.expect && !s.listing && !s.patterns) {
+      if (s.plain && (s.word == "for" || s.word == "case")) {
+        s.listing = true;
+        s.case_head = s.word == "case";
+      } else if (s.plain && command_follows(s.word)) {
+        s.prefix = s.word == "exec" || s.word == "command" || s.word == "builtin" || s.word == "nohup";
+      } else if (is_assignment(s.word) || (s.prefix && s.word.starts_with('-'))) {
+        // the command is still to come
+      } else {
+        if (s.plain && !s.word.starts_with('-') && !is_builtin_or_reserved(s.word) &&
+            std::find(words.begin(), words.end(), s.word) == words.end()) {
+          words.push_back(s.word);
+        }
+        s.expect = s.prefix = false;
+      }
+    }
+    s.word.clear();
+    s.in_word = false;
+    s.plain = true;
+  };
+  auto open_substitution = [&](char closer) {
+    outer.push_back(s);
+    s = State{};
+    s.closer = closer;
+  };
+  auto close_substitution = [&] {
+    end_word();
+    s = outer.back();
+    outer.pop_back();
+    s.in_word = true;  // the substitution is part of the word around it
+    s.plain = false;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (s.quote == '\'') {
+      if (c == '\'') s.quote = 0;
+    } else if (c == '\\') {
+      if (i + 1 < text.size() && text[i + 1] != '\n') s.plain = false, s.in_word = true;  // else a line continued
+      ++i;
+    } else if (c == '$' && text.compare(i, 2, "$(") == 0 && text.compare(i, 3, "$((") != 0) {
+      ++i;
+      open_substitution(')');
+    } else if (c == '`') {
+      if (s.closer == '`') {
+        close_substitution();
+      } else {
+        open_substitution('`');
+      }
+    } else if (s.quote == '"') {
+      if (c == '"') s.quote = 0;
+      if (c == '$') s.plain = false;
+    } else if (c == '\'' || c == '"') {
+      s.quote = c;
+      s.plain = false;
+      s.in_word = true;
+    } else if (c == ')' && s.closer == ')' && s.parens == 0) {
+      close_substitution();
+    } else if (s.patterns && (c == '\n' || c == '|' || c == '(' || c == ')')) {
+      end_word();
+      if (c == ')') s.patterns = false, s.expect = true;  // the pattern's commands follow
+    } else if (c == '\n' || c == ';' || c == '&' || c == '|' || c == '(' || c == ')') {
+      end_word();
+      if (c == ';' && text.compare(i, 2, ";;") == 0 && s.cases > 0) {  // the next pattern
+        ++i;
+        s.patterns = true;
+        continue;
+      }
+      if (s.closer == ')') s.parens += c == '(' ? 1 : c == ')' ? -1 : 0;
+      s.expect = true;
+      s.prefix = s.listing = false;
+    } else if (c == '<' || c == '>') {
+      end_word();
+      std::size_t j = i + 1;
+      while (j < text.size() && (text[j] == '<' || text[j] == '>' || text[j] == '&')) ++j;
+      while (j < text.size() && is_blank(text[j])) ++j;
+      while (j < text.size() && !is_blank(text[j]) && std::strchr("\n;&|()`", text[j]) == nullptr) ++j;
+      i = j - 1;
+    } else if (is_blank(c)) {
+      end_word();
+    } else if (c == '#' && !s.in_word) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else {
+      if (std::strchr("$*?[~{/", c) != nullptr) s.plain = false;
+      s.word += c;
+      s.in_word = true;
+    }
+  }
+  end_word();
+  return words;
+}
+
 Script follow_script(const std::string& name, const std::string& path, const std::string& file,
                      const std::string& sysroot) {
   Script script;
@@ -161,17 +326,21 @@ Script follow_script(const std::string& name, const std::string& path, const std
   const MappedFile mapped(file);
   const std::string text(reinterpret_cast<const char*>(mapped.bytes().data()), mapped.bytes().size());
   mapped.ensure_intact();
-  for (const auto& word : absolute_words(text.substr(text.find('\n') == std::string::npos ? text.size() : text.find('\n')))) {
-    if (word == script.interpreter || word == path) continue;
-    const std::string candidate = in_root(sysroot, word);
-    struct stat st;
-    if (::stat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0) continue;
+  const std::string body = text.substr(text.find('\n') == std::string::npos ? text.size() : text.find('\n'));
+  for (const auto& word : absolute_words(body)) {
+    if (word != script.interpreter && word != path && is_elf_program(in_root(sysroot, word))) script.runs.push_back(word);
+  }
+  // And the commands it runs by name (dirname, sed), where a shell here would find them.
+  for (const auto& word : command_words(body)) {
+    std::string found;
     try {
-      const ElfFacts elf = read_elf(candidate);
-      if (elf.interp || elf.ident.type == kEtExec) script.runs.push_back(word);
+      found = find_program(word, sysroot).path;
     } catch (const Error&) {
-      // not an ELF program: a script or data, left to --add
+      continue;  // not a program here: a function of the script, a case pattern
     }
+    if (!found.starts_with('/') || found == script.interpreter || found == path) continue;
+    if (std::find(script.runs.begin(), script.runs.end(), found) != script.runs.end()) continue;
+    if (is_elf_program(in_root(sysroot, found))) script.runs_by_name.push_back(found);
   }
   return script;
 }

@@ -55,7 +55,7 @@ class Rule {
         continue;
       }
       const bool library = it == installed_.end() || !program_sources_.contains(it->second.source);
-      add(listed, "owns " + path + " of the closure", false, false, library);
+      add(listed, "owns " + path + " of the closure", false, false, library, true);
     }
     for (const auto& name : in_.add_packages) {
       if (!installed_.contains(name)) throw Error("--add-package " + name + ": no such package is installed");
@@ -74,7 +74,8 @@ class Rule {
   // A package the lists name but the status database does not know (a root without one) is
   // chosen by its list's name when it is a seed, and not walked from.
   // `library`: chosen only through the closures' libraries (ChosenPackage::through_library).
-  void add(const std::string& listed, const std::string& why, bool seed, bool own, bool library = false) {
+  void add(const std::string& listed, const std::string& why, bool seed, bool own, bool library = false,
+           bool owner = false) {
     const std::string name = listed.substr(0, listed.find(':'));
     if (chosen_.contains(name)) {
       // Reached again otherwise (--add-package of a library's package): no longer only through a
@@ -98,7 +99,7 @@ class Rule {
     if (own) own_.insert(name);
     if (library) library_.insert(name);
     // The list's name the owners came from, else the one the status database implies.
-    choice_.chosen.push_back({name, listed != name || it == installed_.end() ? listed : it->second.listed, why, library});
+    choice_.chosen.push_back({name, listed != name || it == installed_.end() ? listed : it->second.listed, why, library, owner});
     if (it != installed_.end()) pending_.push_back(name);
   }
 

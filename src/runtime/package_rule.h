@@ -43,6 +43,7 @@ struct ChosenPackage {
   // source's packages, what they depend on, or --add-package. What goes first, largest first,
   // when the bundle is over Lambda's size limit.
   bool through_library = false;
+  bool owner = false;  // chosen because it owns a library of the closures (its siblings are plugins)
 };
 
 struct PackageRuleInput {

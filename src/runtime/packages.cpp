@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "elfpack/base/error.h"
+#include "elfpack/base/mapped_file.h"
 #include "elfpack/base/paths.h"
 #include "elfpack/elf/elf_file.h"
 #include "runtime/package_manager.h"
@@ -43,6 +44,20 @@ bool in_library_directory(const std::string& path) {
   return dir.starts_with("/lib/") && dir.find('/', 5) == std::string::npos && dir.find("-linux-") != std::string::npos;
 }
 
+// Whether `file`'s bytes hold `name` as a string of its own (NUL before and after).
+bool names(const std::string& file, const std::string& name) {
+  try {
+    const MappedFile mapped(file);
+    const auto bytes = mapped.bytes();
+    const std::string needle = std::string(1, '\0') + name + std::string(1, '\0');
+    const bool found = std::search(bytes.begin(), bytes.end(), needle.begin(), needle.end()) != bytes.end();
+    mapped.ensure_intact();
+    return found;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 struct Taken {
   std::size_t data = 0, docs = 0, helpers = 0, plugins = 0;
 };
@@ -62,15 +77,27 @@ class PackageFiles {
       struct stat st;
       if (::stat(f.file.c_str(), &st) == 0) loaded_.insert({st.st_dev, st.st_ino});
     }
-    if (options.closures == nullptr) return;
-    for (const auto& c : *options.closures) {
-      for (const auto& o : c.objects) loaded_.insert({o.dev, o.ino});
+    if (options.closures != nullptr) {
+      for (const auto& c : *options.closures) {
+        for (const auto& o : c.objects) loaded_.insert({o.dev, o.ino});
+      }
+    }
+    if (options.helper_closures == nullptr) return;
+    for (const auto& c : *options.helper_closures) {  // the helper itself is still a helper
+      for (std::size_t i = 1; i < c.objects.size(); ++i) loaded_.insert({c.objects[i].dev, c.objects[i].ino});
     }
   }
 
   // `elf`: ELF objects become helpers and plugins (else they are left out, as rpm and pacman's).
-  Taken take(const PackageManager& manager, const std::string& listed, const std::string& name, bool elf) {
+  // `siblings`: the package owns a library of the closures, and its other shared objects in a
+  // library directory that such a library names (as a string: the file name it gives dlopen),
+  // or that those name, are plugins of it (NSS's libnss3 opens libsoftokn3.so, which opens
+  // libfreeblpriv3.so, beside it).
+  Taken take(const PackageManager& manager, const std::string& listed, const std::string& name, bool elf,
+             bool siblings = false) {
     Taken taken;
+    std::vector<std::pair<std::string, std::string>> candidates;  // siblings: (path, file)
+    std::vector<std::string> namers;                              // files whose strings may name them
     for (const auto& path : manager.files(listed)) {
       const std::string file = in_root(options_.sysroot, path);
       // The path itself, its directory's links resolved in the root (in_root follows its last
@@ -83,13 +110,18 @@ class PackageFiles {
         const ssize_t n = ::readlink(named.c_str(), target, sizeof target);
         if (n > 0 && static_cast<std::size_t>(n) < sizeof target) links.emplace(path, std::string(target, static_cast<std::size_t>(n)));
       }
+      if (S_ISDIR(st.st_mode)) directories.emplace(path, name);
       if (!S_ISREG(st.st_mode)) continue;
       if (is_documentation(path) && !options_.include_docs) {
         ++taken.docs;
       } else if (!is_elf(file)) {
         if (kept_.emplace(path, RuntimeFile{path, file, "package " + name, name, false}).second) ++taken.data;
       } else if (elf && !loaded_.contains({st.st_dev, st.st_ino})) {
-        const ElfRole role = in_library_directory(path) ? ElfRole::kNone : role_of(file, programs_);
+        ElfRole role = role_of(file, programs_);
+        if (in_library_directory(path)) {
+          if (siblings && role == ElfRole::kPlugin) candidates.emplace_back(path, file);
+          role = ElfRole::kNone;
+        }
         if (role == ElfRole::kHelper &&
             helpers_.emplace(path, RuntimeFile{path, file, "helper (package " + name + ")", name, true}).second) {
           ++taken.helpers;
@@ -97,6 +129,25 @@ class PackageFiles {
                    libraries_.emplace(path, RuntimeFile{path, file, "plugin (package " + name + ")", name, true}).second) {
           ++taken.plugins;
         }
+      } else if (elf && siblings && in_library_directory(path)) {
+        namers.push_back(file);  // a library of the closures
+      }
+    }
+    // The siblings a library of the closures names (its dlopen's file name), and those they name.
+    for (bool more = true; more;) {
+      more = false;
+      for (auto& [path, file] : candidates) {
+        if (file.empty() || !std::any_of(namers.begin(), namers.end(),
+                                         [&](const std::string& n) { return names(n, base_name(path)); })) {
+          continue;
+        }
+        if (libraries_.emplace(path, RuntimeFile{path, file, "plugin (package " + name + ", named by its library)", name, true})
+                .second) {
+          ++taken.plugins;
+        }
+        namers.push_back(file);
+        file.clear();
+        more = true;
       }
     }
     return taken;
@@ -113,6 +164,33 @@ class PackageFiles {
 
  public:
   std::map<std::string, std::string> links;  // every link among the files taken: path -> target
+  std::map<std::string, std::string> directories;  // every directory among them: path -> package
+
+  // The regular files under `dir` (of this machine's root) that no package lists: what a
+  // maintainer script wrote into a directory of its package (LibreOffice's postinst fills
+  // /etc/libreoffice/registry, where its share/registry link leads). Returns how many.
+  std::size_t take_unlisted(const PackageManager& manager, const std::string& dir, const std::string& package,
+                            const std::string& why) {
+    std::vector<std::string> paths, sources;
+    std::error_code error;
+    const std::string base = in_root(options_.sysroot, dir);
+    for (auto it = std::filesystem::recursive_directory_iterator(base, error);
+         !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+      if (it->is_symlink(error) || !it->is_regular_file(error)) continue;
+      const std::string path = dir + it->path().string().substr(base.size());
+      if (kept_.contains(path) || is_documentation(path) || is_elf(it->path().string())) continue;
+      paths.push_back(path);
+      sources.push_back(it->path().string());
+    }
+    if (paths.empty()) return 0;
+    const auto owned = manager.owners(paths);
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      if (owned.contains(paths[i])) continue;
+      if (kept_.emplace(paths[i], RuntimeFile{paths[i], sources[i], why, package, false}).second) ++count;
+    }
+    return count;
+  }
 };
 
 std::string describe(const Taken& t) {
@@ -151,8 +229,9 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
   // Every file of the closures, and every library found so far (glibc's modules, traced ones),
   // by all its names: its package is a seed.
   std::vector<std::string> objects, object_files;
-  if (options.closures != nullptr) {
-    for (const auto& c : *options.closures) {
+  for (const auto* list : {options.closures, options.helper_closures}) {
+    if (list == nullptr) continue;
+    for (const auto& c : *list) {
       for (std::size_t i = 1; i < c.objects.size(); ++i) {
         objects.push_back(c.objects[i].path);
         object_files.push_back(c.objects[i].file);
@@ -226,10 +305,22 @@ void add_packaged(const std::vector<Program>& programs, const CollectOptions& op
     }
     result.notes.insert(result.notes.end(), choice.notes.begin(), choice.notes.end());
     for (const auto& chosen : choice.chosen) {
-      const Taken t = files.take(*manager, chosen.listed, chosen.name, true);
+      const Taken t = files.take(*manager, chosen.listed, chosen.name, true, chosen.owner);
       result.packages.push_back({chosen.name, chosen.why, chosen.through_library, chosen.listed});
       result.notes.push_back(manager->name() + " package " + chosen.name + " (" + chosen.why + "): " + describe(t));
     }
+  }
+  // A link to a directory of a chosen package brings what the directory holds, listed or not.
+  for (const auto& [path, target] : files.links) {
+    const std::string to = std::filesystem::path(target.starts_with('/') ? target : directory_of(path) + "/" + target)
+                               .lexically_normal()
+                               .string();
+    const auto dir = files.directories.find(to);
+    const bool top_level = path.find('/', 1) == std::string::npos;  // /bin -> usr/bin
+    if (dir == files.directories.end() || top_level || is_documentation(to)) continue;
+    const std::size_t n = files.take_unlisted(*managers.front(), to, dir->second, "package " + dir->second + " (the directory its link " +
+                                                                   path + " leads to; written by its maintainer scripts)");
+    if (n > 0) result.notes.push_back(path + ": " + std::to_string(n) + " files no package lists, in " + to + " where it leads");
   }
   // Links whose target (followed lexically) is a bundled file, unless the path is brought as a
   // file already (--add of a directory copies what its links lead to).

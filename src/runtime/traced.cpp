@@ -57,7 +57,17 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
   static const char* const kSkipped[] = {"/proc/", "/sys/", "/dev/", "/tmp/", "/run/", "/var/tmp/"};
   std::size_t data = 0, libs = 0, helper_count = 0, relative = 0;
   for (const auto& traced : traced_paths) {
-    const std::string& path = traced.path;
+    // One name a file: a shell's PATH search with Lambda's "/usr/bin/" execs "/usr/bin//grep",
+    // and a program opens "<its directory>/." (no ".." is taken out: a link may lead there).
+    std::string path;
+    for (std::size_t start = 0; start < traced.path.size();) {
+      const std::size_t end = std::min(traced.path.find('/', start), traced.path.size());
+      const std::string part = traced.path.substr(start, end - start);
+      if (start == 0 && !part.empty()) path = part;  // a relative path keeps its first name
+      else if (!part.empty() && part != ".") path += "/" + part;
+      start = end + 1;
+    }
+    if (path.empty() && traced.path.starts_with('/')) path = "/";
     if (!path.starts_with('/') || (!cwd.empty() && path.starts_with(cwd + "/"))) {
       ++relative;  // the program's current directory: its input, not part of it
       continue;
@@ -79,6 +89,10 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
     } else if (libraries.emplace(path, RuntimeFile{path, file, why}).second) {
       ++libs;
     }
+  }
+  // A program the trace saw run is a helper, though it was also opened or looked at first.
+  for (const auto& [path, f] : helpers) {
+    if (libraries.erase(path) > 0 && libs > 0) --libs;
   }
   notes.push_back(label + ": " + std::to_string(data) + " data files, " + std::to_string(libs) +
                   " libraries loaded at run time and " + std::to_string(helper_count) + " helper programs added; " +

@@ -74,7 +74,7 @@ run_one() {
   local name=$1 case_file=$here/cases/$1.sh w=$out/$1
   rm -rf "$w"; mkdir -p "$w/task" "$out/results"
   (
-    packages=() programs=() command=() files=() env=()
+    packages=() programs=() command=() files=() env=() bundle=zip
     filter() { cat; }; filter_err() { cat; }; filter_file() { cat "$1"; }; setup() { :; }
     task=$w/task www=$out/www
     source "$case_file"
@@ -98,6 +98,8 @@ run_one() {
     filter_err < "$w/native.err" > "$w/native.stderr"
     for m in $modes; do
       local zip=$w/$m.zip root=$w/$m.root reason= pass=FAIL mb=- t0 t1 t2 status
+      local packed=b.zip  # the traced run's output, in a directory of its own
+      [ "$bundle" = dir ] && zip=$w/$m.dir/ packed=b/
       t0=$(date +%s.%N)
       if [ "$m" = trace ]; then
         # elfpack runs as the case's unprivileged uid, which may not reach the checkout (under
@@ -106,22 +108,26 @@ run_one() {
         mkdir -m 1777 "$w/trace.packtmp"; mkdir -m 777 "$w/trace.pack"
         install -m 0755 "$ELFPACK" "$w/trace.pack/elfpack"
         limit=$pack_timeout mnt=$w/trace.pack in_place "$w/task" "$w/trace.packtmp" "$lambda_uid" \
-          /mnt/elfpack "${programs[@]}" -o /mnt/b.zip --trace -- "$(debian_path "${command[0]}")" "${command[@]:1}" >"$w/trace.pack.log" 2>&1
+          /mnt/elfpack "${programs[@]}" -o "/mnt/$packed" --trace -- "$(debian_path "${command[0]}")" "${command[@]:1}" >"$w/trace.pack.log" 2>&1
         status=$?
-        mv "$w/trace.pack/b.zip" "$zip" 2>/dev/null
+        mv "$w/trace.pack/$packed" "$zip" 2>/dev/null
       else
         # As the user would, with the PATH the command is looked up in.
         env -i "${lambda_env[@]}" timeout -k 5 "$pack_timeout" "$ELFPACK" "${programs[@]}" -o "$zip" >"$w/$m.pack.log" 2>&1
         status=$?
       fi
       t1=$(date +%s.%N)
-      if [ "$status" -ne 0 ] || [ ! -f "$zip" ]; then
+      if [ "$status" -ne 0 ] || [ ! -e "$zip" ]; then
         [ "$status" -eq 124 ] && reason="elfpack did not finish in ${pack_timeout} s" || reason="elfpack failed (exit $status): $(pack_error "$w/$m.pack.log")"
         echo "$name|$m|FAIL|-|$(seconds "$t0" "$t1")|-|$reason" > "$out/results/$name.$m"
         continue
       fi
       mkdir -p "$root"/{opt,proc,tmp,var/task,var/runtime,var/lang/bin}
-      unzip -qo "$zip" -d "$root/opt"  # -o: an entry may come again through a link (zoneinfo/posix -> .)
+      if [ "$bundle" = dir ]; then
+        cp -a "$zip." "$root/opt/"
+      else
+        unzip -qo "$zip" -d "$root/opt"  # -o: an entry may come again through a link (zoneinfo/posix -> .)
+      fi
       cp -a "$w/task/." "$root/var/task/"
       mb=$(du -sm "$root/opt" | cut -f1)
       mkdir -m 1777 "$w/$m.tmp"

@@ -33,6 +33,18 @@ out=$(in_lambda "$root" /opt/bin/fc-list 2>&1 | sort)
 [ "$out" = "$native" ] || fail "fc-list: native [$native], bundle [$out]"
 # The cache fontconfig wrote in /tmp serves the next run.
 ls "$root/tmp/fontconfig-cache-"*/*.cache-* >/dev/null || fail "no cache written in /tmp"
+# A shell front end that runs fc-match: a helper's libraries bring what they assume of the
+# machine too (fontconfig's configuration and fonts), as a program's do.
+fc=$(command -v fc-match)
+printf '#!/bin/sh\nexec %s "$@"\n' "$fc" > "$t/front-fc"
+chmod +x "$t/front-fc"
+"$ELFPACK" -q "$t/front-fc" -o front.zip
+root=$(empty_root front-root)
+mkdir -m 1777 "$root/tmp"
+unzip -q front.zip -d "$root/opt"
+native=$(fc-match sans-serif)
+out=$(in_lambda "$root" /opt/bin/front-fc sans-serif 2>&1)
+[ "$out" = "$native" ] || fail "fc-match run by a front end: native [$native], bundle [$out]"
 # Drawing text: a program of fontconfig and FreeType draws it as natively (font, width, ink).
 pkg-config --exists fontconfig freetype2 || skip "no libfontconfig-dev or libfreetype-dev to build the drawing fixture"
 # shellcheck disable=SC2046

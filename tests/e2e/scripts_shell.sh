@@ -52,3 +52,26 @@ native=$("$home/bin/outer" x; "$home/bin/split" y)
 root=$(empty_root nested-root)
 unzip -q nested.zip -d "$root/opt"
 expect_output "$native" in_lambda_root "$root" /opt/bin/sh -c '/opt/bin/outer x; /opt/bin/split y'
+
+# A front end named by a link (as /usr/bin/soffice -> ../lib/libreoffice/program/soffice) that
+# finds its own directory through the link with commands it runs by name (ls, sed, dirname,
+# basename): the link is served as a link, those commands come as helpers, found on Lambda's PATH.
+mkdir -p "$t/suite/program" "$t/suite/bin"
+cat > "$t/suite/program/launch" <<'EOF2'
+#!/bin/sh
+res="$0"
+while [ -h "$res" ]; do
+  cd "$(dirname "$res")" || exit 1
+  base=$(basename "$res")
+  res=$(ls -l "$base" | sed "s/.*$base -> //g")
+done
+cd "$(dirname "$res")" && echo "home: $(pwd)"
+EOF2
+chmod +x "$t/suite/program/launch"
+ln -s ../program/launch "$t/suite/bin/launch"
+native=$("$t/suite/bin/launch")
+[ "$native" = "home: $t/suite/program" ] || fail "the linked front end does not run here: $native"
+"$ELFPACK" -q "$t/suite/bin/launch" -o linked.zip
+root=$(empty_root linked-root)
+unzip -q linked.zip -d "$root/opt"
+expect_output "$native" in_lambda_root "$root" /opt/bin/launch

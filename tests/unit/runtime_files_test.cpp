@@ -71,6 +71,21 @@ TEST(RuntimeFiles, AddTakesFilesDirectoriesProgramsAndLibraries) {
   EXPECT_THROW(collect_runtime_files(programs, adding({"/etc/hostname=relative"})), Error);
 }
 
+// What a trace saw, by one name each: a shell's PATH search with Lambda's "/usr/bin/" runs
+// "/usr/bin//true" (looked at first, then run: a helper, not a library); a directory's "/." is
+// the directory.
+TEST(RuntimeFiles, TracedPathsHaveOneNameAndWhatRanIsAHelper) {
+  CollectOptions options;
+  options.detect = false;
+  options.traced = {{"/usr/bin//true", "openat"}, {"/usr/bin//true", "execve"}, {"/etc/./hostname", "openat"}};
+  const RuntimeFiles r = collect_runtime_files(load_programs({"/bin/sh"}), options);
+  ASSERT_EQ(r.helpers.size(), 1u);
+  EXPECT_EQ(r.helpers[0].path, "/usr/bin/true");
+  EXPECT_TRUE(r.libraries.empty());
+  ASSERT_EQ(r.files.size(), 1u);
+  EXPECT_EQ(r.files[0].path, "/etc/hostname");
+}
+
 // A Debian root made by hand: dpkg's database is the lists under var/lib/dpkg/info, read directly.
 class DpkgRoot : public ::testing::Test {
  protected:

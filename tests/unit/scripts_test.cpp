@@ -134,6 +134,31 @@ TEST_F(Scripts, ShellFrontEndsNameTheProgramsTheyRun) {
   EXPECT_TRUE(follow(write("perl-tool", "#!/usr/bin/perl\nsystem('/usr/bin/true');\n")).runs.empty());
 }
 
+// The commands a shell front end runs by name: each that PATH finds as an ELF program here,
+// at the path found; never a builtin, a function or a case pattern (setarch's x86_64 is a program).
+TEST_F(Scripts, ShellFrontEndsRunCommandsByName) {
+  const std::string front = write("front", "#!/bin/sh\n"
+                                           "usage() { echo usage; }\n"
+                                           "case `uname -m` in\n"
+                                           "  x86_64|i386) here=$(dirname \"$0\") ;;\n"
+                                           "esac\n"
+                                           "test -n \"$here\" && exec /usr/bin/true\n");
+  const Script s = follow(front);
+  EXPECT_EQ(s.runs, (Words{"/usr/bin/true"}));
+  EXPECT_EQ(s.runs_by_name, (Words{"/usr/bin/uname", "/usr/bin/dirname"}));
+}
+
+TEST(CommandWords, WordsInACommandsPlace) {
+  EXPECT_EQ(command_words("a b c; d | e && f\n(g) `h i` \"$(j k)\"\nx=1 y=$(l) m\n"),
+            (Words{"a", "d", "e", "f", "g", "h", "j", "l", "m"}));
+  // Builtins, reserved words, options, redirections' files, quoted or expanded words: none.
+  EXPECT_EQ(command_words("if test -x a; then echo b >c; fi\nwhile read x; do \"q\" $v; done\nexec p 2>/dev/null q\n"),
+            (Words{"p"}));
+  // for and case: the list and the patterns are not commands; a case's commands are.
+  EXPECT_EQ(command_words("for f in a b; do c $f; done\ncase $x in\n  d|e) f ;;\n  g) h ;;\nesac\ni # j\nk \\\n l\n"),
+            (Words{"c", "f", "h", "i", "k"}));
+}
+
 TEST(AbsoluteWords, QuotesJoinExpansionsAndCommentsAreLeftOut) {
   EXPECT_EQ(absolute_words("exec /a/b \"$@\"\n'/c d'/e;/f|/g&&(/h)\n"), (Words{"/a/b", "/c d/e", "/f", "/g", "/h"}));
   EXPECT_EQ(absolute_words("$0/x ${A}/y `/z` /w* ~/v /u/$X \"/t$Y\" #/s\nx=/r /q#p"), (Words{"/q#p"}));

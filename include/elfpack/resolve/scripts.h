@@ -30,4 +30,11 @@ bool is_shell(const std::string& interpreter);
 // comments, in the order they first appear. Which of them are programs is for the caller to see.
 std::vector<std::string> absolute_words(const std::string& text);
 
+// The names a shell script may run as commands: each plain word (no slash, quote or expansion, not
+// an assignment) in a command's place — first on a line, after ; & | ( ) `, $( and a reserved
+// word that a command follows (then, do, !, ...), after assignments and exec, command, nohup —
+// outside comments, in the order they first appear, but the shell's own builtins. Which of them
+// are programs on the PATH is for the caller to see.
+std::vector<std::string> command_words(const std::string& text);
+
 }  // namespace elfpack

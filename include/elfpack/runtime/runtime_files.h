@@ -84,6 +84,9 @@ struct CollectOptions {
   std::vector<TracedPath> traced;       // what --trace recorded
   std::string traced_cwd;               // the directory --trace ran in: files under it are left out
   const std::vector<Closure>* closures = nullptr;  // what the programs load already (not runtime files)
+  // The closures of the helpers an earlier collect found (objects[0] the helper): the packages
+  // of their libraries are chosen as the programs' libraries' are.
+  const std::vector<Closure>* helper_closures = nullptr;
   // Scripts among the programs given: each is served at its path, with its package's data; the
   // programs a shell script runs come as helpers.
   const std::vector<Script>* scripts = nullptr;
