@@ -17,9 +17,10 @@ void load_library_names(void) {
     if (names[i] == '\t' || names[i] == '\n') names[i] = '\0';
 }
 
-/* The original path of `file` when it is <dir>/lib/NAME with NAME in libraries.list, else file. */
-static const char *original(const char *file) {
-  if (file == 0 || names_used == 0 || !same_bytes(file, dir_path, dir_length)) return file;
+/* The path on the build machine of `file` when it is <dir>/lib/NAME with NAME in libraries.list,
+ * else file. */
+static const char *listed_original(const char *file) {
+  if (names_used == 0 || !same_bytes(file, dir_path, dir_length)) return file;
   const char *lib = "/lib/";
   if (!same_bytes(file + dir_length, lib, 5)) return file;
   const char *name = file + dir_length + 5;
@@ -32,6 +33,18 @@ static const char *original(const char *file) {
     at = (unsigned long)(path - names) + length(path) + 1;
   }
   return file;
+}
+
+/* The name a program would have seen for `file`: its libraries.list path; else, when it leads
+ * into root/, the path the bundle serves it at (dlopen.c's served_name); else file itself. */
+static const char *original(const char *file) {
+  if (file == 0 || file[0] != '/') return file;
+  const char *listed = listed_original(file);
+  if (listed != file || !serves_anything()) return listed;
+  const int saved = errno;
+  const char *name = served_name(file);
+  errno = saved;
+  return name;
 }
 
 static void *next_dladdr;

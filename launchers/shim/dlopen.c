@@ -17,8 +17,8 @@ EXPORT void *dlopen(const char *file, int mode) {
   return f(file, mode);
 }
 
-/* dladdr: a library the bundle carries at its path under root/ (lib/ names lead there) is named
- * by that path, as the program had it, the way /proc/self/exe names the program: a library that
+/* served_name (for dladdr.c): a library the bundle carries at its path under root/ (lib/ names lead
+ * there) is named by that path, as the program had it, the way /proc/self/exe names the program: a library that
  * finds its files beside itself (the directory of dladdr's name) finds the ones the bundle serves
  * there. The names are made once per name the loader gave (it keeps its strings while the library
  * is loaded), in a table filled without a lock. */
@@ -29,10 +29,9 @@ static struct {
 } named[MAX_NAMED];
 static int named_count;
 
-static void *next_dladdr, *next_realpath;
-typedef int (*dladdr_fn)(const void *, Dl_info *);
+static void *next_realpath;
 
-static const char *served_name(const char *name) {
+const char *served_name(const char *name) {
   const int known = __atomic_load_n(&named_count, __ATOMIC_ACQUIRE);
   for (int i = 0; i < known && i < MAX_NAMED; i++) {
     if (__atomic_load_n(&named[i].from, __ATOMIC_ACQUIRE) == name) return named[i].to;
@@ -54,14 +53,3 @@ static const char *served_name(const char *name) {
   return copy;
 }
 
-EXPORT int dladdr(const void *address, Dl_info *info) {
-  dladdr_fn f = NEXT(dladdr_fn, dladdr);
-  if (f == 0) return 0;
-  const int found = f(address, info);
-  if (found != 0 && info->dli_fname != 0 && info->dli_fname[0] == '/' && serves_anything()) {
-    const int saved = errno;
-    info->dli_fname = served_name(info->dli_fname);
-    errno = saved;
-  }
-  return found;
-}

@@ -110,6 +110,8 @@ void *next(void **cache, const char *name);
 
 /* dladdr.c: libraries.list, read at start-up. */
 void load_library_names(void);
+/* dlopen.c: the path under root/ a loader name leads to, as the bundle serves it, else name. */
+const char *served_name(const char *name);
 
 /* files.c */
 int open_mapped(int dirfd, const char *path, int flags, int mode);

@@ -47,7 +47,7 @@ in_chroot() {
     mount -t proc proc "$r/proc" && mount -t sysfs sysfs "$r/sys" &&
     mount -t tmpfs -o mode=755,nosuid dev "$r/dev" && mkdir "$r/dev/pts" "$r/dev/shm" &&
     mount -t tmpfs -o mode=1777,nosuid,nodev shm "$r/dev/shm" && mount --bind /dev/pts "$r/dev/pts" &&
-    for n in null zero full random urandom tty; do touch "$r/dev/$n" && mount --bind "/dev/$n" "$r/dev/$n" || exit 1; done &&
+    for n in null zero full random urandom tty ptmx; do touch "$r/dev/$n" && mount --bind "/dev/$n" "$r/dev/$n" || exit 1; done &&
     ln -s /proc/self/fd "$r/dev/fd" && ln -s /proc/self/fd/0 "$r/dev/stdin" &&
     ln -s /proc/self/fd/1 "$r/dev/stdout" && ln -s /proc/self/fd/2 "$r/dev/stderr" || exit 1
     exec chroot "$r" /usr/bin/env -i HOME=/root TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
