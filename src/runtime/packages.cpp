@@ -82,10 +82,30 @@ class PackageFiles {
         for (const auto& o : c.objects) loaded_.insert({o.dev, o.ino});
       }
     }
+    // Of the helpers' libraries, only those a run path relative to their loader ($ORIGIN) found:
+    // the plan serves those at their own path already (LibreOffice's program/, where a second
+    // copy as a plugin would load twice). Another shared object in a plugin directory that a
+    // helper links (graphviz's dot_builtins links the plugins dot dlopens by path) is still a
+    // plugin, served at its path, as well as a library of that helper.
     if (options.helper_closures == nullptr) return;
-    for (const auto& c : *options.helper_closures) {  // the helper itself is still a helper
-      for (std::size_t i = 1; i < c.objects.size(); ++i) loaded_.insert({c.objects[i].dev, c.objects[i].ino});
+    for (const auto& c : *options.helper_closures) {
+      for (std::size_t i = 1; i < c.objects.size(); ++i) {
+        if (found_beside_its_loader(c, i)) loaded_.insert({c.objects[i].dev, c.objects[i].ino});
+        helper_linked_.insert({c.objects[i].dev, c.objects[i].ino});
+      }
     }
+  }
+
+  // Mirrors layout's rule for a root/ link (add_libraries): a run path with $ORIGIN in the
+  // chain of loaders found it.
+  static bool found_beside_its_loader(const Closure& c, std::size_t i) {
+    const LoadedObject& object = c.objects[i];
+    if (object.found_by != FoundBy::kRpath && object.found_by != FoundBy::kRunpath) return false;
+    for (auto at = object.loader; at; at = c.objects[*at].loader) {
+      const ElfFacts& loader = c.objects[*at].elf;
+      if (loader.runpath.value_or(loader.rpath.value_or("")).find("ORIGIN") != std::string::npos) return true;
+    }
+    return false;
   }
 
   // `elf`: ELF objects become helpers and plugins (else they are left out, as rpm and pacman's).
@@ -119,7 +139,9 @@ class PackageFiles {
       } else if (elf && !loaded_.contains({st.st_dev, st.st_ino})) {
         ElfRole role = role_of(file, programs_);
         if (in_library_directory(path)) {
-          if (siblings && role == ElfRole::kPlugin) candidates.emplace_back(path, file);
+          // A helper's library there names its siblings, as the closures' do (below).
+          if (siblings && helper_linked_.contains({st.st_dev, st.st_ino})) namers.push_back(file);
+          else if (siblings && role == ElfRole::kPlugin) candidates.emplace_back(path, file);
           role = ElfRole::kNone;
         }
         if (role == ElfRole::kHelper &&
@@ -161,6 +183,7 @@ class PackageFiles {
   std::map<std::string, RuntimeFile>& libraries_;
   std::map<std::string, RuntimeFile>& helpers_;
   std::set<std::pair<dev_t, ino_t>> loaded_;
+  std::set<std::pair<dev_t, ino_t>> helper_linked_;  // every library of the helpers' closures
 
  public:
   std::map<std::string, std::string> links;  // every link among the files taken: path -> target
