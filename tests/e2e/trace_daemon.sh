@@ -26,8 +26,11 @@ if [ -r "/proc/$pid/stat" ] && [ "$(cut -d' ' -f3 "/proc/$pid/stat")" != Z ]; th
   fail "the daemon $pid still runs: $(cat "/proc/$pid/stat")"
 fi
 
-priv=$(zipinfo -1 app.zip | sed -n 's|^\(lib/elfpack/[0-9a-f]*\)/.*|\1|p' | head -n1)
-zipinfo -1 app.zip | grep -qx "$priv/root$home/data.txt" || fail "the daemon's file is not bundled: $(zipinfo -1 app.zip)"
+# The listing is read once: `zipinfo | grep -q` fails under pipefail when grep, done early, leaves
+# zipinfo writing into a closed pipe (SIGPIPE), as it does now that entries follow the match.
+listing=$(zipinfo -1 app.zip)
+priv=$(awk -F/ '$1 == "lib" && $2 == "elfpack" && $3 ~ /^[0-9a-f]+$/ && NF > 3 { print $1 "/" $2 "/" $3; exit }' <<<"$listing")
+grep -qx "$priv/root$home/data.txt" <<<"$listing" || fail "the daemon's file is not bundled: $listing"
 rm -rf "$home"
 root=$(empty_root root)
 unzip -q app.zip -d "$root/opt"
