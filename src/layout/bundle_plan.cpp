@@ -16,6 +16,7 @@
 #include "elfpack/layout/launcher.h"
 #include "elfpack/layout/served_paths.h"
 #include "elfpack/resolve/loader_profile.h"
+#include "elfpack/resolve/origin.h"
 #include "elfpack/base/mapped_file.h"
 #include "elfpack/runtime/runtime_files.h"
 #include "layout/library_names.h"
@@ -282,14 +283,8 @@ void add_libraries(const Closure& closure, const std::string& why, PrivateFiles&
     // A library its program's run path found in a directory of their own (LibreOffice's
     // program/, by $ORIGIN) is there too, as a link under root/: a dlopen by that path, or a
     // look beside it, finds it (and place_libraries_beside_their_data may put the file there).
-    const bool run_path = object.found_by == FoundBy::kRpath || object.found_by == FoundBy::kRunpath;
-    bool origin = false;  // the run path that found it is relative to its loader ($ORIGIN)
-    for (auto at = object.loader; at && !origin; at = closure.objects[*at].loader) {
-      const ElfFacts& loader = closure.objects[*at].elf;
-      origin = loader.runpath.value_or(loader.rpath.value_or("")).find("ORIGIN") != std::string::npos;
-    }
     const std::string at = "/" + lexically_normal(object.path);  // $ORIGIN/../lib leaves a ".."
-    if (run_path && origin && object.path.starts_with('/') && !files.has("root" + at)) {
+    if (found_by_origin_run_path(closure, i) && object.path.starts_with('/') && !files.has("root" + at)) {
       std::string up;
       for (const char c : at.substr(0, at.rfind('/'))) up += c == '/' ? "../" : "";
       files.add_symlink("root" + at, up + "../lib/" + first);

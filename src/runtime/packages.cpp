@@ -17,6 +17,7 @@
 #include "elfpack/elf/elf_file.h"
 #include "runtime/package_manager.h"
 #include "runtime/package_rule.h"
+#include "elfpack/resolve/origin.h"
 #include "runtime/sources.h"
 
 namespace elfpack {
@@ -90,23 +91,12 @@ class PackageFiles {
     if (options.helper_closures == nullptr) return;
     for (const auto& c : *options.helper_closures) {
       for (std::size_t i = 1; i < c.objects.size(); ++i) {
-        if (found_beside_its_loader(c, i)) loaded_.insert({c.objects[i].dev, c.objects[i].ino});
+        if (found_by_origin_run_path(c, i)) loaded_.insert({c.objects[i].dev, c.objects[i].ino});
         helper_linked_.insert({c.objects[i].dev, c.objects[i].ino});
       }
     }
   }
 
-  // Mirrors layout's rule for a root/ link (add_libraries): a run path with $ORIGIN in the
-  // chain of loaders found it.
-  static bool found_beside_its_loader(const Closure& c, std::size_t i) {
-    const LoadedObject& object = c.objects[i];
-    if (object.found_by != FoundBy::kRpath && object.found_by != FoundBy::kRunpath) return false;
-    for (auto at = object.loader; at; at = c.objects[*at].loader) {
-      const ElfFacts& loader = c.objects[*at].elf;
-      if (loader.runpath.value_or(loader.rpath.value_or("")).find("ORIGIN") != std::string::npos) return true;
-    }
-    return false;
-  }
 
   // `elf`: ELF objects become helpers and plugins (else they are left out, as rpm and pacman's).
   // `siblings`: the package owns a library of the closures, and its other shared objects in a
