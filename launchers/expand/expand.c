@@ -347,7 +347,7 @@ static void check_tree(const char *tree) {
   if (!S_ISDIR(st.st_mode)) die("%s: not a directory (a link or a file in its place): not used", tree);
   if (st.st_uid != getuid()) die("%s: owned by another user: not used", tree);
   if ((st.st_mode & 07777) != 0700) die("%s: not of mode 0700: not used", tree);
-  char stamp[PAYLOAD_PATH_MAX + 32], text[256];
+  char stamp[PAYLOAD_PATH_MAX + 128], text[256];
   snprintf(stamp, sizeof stamp, "%s/%s", tree, STAMP);
   const int fd = open(stamp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) die("%s: incomplete (no %s stamp): not used; remove it", tree, STAMP);

@@ -149,8 +149,9 @@ class PackageFiles {
     for (bool more = true; more;) {
       more = false;
       for (auto& [path, file] : candidates) {
-        if (file.empty() || !std::any_of(namers.begin(), namers.end(),
-                                         [&](const std::string& n) { return names(n, base_name(path)); })) {
+        const std::string base = base_name(path);  // clang before 16 cannot capture a structured binding
+        if (file.empty() ||
+            !std::any_of(namers.begin(), namers.end(), [&](const std::string& n) { return names(n, base); })) {
           continue;
         }
         if (libraries_.emplace(path, RuntimeFile{path, file, "plugin (package " + name + ", named by its library)", name, true})
