@@ -13,10 +13,12 @@
  * payload's digest, whose value TREE's name must carry; a stamp (.elfpack-expanded, holding TREE's
  * name) is written last, and the directory renamed to TREE. A rename that fails because TREE
  * appeared meanwhile (another cold start won the race) leaves the winner's tree, which the
- * launcher checks and uses; a crashed expansion leaves only its temporary. Frames are independent
+ * launcher checks and uses. The temporary is locked while it is filled (leftovers.h): a killed
+ * expansion leaves it unlocked, and the next start that expands removes it. Frames are independent
  * zstd frames, decompressed on every CPU this process may use. Links are made last, after every
  * file is written, so no write can pass through one; paths are plain and relative (the reader
- * checks them) and files are opened with O_NOFOLLOW and O_EXCL.
+ * checks them) and files are opened with O_NOFOLLOW and O_EXCL. A file stored once for several
+ * paths (a hard link entry) is hard-linked to its first path, or copied where links fail.
  *
  * Too little space in /tmp (statvfs, before anything is written, or ENOSPC while writing) is one
  * line naming what is needed and what is free. Every failure is one line on stderr, the temporary
@@ -39,6 +41,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "leftovers.h"
+#include "memfd_run.h"
 #include "payload_format.h"
 
 #define STAMP ".elfpack-expanded"
@@ -47,13 +51,13 @@
 static char temporary[PAYLOAD_PATH_MAX]; /* the private directory being filled; "" when none */
 static int temporary_fd = -1;
 static struct payload_entry *entries;
-static uint32_t entry_count, created; /* entries made in the temporary so far */
+static uint32_t entry_count;
 static const char *tree_parent = "/tmp";
 static uint64_t space_needed;
 
 static void remove_temporary(void);
 
-__attribute__((noreturn, format(printf, 1, 2))) static void die(const char *format, ...) {
+void die(const char *format, ...) {
   char line[2 * PAYLOAD_PATH_MAX];
   va_list args;
   va_start(args, format);
@@ -77,16 +81,10 @@ __attribute__((noreturn)) static void die_of_space(void) {
       "function's ephemeral storage)", tree_parent, need, have);
 }
 
-/* Undoes what was made in the temporary, deepest first (directories made writable again). */
+/* Undoes what was made in the temporary (still locked: no sweep touches it meanwhile). */
 static void remove_temporary(void) {
   if (temporary[0] == '\0') return;
-  for (uint32_t i = 0; i < created; i++) {
-    if (entries[i].kind == PAYLOAD_DIRECTORY) fchmodat(temporary_fd, entries[i].path, 0700, 0);
-  }
-  unlinkat(temporary_fd, STAMP, 0);
-  for (uint32_t i = created; i-- > 0;) {
-    unlinkat(temporary_fd, entries[i].path, entries[i].kind == PAYLOAD_DIRECTORY ? AT_REMOVEDIR : 0);
-  }
+  remove_contents(temporary_fd);
   rmdir(temporary);
   temporary[0] = '\0';
 }
@@ -228,9 +226,91 @@ static void make_entries(void) {
       if (errno == ENOSPC || errno == EDQUOT) die_of_space();
       die("%s/%s: cannot create it: %s", temporary, e->path, strerror(errno));
     }
-    created = i + 1;
   }
-  created = entry_count;
+}
+
+static int by_path(const void *a, const void *b) {
+  return strcmp(entries[*(const uint32_t *)a].path, entries[*(const uint32_t *)b].path);
+}
+
+/* A copy of the temporary's file `from` at `to`, where a hard link cannot be made. */
+static int copy_file(const char *from, const char *to) {
+  const int in = openat(temporary_fd, from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (in < 0) return -1;
+  const int out = openat(temporary_fd, to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (out < 0) return close(in), -1;
+  static char buffer[1 << 16];
+  ssize_t n;
+  int r = 0;
+  while (r == 0 && (n = read(in, buffer, sizeof buffer)) != 0) {
+    for (ssize_t done = 0, put; r == 0 && done < n; done += put) {
+      put = n < 0 ? -1 : write(out, buffer + done, (size_t)(n - done));
+      if (put <= 0) r = -1;
+    }
+  }
+  const int why = errno;
+  close(in);
+  if (close(out) != 0) r = -1;
+  else errno = why;
+  return r;
+}
+
+/* The paths whose bytes an earlier file holds: hard links to it (a copy where links fail). */
+static void link_copies(void) {
+  uint32_t *files = calloc(entry_count ? entry_count : 1, sizeof *files), count = 0;
+  if (files == 0) die("out of memory");
+  for (uint32_t i = 0; i < entry_count; i++) {
+    if (entries[i].kind == PAYLOAD_FILE) files[count++] = i;
+  }
+  qsort(files, count, sizeof *files, by_path);
+  for (uint32_t i = 0; i < entry_count; i++) {
+    const struct payload_entry *e = &entries[i];
+    if (e->kind != PAYLOAD_HARDLINK) continue;
+    uint32_t lo = 0, hi = count; /* the first file whose path is not before the target */
+    while (lo < hi) {
+      const uint32_t mid = lo + (hi - lo) / 2;
+      if (strcmp(entries[files[mid]].path, e->target) < 0) lo = mid + 1; else hi = mid;
+    }
+    if (lo == count || files[lo] > i || strcmp(entries[files[lo]].path, e->target) != 0) {
+      die("%s: a hard link to %s, which is not a file before it", e->path, e->target);
+    }
+    if (linkat(temporary_fd, e->target, temporary_fd, e->path, 0) != 0 && copy_file(e->target, e->path) != 0) {
+      if (errno == ENOSPC || errno == EDQUOT) die_of_space();
+      die("%s/%s: cannot link or copy it from %s: %s", temporary, e->path, e->target, strerror(errno));
+    }
+  }
+  free(files);
+}
+
+/* OBJECTS_LIST (memfd_run.h): the paths of the links and of the files that are ELF. */
+static void list_objects(void) {
+  char *list = 0;
+  size_t used = 0, room = 0;
+  for (uint32_t i = 0; i < entry_count; i++) {
+    const struct payload_entry *e = &entries[i];
+    unsigned char magic[4] = "";
+    if (e->kind == PAYLOAD_FILE || e->kind == PAYLOAD_HARDLINK) {
+      const int fd = openat(temporary_fd, e->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      const ssize_t n = fd < 0 ? -1 : pread(fd, magic, sizeof magic, 0);
+      if (fd >= 0) close(fd);
+      if (n != (ssize_t)sizeof magic || memcmp(magic, "\177ELF", 4) != 0) continue;
+    } else if (e->kind != PAYLOAD_SYMLINK) {
+      continue;
+    }
+    const size_t n = strlen(e->path) + 1;
+    if (used + n > room) {
+      room = 2 * (used + n);
+      if ((list = realloc(list, room)) == 0) die("out of memory");
+    }
+    memcpy(list + used, e->path, n);
+    used += n;
+  }
+  const int fd = openat(temporary_fd, OBJECTS_LIST, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
+  if (fd < 0 || (used > 0 && write(fd, list, used) != (ssize_t)used) || close(fd) != 0) {
+    if (errno == ENOSPC) die_of_space();
+    die("%s/%s: cannot write it: %s", temporary, OBJECTS_LIST, strerror(errno));
+  }
+  free(list);
 }
 
 static void finish_entries(const char *tree) {
@@ -241,6 +321,7 @@ static void finish_entries(const char *tree) {
       die("%s/%s: cannot make the link: %s", temporary, e->path, strerror(errno));
     }
   }
+  list_objects();
   for (uint32_t i = entry_count; i-- > 0;) {
     const struct payload_entry *e = &entries[i];
     if (e->kind != PAYLOAD_SYMLINK && fchmodat(temporary_fd, e->path, e->mode & 0777, 0) != 0) { /* never set-ID */
@@ -259,8 +340,9 @@ static void finish_entries(const char *tree) {
  * each directory and link. */
 static uint64_t space_for(uint64_t block) {
   if (block == 0) block = 4096;
-  uint64_t need = block;
+  uint64_t need = 2 * block; /* the directory, and OBJECTS_LIST */
   for (uint32_t i = 0; i < entry_count; i++) {
+    if (entries[i].kind == PAYLOAD_HARDLINK) continue; /* the file it links to holds the blocks */
     const uint64_t size = entries[i].kind == PAYLOAD_FILE ? entries[i].size : 1;
     need += (size + block - 1) / block * block;
   }
@@ -305,17 +387,18 @@ static void expand_into(const char *tree, const unsigned char *bytes, uint64_t s
   if (statvfs(tree_parent, &fs) != 0) die("%s: %s", tree_parent, strerror(errno));
   space_needed = space_for(fs.f_frsize);
   if ((uint64_t)fs.f_bavail * fs.f_frsize < space_needed) die_of_space();
+  remove_dead_leftovers(tree); /* the temporaries of killed expansions */
   char name[PAYLOAD_PATH_MAX];
   if (snprintf(name, sizeof name, "%s.XXXXXX", tree) >= (int)sizeof name) die("%s: path too long", tree);
-  if (mkdtemp(name) == 0) {
+  temporary_fd = make_locked_directory(name, 0);
+  if (temporary_fd < 0) {
     if (errno == ENOSPC) die_of_space();
     die("%s: cannot make a temporary directory: %s", name, strerror(errno));
   }
   strcpy(temporary, name);
-  temporary_fd = open(temporary, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (temporary_fd < 0) die("%s: %s", temporary, strerror(errno));
   make_entries();
   expand_all(&p, payload_path);
+  link_copies();
   finish_entries(tree);
   if (rename(temporary, tree) == 0) {
     temporary[0] = '\0';
@@ -357,9 +440,25 @@ static void check_tree(const char *tree) {
   if (strcmp(text, base_name(tree)) != 0) die("%s: digest mismatch (its stamp names another tree): not used; remove it", tree);
 }
 
+/* Whether programs can run from files under `dir` (its mount is not noexec). */
+static int can_execute_under(const char *dir) {
+  struct statvfs fs;
+  return statvfs(dir, &fs) != 0 || !(fs.f_flag & ST_NOEXEC);
+}
+
+/* Whether the tree holds a program bin/NAME (by its mode: access(X_OK) says no on a noexec mount). */
+static int has_program(const char *tree, const char *name) {
+  char path[PAYLOAD_PATH_MAX * 2 + 64];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/bin/%s", tree, name);
+  return name[0] != '.' && strchr(name, '/') == 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+}
+
 /* --format exe: this program with a payload after it and a trailer at its end. Expands it into
- * $XDG_CACHE_HOME/elfpack (when set and absolute) or /tmp, checks the tree and runs its
- * bin/<argv[0]'s name>, or the default program. Returns when this file has no trailer. */
+ * $XDG_CACHE_HOME/elfpack (when set and absolute) or /tmp, the first whose mount is not noexec,
+ * checks the tree and runs its bin/<argv[0]'s name>, or the default program. When both are noexec
+ * (or running from the tree is refused), it expands into the first and runs the program from
+ * memfds (memfd_run.h). Returns when this file has no trailer. */
 static void run_as_single_file(int argc, char **argv) {
   char self[PAYLOAD_PATH_MAX];
   const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -382,22 +481,24 @@ static void run_as_single_file(int argc, char **argv) {
   if (memchr(default_name, '\0', size - name_at) == 0 || length < 16) die("%s: a damaged single-file bundle", self);
   char parent[PAYLOAD_PATH_MAX], tree[PAYLOAD_PATH_MAX + 64];
   const char *cache = getenv("XDG_CACHE_HOME");
+  int usable_cache = 0;
   if (cache != 0 && cache[0] == '/' && snprintf(parent, sizeof parent, "%s/elfpack", cache) < (int)sizeof parent) {
     mkdir(cache, 0700);
-    if (mkdir(parent, 0700) != 0 && errno != EEXIST) snprintf(parent, sizeof parent, "/tmp");
-  } else {
-    snprintf(parent, sizeof parent, "/tmp");
+    usable_cache = mkdir(parent, 0700) == 0 || errno == EEXIST;
   }
+  const int from_memfds = !(usable_cache && can_execute_under(parent)) && !can_execute_under("/tmp");
+  if (!usable_cache || (!from_memfds && !can_execute_under(parent))) snprintf(parent, sizeof parent, "/tmp");
   snprintf(tree, sizeof tree, "%s/elfpack-%016llx-" ARCH, parent, (unsigned long long)u64_le(bytes + at + 8));
   expand_into(tree, bytes + at, length, self);
   check_tree(tree);
+  const char *name = argc > 0 && has_program(tree, base_name(argv[0])) ? base_name(argv[0]) : default_name;
   char program[PAYLOAD_PATH_MAX * 2 + 64];
-  snprintf(program, sizeof program, "%s/bin/%s", tree, argc > 0 ? base_name(argv[0]) : default_name);
-  if (argc == 0 || strchr(base_name(argv[0]), '.') == base_name(argv[0]) || access(program, X_OK) != 0) {
-    snprintf(program, sizeof program, "%s/bin/%s", tree, default_name);
+  snprintf(program, sizeof program, "%s/bin/%s", tree, name);
+  if (!from_memfds) {
+    execv(program, argv);
+    if (errno != EACCES) die("%s: cannot run it: %s", program, strerror(errno));
   }
-  execv(program, argv);
-  die("%s: cannot run it: %s", program, strerror(errno));
+  run_from_memfds(tree, name, argv);
 }
 
 int main(int argc, char **argv) {

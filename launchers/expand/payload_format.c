@@ -77,7 +77,7 @@ int payload_next(const struct payload *p, uint64_t *cursor, uint64_t *offset, st
   e->size = u64_at(at + 8);
   e->target = 0;
   e->offset = *offset;
-  if (e->kind > PAYLOAD_SYMLINK || at[1] != 0) return fail(problem, "an entry of unknown kind");
+  if (e->kind > PAYLOAD_HARDLINK || at[1] != 0) return fail(problem, "an entry of unknown kind");
   if (e->mode > 07777) return fail(problem, "a mode past 07777");
   uint64_t left = p->index_size - *cursor - PAYLOAD_ENTRY_SIZE;
   if (path_length >= left) return fail(problem, "a path past the index");
@@ -85,10 +85,11 @@ int payload_next(const struct payload *p, uint64_t *cursor, uint64_t *offset, st
   if (e->path[path_length] != '\0' || !good_path(e->path, path_length)) return fail(problem, "a path that is not plain and relative");
   uint64_t used = PAYLOAD_ENTRY_SIZE + path_length + 1;
   left -= path_length + 1;
-  if (e->kind == PAYLOAD_SYMLINK) {
+  if (e->kind == PAYLOAD_SYMLINK || e->kind == PAYLOAD_HARDLINK) {
     if (e->size == 0 || e->size >= left || e->size >= PAYLOAD_PATH_MAX) return fail(problem, "a link target past the index");
     e->target = (const char *)at + used;
     if (memchr(e->target, '\0', e->size) != 0 || e->target[e->size] != '\0') return fail(problem, "a link target with a NUL");
+    if (e->kind == PAYLOAD_HARDLINK && !good_path(e->target, e->size)) return fail(problem, "a hard link to a path that is not plain and relative");
     used += e->size + 1;
   } else if (e->kind == PAYLOAD_FILE) {
     if (e->size > p->expanded - *offset) return fail(problem, "files past the expanded size");

@@ -15,9 +15,11 @@
  *   36  u32 number of frames
  *   40  u64 0
  *   48  the index: per entry, in path order (a directory before what it holds):
- *         u8 kind (0 directory, 1 file, 2 symlink), u8 0, u16 mode (permission bits),
+ *         u8 kind (0 directory, 1 file, 2 symlink, 3 hard link), u8 0, u16 mode (permission bits),
  *         u32 path length, u64 size (a file's content; a link's target length),
  *         the path and a NUL, for a link its target and a NUL
+ *       A hard link is a file whose bytes an earlier file entry holds (identical files are stored
+ *       once): its target is that entry's path, its mode that entry's; it has no content.
  *       the frame table: per frame u64 coded size, u64 content size, u64 XXH3-64 of the content
  *       the frames: independent zstd frames, in order
  * The content is the files' bytes one after the other in index order, cut into frames of a fixed
@@ -37,7 +39,7 @@ extern "C" {
 #define PAYLOAD_DIGESTED_FROM 16
 #define PAYLOAD_PATH_MAX 4096
 
-enum payload_kind { PAYLOAD_DIRECTORY = 0, PAYLOAD_FILE = 1, PAYLOAD_SYMLINK = 2 };
+enum payload_kind { PAYLOAD_DIRECTORY = 0, PAYLOAD_FILE = 1, PAYLOAD_SYMLINK = 2, PAYLOAD_HARDLINK = 3 };
 
 struct payload {
   const unsigned char *bytes;
@@ -51,7 +53,7 @@ struct payload {
 struct payload_entry {
   unsigned kind, mode;
   const char *path;   /* NUL-terminated, inside the payload's bytes */
-  const char *target; /* a link's, NUL-terminated; 0 otherwise */
+  const char *target; /* a link's, NUL-terminated (a hard link's: a plain relative path); 0 otherwise */
   uint64_t size;
   uint64_t offset; /* a file's first byte in the content */
 };
@@ -70,8 +72,9 @@ int payload_open(struct payload *p, const unsigned char *bytes, uint64_t size, c
 /* The entries one after the other: *cursor starts at 0 and *offset at 0 (the content offset,
  * advanced past each file). 1 with an entry, 0 at the end (the index used exactly), -1 with
  * *problem on a bad one: a kind or mode out of range, a path that is empty, absolute, has an
- * empty, "." or ".." component, a NUL inside or is too long, a link target with a NUL, sizes
- * past the index or the content. */
+ * empty, "." or ".." component, a NUL inside or is too long, a link target with a NUL (a hard
+ * link's: not a plain relative path), sizes past the index or the content. Whether a hard link's
+ * target is an earlier file entry is the caller's to check. */
 int payload_next(const struct payload *p, uint64_t *cursor, uint64_t *offset, struct payload_entry *e,
                  const char **problem);
 

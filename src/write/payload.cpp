@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <map>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -61,6 +62,17 @@ std::vector<const BundleEntry*> in_tree_order(const std::vector<BundleEntry>& en
   for (const auto& e : added) order.push_back(&e);
   std::sort(order.begin(), order.end(), [](const BundleEntry* a, const BundleEntry* b) { return a->path < b->path; });
   return order;
+}
+
+// The entries that hold their own bytes (files not marked as copies of another), by path: those a
+// copy (BundleEntry::same_as) of the same mode can be a hard link to.
+std::map<std::string, mode_t> holders_of_bytes(const std::vector<const BundleEntry*>& order) {
+  std::map<std::string, mode_t> holders;
+  for (const BundleEntry* e : order) {
+    const bool file = e->kind == BundleEntry::Kind::kFile || e->kind == BundleEntry::Kind::kBytes;
+    if (file && e->same_as.empty() && size_of(*e) > 0) holders.emplace(e->path, e->mode);
+  }
+  return holders;
 }
 
 // One frame: its content gathered from the files it covers, then compressed.
@@ -129,24 +141,32 @@ Payload make_payload(const std::vector<BundleEntry>& entries, int level, unsigne
   std::string index;
   std::vector<const BundleEntry*> files;
   std::vector<std::uint64_t> offsets;
+  const auto holders = holders_of_bytes(order);
   for (const BundleEntry* e : order) {
+    // A file identical to an earlier one the payload holds: a hard link to it, no bytes.
+    const auto holder = e->same_as.empty() ? holders.end() : holders.find(e->same_as);
+    const bool hard_link = holder != holders.end() && holder->second == e->mode;
     const bool link = e->kind == BundleEntry::Kind::kSymlink;
-    const std::uint64_t size = link ? e->bytes.size() : size_of(*e);
-    const bool file = e->kind == BundleEntry::Kind::kFile || e->kind == BundleEntry::Kind::kBytes;
-    index += static_cast<char>(e->kind == BundleEntry::Kind::kDirectory ? PAYLOAD_DIRECTORY : file ? PAYLOAD_FILE : PAYLOAD_SYMLINK);
+    const std::string& target = hard_link ? e->same_as : e->bytes;
+    const std::uint64_t size = link || hard_link ? target.size() : size_of(*e);
+    const bool file = !hard_link && (e->kind == BundleEntry::Kind::kFile || e->kind == BundleEntry::Kind::kBytes);
+    index += static_cast<char>(e->kind == BundleEntry::Kind::kDirectory ? PAYLOAD_DIRECTORY
+                               : hard_link                              ? PAYLOAD_HARDLINK
+                               : file                                   ? PAYLOAD_FILE
+                                                                        : PAYLOAD_SYMLINK);
     index += '\0';
     put_u16(index, static_cast<std::uint16_t>(e->mode & 07777));
     put_u32(index, static_cast<std::uint32_t>(e->path.size()));
     put_u64(index, size);
     index += e->path;
     index += '\0';
-    if (link) index += e->bytes + '\0';
+    if (link || hard_link) index += target + '\0';
     if (file && size > 0) {
       files.push_back(e);
       offsets.push_back(payload.expanded);
       payload.expanded += size;
     }
-    payload.space_needed += ((file ? size : 1) + kBlock - 1) / kBlock * kBlock;
+    if (!hard_link) payload.space_needed += ((file ? size : 1) + kBlock - 1) / kBlock * kBlock;
   }
 
   const std::uint64_t frame_count = (payload.expanded + kPayloadFrameSize - 1) / kPayloadFrameSize;

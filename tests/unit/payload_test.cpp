@@ -83,6 +83,23 @@ TEST(Payload, HoldsFilesLinksAndTheirParentDirectoriesInPathOrder) {
   EXPECT_EQ(payload.frames, 1u);
 }
 
+TEST(Payload, StoresTheBytesOfIdenticalFilesOnceAsHardLinks) {
+  const std::string big(1 << 20, 'b');
+  BundleEntry copy = bytes_entry("lib/two", big), other_mode = bytes_entry("lib/three", big, 0755);
+  copy.same_as = other_mode.same_as = "lib/one";
+  const Payload payload = make_payload({bytes_entry("lib/one", big), copy, other_mode}, 1, 1);
+  const Read read = read_payload(payload.bytes);
+  ASSERT_EQ(read.entries.size(), 4u);  // lib, lib/one, lib/three, lib/two
+  EXPECT_EQ(read.entries[1].kind, unsigned{PAYLOAD_FILE});
+  EXPECT_EQ(read.entries[2].kind, unsigned{PAYLOAD_FILE});  // another mode: a link would change it
+  EXPECT_EQ(read.entries[3].kind, unsigned{PAYLOAD_HARDLINK});
+  EXPECT_STREQ(read.entries[3].path, "lib/two");
+  EXPECT_STREQ(read.entries[3].target, "lib/one");
+  EXPECT_EQ(read.content, big + big);
+  EXPECT_EQ(payload.expanded, 2 * big.size());
+  EXPECT_EQ(payload.space_needed, 4096 + 4096 + 2 * big.size());  // the link takes no block
+}
+
 TEST(Payload, CutsTheContentIntoFramesThatSpanFiles) {
   const std::string a(kPayloadFrameSize - 10, 'a'), b(30, 'b'), c(kPayloadFrameSize + 5, 'c');
   const Payload payload = make_payload({bytes_entry("a", a), bytes_entry("b", b), bytes_entry("c", c)}, 1, 3);
@@ -141,6 +158,15 @@ std::string first_refusal(const std::string& bytes) {
   while ((r = payload_next(&p, &cursor, &offset, &e, &problem)) == 1) {
   }
   return r < 0 ? problem : "";
+}
+
+TEST(PayloadReader, RefusesHardLinksThatLeaveTheTree) {
+  BundleEntry copy = bytes_entry("two", "x");
+  copy.same_as = "one";
+  std::string bytes = make_payload({bytes_entry("one", "x"), copy}, 1, 1).bytes;
+  EXPECT_EQ(first_refusal(bytes), "");
+  bytes.replace(bytes.rfind(std::string("one") + '\0'), 3, "/et");
+  EXPECT_EQ(first_refusal(bytes), "a hard link to a path that is not plain and relative");
 }
 
 TEST(PayloadReader, RefusesPathsThatLeaveTheTree) {

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# --format exe where nothing can run from the expanded tree: /tmp (and $XDG_CACHE_HOME) mounted
+# noexec, which forbids execve and mmap(PROT_EXEC) of their files. The single file expands there
+# anyway and runs the program from memfds (launchers/expand/memfd_run.h): the bundled linker, the
+# program and a library of its own are mapped from memfds through a run directory of links, while
+# the data stays in the tree, served by the shim. By its default program and by a link's name; a
+# later run reuses the tree and removes the run directory of the one before (its program ended).
+# In an empty root with Lambda's environment and uid, and as root with XDG_CACHE_HOME set.
+source "$(dirname "$0")/common.inc"
+cd "$t"
+mkdir -p lib data
+cc -shared -fPIC -o lib/libfix.so -DFIX_NAME=fix "$fixtures/fixlib.c"
+cc -o chain -DFIX_CALLS=fix "$fixtures/fixprog.c" -Llib -lfix -Wl,-rpath,"$t/lib"
+data_reader reader /usr/share/fixture/data.txt
+echo "from a noexec tree" > data/data.txt
+"$ELFPACK" -q ./reader ./chain --add "$t/data=/usr/share/fixture" --format exe --compress-level 3 -o app
+
+# noexec_tmpfs DIR: a fresh tmpfs at DIR that nothing can be run from.
+mounted=()
+noexec_tmpfs() { mkdir -p "$1" && mount -t tmpfs -o noexec,nosuid,mode=1777 tmpfs "$1" && mounted+=("$1"); }
+unmount_all() { local m; for m in "${mounted[@]}"; do umount "$m"; done; }
+at_exit unmount_all
+
+run=$(empty_root run)
+mkdir -p "$run/opt"
+cp app "$run/opt/app"
+ln -s app "$run/opt/chain"
+lambda_tmp=$t/tmp && noexec_tmpfs "$lambda_tmp"
+# What the fallback is for: nothing runs from this /tmp.
+cp "$t/chain" "$lambda_tmp/chain-copy"
+! "$lambda_tmp/chain-copy" 2>/dev/null || fail "$lambda_tmp is not noexec"
+rm "$lambda_tmp/chain-copy"
+expect_output "data: from a noexec tree" in_lambda_root "$run" /opt/app
+tree=$(echo "$lambda_tmp"/elfpack-*-x86_64)
+[ "$(stat -c '%a %u' "$tree")" = "700 993" ] || fail "the tree: $(ls -la "$lambda_tmp")"
+expect_output "chain 1" in_lambda_root "$run" /opt/chain
+runs=$(cd "$lambda_tmp" && ls -d "$(basename "$tree")".run.??????)
+[ "$(wc -l <<<"$runs")" = 1 ] || fail "the first run's directory was not removed: $runs"
+[ "$(ls -A "$lambda_tmp" | sort | tr '\n' ' ')" = "$(basename "$tree") $runs " ] || fail "left in /tmp: $(ls -A "$lambda_tmp")"
+
+# XDG_CACHE_HOME noexec too: the tree in its elfpack/.
+root=$(empty_root cache)
+cp app "$root/app"
+noexec_tmpfs "$root/tmp"
+noexec_tmpfs "$root/cache"
+XDG_CACHE_HOME=/cache expect_output "data: from a noexec tree" in_root "$root" /app
+[ -f "$(echo "$root"/cache/elfpack/elfpack-*-x86_64/.elfpack-expanded)" ] || fail "nothing in the cache: $(ls -R "$root/cache" | head)"
+[ -z "$(ls -A "$root/tmp")" ] || fail "expanded into /tmp: $(ls -A "$root/tmp")"
