@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -26,6 +27,8 @@
 #include "elfpack/base/mapped_file.h"
 #include "elfpack/base/paths.h"
 #include "elfpack/resolve/resolver.h"
+#include "verify/bundle_paths.h"
+#include "verify/payload_tree.h"
 
 namespace elfpack {
 
@@ -54,35 +57,6 @@ class ScratchRoot {
   fs::path path_;
   TemporaryGuard guard_;
 };
-
-// An entry name that stays inside the directory it is unpacked into.
-bool stays_inside(const std::string& name) {
-  if (name.empty() || name.starts_with('/')) return false;
-  for (std::size_t start = 0; start <= name.size();) {
-    const std::size_t end = std::min(name.find('/', start), name.size());
-    if (name.compare(start, end - start, "..") == 0 && end - start == 2) return false;
-    start = end + 1;
-  }
-  return true;
-}
-
-// A link target, relative to the link's directory, that stays inside the root.
-bool link_stays_inside(const std::string& link_path, const std::string& target) {
-  if (target.starts_with('/')) return false;
-  int depth = 0;
-  for (char c : link_path) depth += c == '/';
-  for (std::size_t start = 0; start <= target.size();) {
-    const std::size_t end = std::min(target.find('/', start), target.size());
-    const std::string_view part(target.data() + start, end - start);
-    if (part == "..") {
-      if (--depth < 0) return false;
-    } else if (!part.empty() && part != ".") {
-      ++depth;
-    }
-    start = end + 1;
-  }
-  return true;
-}
 
 void unpack_archive(const std::string& archive, const fs::path& into) {
   const LibArchive& la = libarchive();
@@ -360,6 +334,39 @@ std::vector<std::string> searched_outside(const Closure& c, const fs::path& root
   return found;
 }
 
+// The bundle's private directories (lib/elfpack/<id>/ under /opt), by their paths on this
+// machine and in the root: a compressed bundle's are in its payload, expanded here into the
+// root's /tmp where its launchers expand it (the runs mount a fresh /tmp over it).
+std::vector<std::pair<fs::path, std::string>> private_dirs(const fs::path& root, const std::string& bundle) {
+  std::vector<std::pair<fs::path, std::string>> dirs;
+  const auto add_all = [&dirs](const fs::path& host, const std::string& inside) {
+    std::vector<std::string> names;
+    for (const auto& priv : fs::directory_iterator(host)) names.push_back(priv.path().filename().string());
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) dirs.emplace_back(host / name, inside + "/" + name);
+  };
+  add_all(root / "opt/lib/elfpack", "/opt/lib/elfpack");
+  for (std::size_t i = 0, n = dirs.size(); i < n; ++i) {
+    const fs::path payload = dirs[i].first / "payload";
+    std::error_code ec;
+    if (!fs::is_regular_file(payload, ec)) continue;
+    std::string arch;  // the tree's name ends with the expander's machine, as payload_tree() makes it
+    for (const auto& e : fs::directory_iterator(dirs[i].first)) {
+      const std::string name = e.path().filename().string();
+      if (name.starts_with("expand-") && (arch.empty() || name.substr(7) < arch)) arch = name.substr(7);
+    }
+    const fs::path scratch = root / "tmp" / ("payload-" + std::to_string(i));
+    const std::string shown = bundle + ": " + dirs[i].second.substr(std::strlen("/opt/")) + "/payload";
+    const std::uint64_t digest = expand_payload(payload.string(), shown, scratch);
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(digest));
+    const std::string tree = std::string("/tmp/elfpack-") + hex + (arch.empty() ? "" : "-" + arch);
+    fs::rename(scratch, root.string() + tree);
+    if (fs::is_directory(root.string() + tree + "/lib/elfpack", ec)) add_all(root.string() + tree + "/lib/elfpack", tree + "/lib/elfpack");
+  }
+  return dirs;
+}
+
 }  // namespace
 
 VerifyReport verify_bundle(const std::string& bundle, const std::vector<std::string>& command, bool allow_host_libs) {
@@ -397,10 +404,9 @@ VerifyReport verify_bundle(const std::string& bundle, const std::vector<std::str
   std::vector<std::string> programs;
   for (const auto& e : fs::directory_iterator(opt / "bin")) programs.push_back(e.path().filename().string());
   std::sort(programs.begin(), programs.end());
-  for (const auto& priv : fs::directory_iterator(opt / "lib/elfpack")) {
-    if (!fs::is_directory(priv.path() / "exe", ec)) continue;
-    const std::string inside = "/opt/lib/elfpack/" + priv.path().filename().string();
-    for (const auto& exe : fs::directory_iterator(priv.path() / "exe")) {
+  for (const auto& [priv, inside] : private_dirs(root, bundle)) {
+    if (!fs::is_directory(priv / "exe", ec)) continue;
+    for (const auto& exe : fs::directory_iterator(priv / "exe")) {
       const std::string name = exe.path().filename().string();
       const ElfFacts elf = read_elf(exe.path().string());
       if (!elf.interp) continue;
