@@ -5,7 +5,8 @@
 # program and a library of its own are mapped from memfds through a run directory of links, while
 # the data stays in the tree, served by the shim. By its default program and by a link's name; a
 # later run reuses the tree and removes the run directory of the one before (its program ended).
-# In an empty root with Lambda's environment and uid, and as root with XDG_CACHE_HOME set.
+# In an empty root with Lambda's environment and uid, and as root with XDG_CACHE_HOME set; a glibc
+# and a musl program.
 source "$(dirname "$0")/common.inc"
 cd "$t"
 mkdir -p lib data
@@ -46,3 +47,14 @@ noexec_tmpfs "$root/cache"
 XDG_CACHE_HOME=/cache expect_output "data: from a noexec tree" in_root "$root" /app
 [ -f "$(echo "$root"/cache/elfpack/elfpack-*-x86_64/.elfpack-expanded)" ] || fail "nothing in the cache: $(ls -R "$root/cache" | head)"
 [ -z "$(ls -A "$root/tmp")" ] || fail "expanded into /tmp: $(ls -A "$root/tmp")"
+
+# A musl program: its launcher passes argv[0] in the environment (the musl linker has no
+# --argv0), which the run from memfds does as the launcher does; the shim serves the data.
+command -v musl-gcc >/dev/null || fail "musl-gcc is not installed (musl-tools)"
+musl-gcc -o musl_reader reader.c
+"$ELFPACK" -q ./musl_reader --add "$t/data=/usr/share/fixture" --format exe --compress-level 3 -o musl-app
+musl=$(empty_root musl)
+mkdir -p "$musl/opt" && cp musl-app "$musl/opt/musl-app"
+lambda_tmp=$t/musl-tmp && noexec_tmpfs "$lambda_tmp"
+expect_output "data: from a noexec tree" in_lambda_root "$musl" /opt/musl-app
+compgen -G "$lambda_tmp/elfpack-*-x86_64.run.??????" > /dev/null || fail "not run from memfds: $(ls -A "$lambda_tmp")"
