@@ -4,17 +4,9 @@
 # /tmp/elfpack-<digest>-aarch64 (a name no x86_64 launcher looks for); the program runs from there,
 # and a second run reuses the tree. Its identity (re-running /proc/self/exe) works from the tree.
 source "$(dirname "$0")/common.inc"
-command -v aarch64-linux-gnu-gcc >/dev/null || skip "aarch64-linux-gnu-gcc is not installed (apt-get install gcc-aarch64-linux-gnu)"
-cross=/usr/aarch64-linux-gnu/lib
-[ -e "$cross/libc.so.6" ] || skip "no aarch64 C library in $cross (apt-get install libc6-dev-arm64-cross)"
 cd "$t"
-
 r=$t/arm64-root
-mkdir -p "$r/lib/aarch64-linux-gnu" "$r/usr/bin"
-cp -L "$cross/libc.so.6" "$cross/ld-linux-aarch64.so.1" "$r/lib/aarch64-linux-gnu/"
-ln -s aarch64-linux-gnu/ld-linux-aarch64.so.1 "$r/lib/ld-linux-aarch64.so.1"
-aarch64-linux-gnu-gcc -o "$r/usr/bin/echo_args" "$fixtures/echo_args.c"
-aarch64-linux-gnu-gcc -o "$r/usr/bin/identity" "$fixtures/identity.c"
+arm64_root "$r"
 
 notes=$("$ELFPACK" --sysroot "$r" echo_args --compress --compress-level 3 -o app.zip 2>&1) ||
   { skip_without_aarch64 "$notes"; fail "bundling: $notes"; }

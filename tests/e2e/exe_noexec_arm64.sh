@@ -5,15 +5,9 @@
 # (qemu-user maps the guest's code without the host's PROT_EXEC, so what this proves beyond
 # exe_noexec is the aarch64 expander's fallback and its execve through the run directory.)
 source "$(dirname "$0")/common.inc"
-command -v aarch64-linux-gnu-gcc >/dev/null || skip "aarch64-linux-gnu-gcc is not installed (apt-get install gcc-aarch64-linux-gnu)"
-cross=/usr/aarch64-linux-gnu/lib
-[ -e "$cross/libc.so.6" ] || skip "no aarch64 C library in $cross (apt-get install libc6-dev-arm64-cross)"
 cd "$t"
 r=$t/arm64-root
-mkdir -p "$r/lib/aarch64-linux-gnu" "$r/usr/bin"
-cp -L "$cross/libc.so.6" "$cross/ld-linux-aarch64.so.1" "$r/lib/aarch64-linux-gnu/"
-ln -s aarch64-linux-gnu/ld-linux-aarch64.so.1 "$r/lib/ld-linux-aarch64.so.1"
-aarch64-linux-gnu-gcc -o "$r/usr/bin/echo_args" "$fixtures/echo_args.c"
+arm64_root "$r"
 notes=$("$ELFPACK" --sysroot "$r" echo_args --format exe --compress-level 3 -o app 2>&1) ||
   { skip_without_aarch64 "$notes"; fail "bundling: $notes"; }
 
