@@ -340,7 +340,7 @@ printf 'open("/ends-in-backslash\\' > "$log/gen-truncated-escape"
 printf 'open("/a", O_RDONLY) = 3\r\nopen("/b", O_RDONLY) = 3' > "$log/gen-crlf-no-newline"
 
 # --- Payloads of compressed bundles (launchers/expand/payload_format.h): a directory, files, a
-# link, frames made by zstd (the reader checks sizes and paths, not digests), and a cut copy.
+# link, a hard link, frames made by zstd (the reader checks sizes and paths, not digests), and a cut copy.
 python3 - "$corpus/payload" <<'EOF'
 import struct, subprocess, sys
 out = sys.argv[1]
@@ -358,7 +358,7 @@ def payload(entries, contents, frame_size):
 files = [b"launcher bytes", b"x" * 300, b"library"]
 entries = [entry(0, 0o755, "bin", 0), entry(1, 0o755, "bin/prog", len(files[0])), entry(0, 0o755, "lib", 0),
            entry(1, 0o644, "lib/a", len(files[1])), entry(2, 0o777, "lib/a.so", 1, b"a\0"),
-           entry(1, 0o644, "lib/b", len(files[2]))]
+           entry(1, 0o644, "lib/b", len(files[2])), entry(3, 0o644, "lib/c", 5, b"lib/b\0")]
 whole = payload(entries, files, 128)
 open(out + "/gen-three-frames", "wb").write(whole)
 open(out + "/gen-one-frame", "wb").write(payload(entries, files, 4096))

@@ -59,7 +59,8 @@ static int memfd_of(const char *path) {
   for (size_t i = 0; i < copy_count; i++) {
     if (copies[i].dev == st.st_dev && copies[i].ino == st.st_ino) return close(in), copies[i].fd;
   }
-  const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  char name[200]; /* memfd_create takes 249 bytes at most: the file's name, cut */
+  snprintf(name, sizeof name, "%s", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
   int fd = memfd_create(name, MFD_EXEC);
   if (fd < 0 && errno == EINVAL) fd = memfd_create(name, 0); /* a kernel before 6.3 */
   if (fd < 0) die("%s: cannot make a memfd to run it from (its file system is noexec): %s", path, strerror(errno));
