@@ -11,6 +11,10 @@
 #ifndef ELFPACK_LEFTOVERS_H
 #define ELFPACK_LEFTOVERS_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Makes `pattern` (ending in XXXXXX, rewritten with the name made) a new locked directory; its
  * descriptor (O_CLOEXEC unless `inherit`), or -1 with errno. */
 int make_locked_directory(char *pattern, int inherit);
@@ -22,5 +26,9 @@ int remove_contents(int dir_fd);
 /* Removes the directories beside `tree` (TREE.XXXXXX, TREE.run.XXXXXX) of this user that no live
  * process holds. Silent: what cannot be removed stays for a later start. */
 void remove_dead_leftovers(const char *tree);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
