@@ -387,7 +387,7 @@ static void expand_into(const char *tree, const unsigned char *bytes, uint64_t s
   if (statvfs(tree_parent, &fs) != 0) die("%s: %s", tree_parent, strerror(errno));
   space_needed = space_for(fs.f_frsize);
   if ((uint64_t)fs.f_bavail * fs.f_frsize < space_needed) die_of_space();
-  remove_dead_leftovers(tree); /* the temporaries of killed expansions */
+  remove_dead_leftovers(tree, 0, 0); /* the temporaries of killed expansions */
   char name[PAYLOAD_PATH_MAX];
   if (snprintf(name, sizeof name, "%s.XXXXXX", tree) >= (int)sizeof name) die("%s: path too long", tree);
   temporary_fd = make_locked_directory(name, 0);

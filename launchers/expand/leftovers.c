@@ -73,44 +73,52 @@ int remove_contents(int dir_fd) {
   return failed ? (errno = failed, -1) : 0;
 }
 
-/* NAME is BASE.XXXXXX or BASE.run.XXXXXX (six characters mkdtemp chose). */
+/* NAME is BASE.XXXXXX (1) or BASE.run.XXXXXX (2), six characters mkdtemp chose; else 0. */
 static int is_leftover_name(const char *name, const char *base) {
   const size_t n = strlen(base);
   if (strncmp(name, base, n) != 0 || name[n] != '.') return 0;
   const char *rest = name + n + 1;
-  if (strncmp(rest, "run.", 4) == 0) rest += 4;
+  const int run = strncmp(rest, "run.", 4) == 0;
+  if (run) rest += 4;
   if (strlen(rest) != 6) return 0;
   for (const char *c = rest; *c != '\0'; c++) {
     if (*c == '/' || *c == '.') return 0;
   }
-  return 1;
+  return run ? 2 : 1;
 }
 
-void remove_dead_leftovers(const char *tree) {
+int remove_dead_leftovers(const char *tree, const char *reuse, char *kept) {
   const char *slash = strrchr(tree, '/');
-  if (slash == 0) return;
+  int kept_fd = -1;
+  if (slash == 0) return -1;
   char parent[NAME_MAX_LENGTH];
   snprintf(parent, sizeof parent, "%.*s", (int)(slash - tree), tree);
   const int parent_fd = open(parent[0] ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR *d = parent_fd < 0 ? 0 : fdopendir(dup(parent_fd));
   if (d == 0) {
     if (parent_fd >= 0) close(parent_fd);
-    return;
+    return -1;
   }
   const uid_t me = getuid();
   for (struct dirent *e; (e = readdir(d)) != 0;) {
-    if (!is_leftover_name(e->d_name, slash + 1)) continue;
+    const int kind = is_leftover_name(e->d_name, slash + 1);
+    if (kind == 0) continue;
     const int fd = openat(parent_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) continue;
-    struct stat st, there;
+    struct stat st, there, marker;
     /* Ours, as mkdtemp made it, and no live process holds it; still under this name once locked. */
     if (fstat(fd, &st) == 0 && st.st_uid == me && (st.st_mode & 07777) == 0700 && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-        fstatat(parent_fd, e->d_name, &there, AT_SYMLINK_NOFOLLOW) == 0 && same_file(&st, &there) &&
-        remove_contents(fd) == 0) {
-      unlinkat(parent_fd, e->d_name, AT_REMOVEDIR);
+        fstatat(parent_fd, e->d_name, &there, AT_SYMLINK_NOFOLLOW) == 0 && same_file(&st, &there)) {
+      if (reuse != 0 && kept_fd < 0 && kind == 2 && fstatat(fd, reuse, &marker, AT_SYMLINK_NOFOLLOW) == 0 &&
+          snprintf(kept, NAME_MAX_LENGTH, "%s/%s", parent, e->d_name) < NAME_MAX_LENGTH) {
+        kept_fd = fd; /* locked, and kept so */
+        continue;
+      }
+      if (remove_contents(fd) == 0) unlinkat(parent_fd, e->d_name, AT_REMOVEDIR);
     }
     close(fd); /* and with it the lock */
   }
   closedir(d);
   close(parent_fd);
+  return kept_fd;
 }

@@ -24,8 +24,10 @@ int make_locked_directory(char *pattern, int inherit);
 int remove_contents(int dir_fd);
 
 /* Removes the directories beside `tree` (TREE.XXXXXX, TREE.run.XXXXXX) of this user that no live
- * process holds. Silent: what cannot be removed stays for a later start. */
-void remove_dead_leftovers(const char *tree);
+ * process holds. Silent: what cannot be removed stays for a later start. With `reuse` (a file
+ * name), the first dead TREE.run.XXXXXX that holds that file is kept instead, locked: its
+ * descriptor (close-on-exec) is returned and its path written into `kept` (4096 bytes); else -1. */
+int remove_dead_leftovers(const char *tree, const char *reuse, char *kept);
 
 #ifdef __cplusplus
 }

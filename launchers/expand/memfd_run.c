@@ -25,6 +25,7 @@
 #define FLAG_ARGV0_ENV 2
 #define FLAG_COMPRESSED 4
 #define MAX_OPTIONS 8
+#define RUN_COMPLETE ".elfpack-run-complete" /* written last in a run directory: it may be reused */
 
 extern char **environ;
 
@@ -82,7 +83,11 @@ static char **real_dirs;
 static size_t real_count, real_room;
 
 static void make_parents(const char *path) {
+  static char last[PATH_SIZE]; /* the parent made last: the list is in path order */
   char dir[PATH_SIZE];
+  const char *end = strrchr(path, '/');
+  if (end == 0 || ((size_t)(end - path) == strlen(last) && strncmp(path, last, (size_t)(end - path)) == 0)) return;
+  snprintf(last, sizeof last, "%.*s", (int)(end - path), path);
   for (const char *slash = strchr(path, '/'); slash != 0; slash = strchr(slash + 1, '/')) {
     snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
     if (mkdirat(run_fd, dir, 0700) != 0) {
@@ -115,8 +120,10 @@ static void link_the_rest(const char *tree, const char *dir) {
   closedir(d);
 }
 
-/* Mirrors the tree into the run directory (memfd_run.h). */
-static void mirror(const char *tree) {
+/* Mirrors the tree into the run directory (memfd_run.h). A run directory `reused` from a program
+ * that ended has all but the links to memfds right: those are made again where their descriptor
+ * changed (the memfds are made in the same order, so most keep their number). */
+static void mirror(const char *tree, int reused) {
   size_t size = 0;
   char *list = read_all(tree_fd, OBJECTS_LIST, &size);
   if (list == 0) die("%s: no %s (expanded by an older elfpack): remove it", tree, OBJECTS_LIST);
@@ -124,19 +131,28 @@ static void mirror(const char *tree) {
   for (char *path = list; path < list + size; path += strlen(path) + 1) {
     struct stat st;
     if (fstatat(tree_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) die("%s/%s: %s", tree, path, strerror(errno));
-    make_parents(path);
     if (S_ISLNK(st.st_mode)) {
+      if (reused) continue;
       const ssize_t n = readlinkat(tree_fd, path, target, sizeof target - 1);
       if (n <= 0) die("%s/%s: %s", tree, path, strerror(errno));
       target[n] = '\0';
     } else {
       snprintf(link, sizeof link, "/proc/self/fd/%d", memfd_of(path));
+      if (reused) {
+        const ssize_t n = readlinkat(run_fd, path, target, sizeof target - 1);
+        if (n > 0 && (size_t)n == strlen(link) && memcmp(target, link, (size_t)n) == 0) continue;
+        unlinkat(run_fd, path, 0);
+      }
     }
+    make_parents(path);
     if (symlinkat(S_ISLNK(st.st_mode) ? target : link, run_fd, path) != 0) die("%s/%s: %s", run, path, strerror(errno));
   }
   free(list);
+  if (reused) return;
   link_the_rest(tree, "");
   for (size_t i = 0; i < real_count; i++) link_the_rest(tree, real_dirs[i]);
+  const int fd = openat(run_fd, RUN_COMPLETE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
+  if (fd < 0 || close(fd) != 0) die("%s/%s: %s", run, RUN_COMPLETE, strerror(errno));
 }
 
 /* A launcher's configuration (launchers/launcher.c): the strings after its magic, up to its end. */
@@ -239,13 +255,19 @@ static void run_linker(const struct launch *l, char **argv) {
 }
 
 void run_from_memfds(const char *tree, const char *program, char **argv) {
-  remove_dead_leftovers(tree); /* the run directories of programs that have ended */
-  if (snprintf(run, sizeof run, "%s.run.XXXXXX", tree) >= (int)sizeof run) die("%s: path too long", tree);
-  if (make_locked_directory(run, 1) < 0) die("%s: cannot make a run directory: %s", run, strerror(errno));
+  /* The run directories of programs that have ended: one is reused, the others removed. */
+  int lock = remove_dead_leftovers(tree, RUN_COMPLETE, run);
+  const int reused = lock >= 0;
+  if (reused) {
+    fcntl(lock, F_SETFD, 0); /* the program holds the lock */
+  } else {
+    if (snprintf(run, sizeof run, "%s.run.XXXXXX", tree) >= (int)sizeof run) die("%s: path too long", tree);
+    if (make_locked_directory(run, 1) < 0) die("%s: cannot make a run directory: %s", run, strerror(errno));
+  }
   tree_fd = open(tree, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   run_fd = open(run, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (tree_fd < 0 || run_fd < 0) die("%s: %s", tree_fd < 0 ? tree : run, strerror(errno));
-  mirror(tree);
+  mirror(tree, reused);
   char launcher[PATH_SIZE];
   snprintf(launcher, sizeof launcher, "bin/%s", program);
   size_t size = 0;

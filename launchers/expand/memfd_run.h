@@ -15,8 +15,9 @@
  * opens it, the program. The linker runs as the program's launcher would run it (the launcher's
  * configuration is read from the tree's bin/<program>), with paths in the run directory.
  *
- * The run directory is locked by a descriptor the program inherits (leftovers.h): removed by the
- * next start once the program and its children are gone. What does not work this way: a bundled
+ * The run directory is locked by a descriptor the program inherits (leftovers.h). Once the
+ * program and its children are gone, the next run takes it over (only the links to memfds whose
+ * descriptor number changed are made again) and removes any other. What does not work this way: a bundled
  * program the program runs by path (bin/ in the tree is noexec), and a library dlopen'ed after the
  * program closed descriptors it did not open; each ELF file costs its size in memory per run. */
 #ifndef ELFPACK_MEMFD_RUN_H

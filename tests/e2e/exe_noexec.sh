@@ -4,7 +4,8 @@
 # anyway and runs the program from memfds (launchers/expand/memfd_run.h): the bundled linker, the
 # program and a library of its own are mapped from memfds through a run directory of links, while
 # the data stays in the tree, served by the shim. By its default program and by a link's name; a
-# later run reuses the tree and removes the run directory of the one before (its program ended).
+# later run reuses the tree, and the run directory of the one before (its program ended), not one
+# that a program still running holds.
 # In an empty root with Lambda's environment and uid, and as root with XDG_CACHE_HOME set; a glibc
 # and a musl program.
 source "$(dirname "$0")/common.inc"
@@ -34,10 +35,17 @@ rm "$lambda_tmp/chain-copy"
 expect_output "data: from a noexec tree" in_lambda_root "$run" /opt/app
 tree=$(echo "$lambda_tmp"/elfpack-*-x86_64)
 [ "$(stat -c '%a %u' "$tree")" = "700 993" ] || fail "the tree: $(ls -la "$lambda_tmp")"
+first=$(cd "$lambda_tmp" && ls -d "$(basename "$tree")".run.??????)
 expect_output "chain 1" in_lambda_root "$run" /opt/chain
-runs=$(cd "$lambda_tmp" && ls -d "$(basename "$tree")".run.??????)
-[ "$(wc -l <<<"$runs")" = 1 ] || fail "the first run's directory was not removed: $runs"
-[ "$(ls -A "$lambda_tmp" | sort | tr '\n' ' ')" = "$(basename "$tree") $runs " ] || fail "left in /tmp: $(ls -A "$lambda_tmp")"
+[ "$(ls -A "$lambda_tmp" | sort | tr '\n' ' ')" = "$(basename "$tree") $first " ] ||
+  fail "the first run's directory was not reused: $(ls -A "$lambda_tmp")"
+# One that a running program holds (this test holds its lock) is neither reused nor removed.
+exec {held}<"$lambda_tmp/$first"
+flock -n "$held" || fail "cannot lock $first"
+expect_output "chain 1" in_lambda_root "$run" /opt/chain
+exec {held}<&-
+[ "$(ls -d "$lambda_tmp/$(basename "$tree")".run.?????? | wc -l)" = 2 ] && [ -d "$lambda_tmp/$first" ] ||
+  fail "with a run directory in use: $(ls -A "$lambda_tmp")"
 
 # XDG_CACHE_HOME noexec too: the tree in its elfpack/.
 root=$(empty_root cache)

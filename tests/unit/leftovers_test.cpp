@@ -50,7 +50,7 @@ TEST_F(Leftovers, RemovesTheDeadOnesAndNothingThroughALink) {
   fs::create_directory_symlink(outside, dead / "link");
   fs::permissions(dead / "lib/elfpack/x/lib", fs::perms::owner_read | fs::perms::owner_exec, fs::perm_options::replace);
   fs::create_directory(tree_);  // the tree itself is never a leftover
-  remove_dead_leftovers(tree_.c_str());
+  remove_dead_leftovers(tree_.c_str(), nullptr, nullptr);
   EXPECT_FALSE(fs::exists(dead));
   EXPECT_FALSE(fs::exists(run));
   EXPECT_TRUE(fs::exists(outside / "keep"));
@@ -63,13 +63,30 @@ TEST_F(Leftovers, LeavesThoseHeldOrNotTheirs) {
   const int fd = ::open(held.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::flock(fd, LOCK_EX), 0);  // a live process's: another open file description
-  remove_dead_leftovers(tree_.c_str());
+  remove_dead_leftovers(tree_.c_str(), nullptr, nullptr);
   EXPECT_TRUE(fs::exists(held));
   EXPECT_TRUE(fs::exists(open_mode));  // not as mkdtemp makes them
   EXPECT_TRUE(fs::exists(other));      // not a name the expander makes
   ::close(fd);
-  remove_dead_leftovers(tree_.c_str());
+  remove_dead_leftovers(tree_.c_str(), nullptr, nullptr);
   EXPECT_FALSE(fs::exists(held));
+}
+
+TEST_F(Leftovers, KeepsOneCompleteDeadRunDirectoryToReuse) {
+  const fs::path complete = beside(".run.Ab12Cd"), incomplete = beside(".run.Ef34Gh"), temporary = beside(".Ij56Kl");
+  std::ofstream(complete / "done") << "";
+  std::ofstream(temporary / "done") << "";  // not a run directory: never reused
+  char kept[4096] = "";
+  const int fd = remove_dead_leftovers(tree_.c_str(), "done", kept);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(std::string(kept), complete.string());
+  EXPECT_TRUE(fs::exists(complete / "done"));
+  EXPECT_FALSE(fs::exists(incomplete));
+  EXPECT_FALSE(fs::exists(temporary));
+  const int probe = ::open(complete.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  EXPECT_NE(::flock(probe, LOCK_EX | LOCK_NB), 0);  // still held, by `fd`
+  ::close(probe);
+  ::close(fd);
 }
 
 TEST_F(Leftovers, AMadeDirectoryIsLockedFromTheStart) {
@@ -81,10 +98,10 @@ TEST_F(Leftovers, AMadeDirectoryIsLockedFromTheStart) {
   ASSERT_EQ(::stat(pattern.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0700u);
   EXPECT_NE(::fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
-  remove_dead_leftovers(tree_.c_str());
+  remove_dead_leftovers(tree_.c_str(), nullptr, nullptr);
   EXPECT_TRUE(fs::exists(pattern));
   ::close(fd);
-  remove_dead_leftovers(tree_.c_str());
+  remove_dead_leftovers(tree_.c_str(), nullptr, nullptr);
   EXPECT_FALSE(fs::exists(pattern));
 }
 
