@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -491,14 +492,17 @@ static void run_as_single_file(int argc, char **argv) {
   snprintf(tree, sizeof tree, "%s/elfpack-%016llx-" ARCH, parent, (unsigned long long)u64_le(bytes + at + 8));
   expand_into(tree, bytes + at, length, self);
   check_tree(tree);
-  const char *name = argc > 0 && has_program(tree, base_name(argv[0])) ? base_name(argv[0]) : default_name;
+  /* The program: the name this file was run by (the path, else argv[0]), else the default one. */
+  const char *run_as = (const char *)getauxval(AT_EXECFN), *name = default_name;
+  if (run_as != 0 && has_program(tree, base_name(run_as))) name = base_name(run_as);
+  else if (argc > 0 && has_program(tree, base_name(argv[0]))) name = base_name(argv[0]);
   char program[PAYLOAD_PATH_MAX * 2 + 64];
   snprintf(program, sizeof program, "%s/bin/%s", tree, name);
   if (!from_memfds) {
     execv(program, argv);
     if (errno != EACCES) die("%s: cannot run it: %s", program, strerror(errno));
   }
-  run_from_memfds(tree, name, argv);
+  run_from_memfds(tree, name, argv, self);
 }
 
 int main(int argc, char **argv) {

@@ -31,6 +31,7 @@ extern char **environ;
 
 static int tree_fd = -1, run_fd = -1;
 static char run[PATH_SIZE];
+static const char *single_file; /* this program: what the run directory's bin/ links to */
 
 /* The memfds made so far, by the tree file they copy (hard links share one). */
 static struct copy { dev_t dev; ino_t ino; int fd; } *copies;
@@ -127,25 +128,30 @@ static void mirror(const char *tree, int reused) {
   size_t size = 0;
   char *list = read_all(tree_fd, OBJECTS_LIST, &size);
   if (list == 0) die("%s: no %s (expanded by an older elfpack): remove it", tree, OBJECTS_LIST);
-  char link[64], target[PATH_SIZE];
+  char target[PATH_SIZE];
   for (char *path = list; path < list + size; path += strlen(path) + 1) {
     struct stat st;
     if (fstatat(tree_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) die("%s/%s: %s", tree, path, strerror(errno));
+    /* A program's launcher, bin/NAME: this file, which runs NAME from memfds again (the shim runs
+     * it for /proc/self/exe); a link as it is; any other ELF file from a memfd. */
+    const int launcher = !S_ISLNK(st.st_mode) && strncmp(path, "bin/", 4) == 0 && strchr(path + 4, '/') == 0;
     if (S_ISLNK(st.st_mode)) {
       if (reused) continue;
       const ssize_t n = readlinkat(tree_fd, path, target, sizeof target - 1);
       if (n <= 0) die("%s/%s: %s", tree, path, strerror(errno));
       target[n] = '\0';
     } else {
-      snprintf(link, sizeof link, "/proc/self/fd/%d", memfd_of(path));
-      if (reused) {
-        const ssize_t n = readlinkat(run_fd, path, target, sizeof target - 1);
-        if (n > 0 && (size_t)n == strlen(link) && memcmp(target, link, (size_t)n) == 0) continue;
+      if (launcher) snprintf(target, sizeof target, "%s", single_file);
+      else snprintf(target, sizeof target, "/proc/self/fd/%d", memfd_of(path));
+      if (reused) { /* made again where it changed: another descriptor, this file elsewhere */
+        char was[PATH_SIZE];
+        const ssize_t n = readlinkat(run_fd, path, was, sizeof was - 1);
+        if (n > 0 && (size_t)n == strlen(target) && memcmp(was, target, (size_t)n) == 0) continue;
         unlinkat(run_fd, path, 0);
       }
     }
     make_parents(path);
-    if (symlinkat(S_ISLNK(st.st_mode) ? target : link, run_fd, path) != 0) die("%s/%s: %s", run, path, strerror(errno));
+    if (symlinkat(target, run_fd, path) != 0) die("%s/%s: %s", run, path, strerror(errno));
   }
   free(list);
   if (reused) return;
@@ -254,7 +260,8 @@ static void run_linker(const struct launch *l, char **argv) {
   die("%s: cannot run it from a memfd: %s", args[0], strerror(errno));
 }
 
-void run_from_memfds(const char *tree, const char *program, char **argv) {
+void run_from_memfds(const char *tree, const char *program, char **argv, const char *self) {
+  single_file = self;
   /* The run directories of programs that have ended: one is reused, the others removed. */
   int lock = remove_dead_leftovers(tree, RUN_COMPLETE, run);
   const int reused = lock >= 0;
@@ -279,9 +286,9 @@ void run_from_memfds(const char *tree, const char *program, char **argv) {
     if (at == 0) break;
     if (parse_launch(at, bytes + size, &l)) run_linker(&l, argv);
   }
-  /* Not a launcher: a static program, run as it is. */
-  char path[2 * PATH_SIZE];
-  snprintf(path, sizeof path, "%s/%s", run, launcher);
+  /* Not a launcher: a static program, run as it is, from a memfd. */
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", memfd_of(launcher));
   execv(path, argv);
   die("%s: cannot run it from a memfd: %s", path, strerror(errno));
 }

@@ -8,7 +8,8 @@
  * whose file system is the kernel's own, not noexec, and makes a run directory TREE.run.XXXXXX
  * beside the tree that mirrors it: the directories on the way to an ELF file or a link are real
  * directories, an ELF file is a link to /proc/self/fd/N (its memfd, inherited by the program
- * across execve), a link is copied as it is (a relative one then resolves inside the run
+ * across execve), a launcher bin/NAME a link to this single file (which, run by that name, runs
+ * NAME from memfds again: the shim runs it when the program runs /proc/self/exe), a link is copied as it is (a relative one then resolves inside the run
  * directory), anything else is a link to the tree's file. The kernel checks noexec on the file a
  * path resolves to, a memfd here, so execve of the linker through its link and the linker's mmap of
  * the program and libraries through theirs work; /proc/self/fd/N resolves in the process that
@@ -28,7 +29,8 @@
 /* expand.c's: one line on stderr (its temporary removed), exit status 127. */
 __attribute__((noreturn, format(printf, 1, 2))) void die(const char *format, ...);
 
-/* Runs bin/`program` of the checked tree `tree` with `argv` (argv[0] first) from memfds. */
-__attribute__((noreturn)) void run_from_memfds(const char *tree, const char *program, char **argv);
+/* Runs bin/`program` of the checked tree `tree` with `argv` (argv[0] first) from memfds; `self`
+ * is this single file, which the run directory's bin/NAME links to. */
+__attribute__((noreturn)) void run_from_memfds(const char *tree, const char *program, char **argv, const char *self);
 
 #endif

@@ -47,6 +47,20 @@ exec {held}<&-
 [ "$(ls -d "$lambda_tmp/$(basename "$tree")".run.?????? | wc -l)" = 2 ] && [ -d "$lambda_tmp/$first" ] ||
   fail "with a run directory in use: $(ls -A "$lambda_tmp")"
 
+# A program that runs itself again through /proc/self/exe (the shim runs its launcher, bin/NAME
+# of the run directory: the single file again, which runs it from memfds too), and finds its data
+# beside /proc/self/exe's answer.
+r=$t/sysroot
+glibc_root "$r"
+cc -o "$r/usr/bin/identity" "$fixtures/identity.c"
+mkdir -p identity-data && echo "found next to myself" > identity-data/data.txt
+"$ELFPACK" -q --sysroot "$r" /usr/bin/identity --add "$t/identity-data=/usr/share/fixture" --format exe --compress-level 3 -o id-app
+cp id-app "$run/opt/id-app"
+expect_output "self: /usr/bin/identity
+data: found next to myself
+child of /opt/id-app
+re-exec: 5" in_lambda_root "$run" /opt/id-app
+
 # XDG_CACHE_HOME noexec too: the tree in its elfpack/.
 root=$(empty_root cache)
 cp app "$root/app"
