@@ -18,9 +18,10 @@
  *
  * The run directory is locked by a descriptor the program inherits (leftovers.h). Once the
  * program and its children are gone, the next run takes it over (only the links to memfds whose
- * descriptor number changed are made again) and removes any other. What does not work this way: a bundled
- * program the program runs by path (bin/ in the tree is noexec), and a library dlopen'ed after the
- * program closed descriptors it did not open; each ELF file costs its size in memory per run. */
+ * descriptor number changed are made again) and removes any other. What does not work this way: a
+ * program run by its path in the tree (the tree's bin/ is noexec; the shim's paths lead to the run
+ * directory's bin/, which works), and a library dlopen'ed after the program closed descriptors it
+ * did not open; each ELF file costs its size in memory per run. */
 #ifndef ELFPACK_MEMFD_RUN_H
 #define ELFPACK_MEMFD_RUN_H
 
