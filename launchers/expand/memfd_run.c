@@ -37,8 +37,9 @@ static const char *single_file; /* this program: what the run directory's bin/ l
 static struct copy { dev_t dev; ino_t ino; int fd; } *copies;
 static size_t copy_count, copy_room;
 
-static char *read_all(int dir, const char *name, size_t *size) {
-  const int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+/* The file `name` under `dir` (through links only with `follow`: the tree's bin/ may hold one). */
+static char *read_all(int dir, const char *name, size_t *size, int follow) {
+  const int fd = openat(dir, name, O_RDONLY | (follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
   struct stat st;
   if (fd < 0 || fstat(fd, &st) != 0) return 0;
   char *bytes = malloc((size_t)st.st_size + 1);
@@ -54,8 +55,8 @@ static char *read_all(int dir, const char *name, size_t *size) {
 }
 
 /* The memfd holding the tree's file `path` (not close-on-exec: the program inherits it). */
-static int memfd_of(const char *path) {
-  const int in = openat(tree_fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+static int memfd_of(const char *path, int follow) {
+  const int in = openat(tree_fd, path, O_RDONLY | (follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
   struct stat st;
   if (in < 0 || fstat(in, &st) != 0) die("%s/%s: %s", run, path, strerror(errno));
   for (size_t i = 0; i < copy_count; i++) {
@@ -126,7 +127,7 @@ static void link_the_rest(const char *tree, const char *dir) {
  * changed (the memfds are made in the same order, so most keep their number). */
 static void mirror(const char *tree, int reused) {
   size_t size = 0;
-  char *list = read_all(tree_fd, OBJECTS_LIST, &size);
+  char *list = read_all(tree_fd, OBJECTS_LIST, &size, 0);
   if (list == 0) die("%s: no %s (expanded by an older elfpack): remove it", tree, OBJECTS_LIST);
   char target[PATH_SIZE];
   for (char *path = list; path < list + size; path += strlen(path) + 1) {
@@ -142,7 +143,7 @@ static void mirror(const char *tree, int reused) {
       target[n] = '\0';
     } else {
       if (launcher) snprintf(target, sizeof target, "%s", single_file);
-      else snprintf(target, sizeof target, "/proc/self/fd/%d", memfd_of(path));
+      else snprintf(target, sizeof target, "/proc/self/fd/%d", memfd_of(path, 0));
       if (reused) { /* made again where it changed: another descriptor, this file elsewhere */
         char was[PATH_SIZE];
         const ssize_t n = readlinkat(run_fd, path, was, sizeof was - 1);
@@ -278,7 +279,7 @@ void run_from_memfds(const char *tree, const char *program, char **argv, const c
   char launcher[PATH_SIZE];
   snprintf(launcher, sizeof launcher, "bin/%s", program);
   size_t size = 0;
-  const char *bytes = read_all(tree_fd, launcher, &size);
+  const char *bytes = read_all(tree_fd, launcher, &size, 1);
   if (bytes == 0) die("%s/%s: %s", tree, launcher, strerror(errno));
   struct launch l;
   for (const char *at = bytes; at + 4 <= bytes + size; at++) {
@@ -288,7 +289,7 @@ void run_from_memfds(const char *tree, const char *program, char **argv, const c
   }
   /* Not a launcher: a static program, run as it is, from a memfd. */
   char path[64];
-  snprintf(path, sizeof path, "/proc/self/fd/%d", memfd_of(launcher));
+  snprintf(path, sizeof path, "/proc/self/fd/%d", memfd_of(launcher, 1));
   execv(path, argv);
   die("%s: cannot run it from a memfd: %s", path, strerror(errno));
 }
