@@ -256,7 +256,8 @@ static int copy_file(const char *from, const char *to) {
   return r;
 }
 
-/* The paths whose bytes an earlier file holds: hard links to it (a copy where links fail). */
+/* The paths whose bytes another file entry holds: hard links to it (a copy where links fail),
+ * made once every file is written. */
 static void link_copies(void) {
   uint32_t *files = calloc(entry_count ? entry_count : 1, sizeof *files), count = 0;
   if (files == 0) die("out of memory");
@@ -272,8 +273,8 @@ static void link_copies(void) {
       const uint32_t mid = lo + (hi - lo) / 2;
       if (strcmp(entries[files[mid]].path, e->target) < 0) lo = mid + 1; else hi = mid;
     }
-    if (lo == count || files[lo] > i || strcmp(entries[files[lo]].path, e->target) != 0) {
-      die("%s: a hard link to %s, which is not a file before it", e->path, e->target);
+    if (lo == count || strcmp(entries[files[lo]].path, e->target) != 0) {
+      die("%s: a hard link to %s, which is not a file of the payload", e->path, e->target);
     }
     if (linkat(temporary_fd, e->target, temporary_fd, e->path, 0) != 0 && copy_file(e->target, e->path) != 0) {
       if (errno == ENOSPC || errno == EDQUOT) die_of_space();

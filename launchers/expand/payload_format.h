@@ -18,8 +18,9 @@
  *         u8 kind (0 directory, 1 file, 2 symlink, 3 hard link), u8 0, u16 mode (permission bits),
  *         u32 path length, u64 size (a file's content; a link's target length),
  *         the path and a NUL, for a link its target and a NUL
- *       A hard link is a file whose bytes an earlier file entry holds (identical files are stored
- *       once): its target is that entry's path, its mode that entry's; it has no content.
+ *       A hard link is a file whose bytes a file entry holds (identical files are stored once;
+ *       elfpack names the first in path order): its target is that entry's path, its mode that
+ *       entry's; it has no content.
  *       the frame table: per frame u64 coded size, u64 content size, u64 XXH3-64 of the content
  *       the frames: independent zstd frames, in order
  * The content is the files' bytes one after the other in index order, cut into frames of a fixed
@@ -74,7 +75,7 @@ int payload_open(struct payload *p, const unsigned char *bytes, uint64_t size, c
  * *problem on a bad one: a kind or mode out of range, a path that is empty, absolute, has an
  * empty, "." or ".." component, a NUL inside or is too long, a link target with a NUL (a hard
  * link's: not a plain relative path), sizes past the index or the content. Whether a hard link's
- * target is an earlier file entry is the caller's to check. */
+ * target is a file entry is the caller's to check. */
 int payload_next(const struct payload *p, uint64_t *cursor, uint64_t *offset, struct payload_entry *e,
                  const char **problem);
 
