@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -261,21 +262,66 @@ static void run_linker(const struct launch *l, char **argv) {
   die("%s: cannot run it from a memfd: %s", args[0], strerror(errno));
 }
 
+/* Whether this process was run through bin/NAME of a run directory of `tree` (`execfn`) whose
+ * memfds it inherited, each still open at its number: a program of the bundle running itself or
+ * another one. Then that directory serves as it is (its lock is held by the process that made it,
+ * and now by this one too), and nothing is copied again. Sets `run`. */
+static int inherited_run(const char *tree, const char *execfn) {
+  /* execfn is RUN/bin/NAME, maybe through "..": the shim names it from the linker's directory. */
+  const size_t n = strlen(tree);
+  char dir[PATH_SIZE], real[PATH_SIZE];
+  const char *slash = execfn ? strrchr(execfn, '/') : 0;
+  if (slash == 0 || strncmp(execfn, tree, n) != 0 || strncmp(execfn + n, ".run.", 5) != 0) return 0;
+  snprintf(dir, sizeof dir, "%.*s", (int)(slash - execfn), execfn);
+  snprintf(run, sizeof run, "%.*s", (int)n + 11, execfn);
+  if (realpath(dir, real) == 0 || strncmp(real, run, n + 11) != 0 || strcmp(real + n + 11, "/bin") != 0) return 0;
+  struct stat st;
+  run_fd = open(run, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (run_fd < 0 || fstat(run_fd, &st) != 0 || st.st_uid != getuid() || (st.st_mode & 07777) != 0700 ||
+      fstatat(run_fd, RUN_COMPLETE, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    return 0;
+  }
+  size_t size = 0;
+  char *list = read_all(tree_fd, OBJECTS_LIST, &size, 0);
+  int good = list != 0;
+  for (char *path = list; good && path < list + size; path += strlen(path) + 1) {
+    /* A link to /proc/self/fd/N, N open here, a memfd named after the file and of its size. */
+    char link[PATH_SIZE], proc[64], name[PATH_SIZE], expected[256];
+    struct stat mine, copy;
+    const ssize_t l = readlinkat(run_fd, path, link, sizeof link - 1);
+    if (fstatat(tree_fd, path, &mine, AT_SYMLINK_NOFOLLOW) != 0) good = 0;
+    if (!good || S_ISLNK(mine.st_mode) || l <= 0 || strncmp(link, "/proc/self/fd/", 14) != 0) continue;
+    link[l] = '\0';
+    const int fd = atoi(link + 14);
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    const ssize_t m = readlink(proc, name, sizeof name - 1);
+    snprintf(expected, sizeof expected, "/memfd:%.199s (deleted)", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+    good = m > 0 && (size_t)m == strlen(expected) && memcmp(name, expected, (size_t)m) == 0 && fstat(fd, &copy) == 0 &&
+           copy.st_size == mine.st_size;
+  }
+  free(list);
+  if (!good) close(run_fd);
+  return good;
+}
+
 void run_from_memfds(const char *tree, const char *program, char **argv, const char *self) {
   single_file = self;
-  /* The run directories of programs that have ended: one is reused, the others removed. */
-  int lock = remove_dead_leftovers(tree, RUN_COMPLETE, run);
-  const int reused = lock >= 0;
-  if (reused) {
-    fcntl(lock, F_SETFD, 0); /* the program holds the lock */
-  } else {
-    if (snprintf(run, sizeof run, "%s.run.XXXXXX", tree) >= (int)sizeof run) die("%s: path too long", tree);
-    if (make_locked_directory(run, 1) < 0) die("%s: cannot make a run directory: %s", run, strerror(errno));
-  }
   tree_fd = open(tree, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  run_fd = open(run, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (tree_fd < 0 || run_fd < 0) die("%s: %s", tree_fd < 0 ? tree : run, strerror(errno));
-  mirror(tree, reused);
+  if (tree_fd < 0) die("%s: %s", tree, strerror(errno));
+  if (!inherited_run(tree, (const char *)getauxval(AT_EXECFN))) {
+    /* The run directories of programs that have ended: one is reused, the others removed. */
+    const int lock = remove_dead_leftovers(tree, RUN_COMPLETE, run);
+    const int reused = lock >= 0;
+    if (reused) {
+      fcntl(lock, F_SETFD, 0); /* the program holds the lock */
+    } else {
+      if (snprintf(run, sizeof run, "%s.run.XXXXXX", tree) >= (int)sizeof run) die("%s: path too long", tree);
+      if (make_locked_directory(run, 1) < 0) die("%s: cannot make a run directory: %s", run, strerror(errno));
+    }
+    run_fd = open(run, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (run_fd < 0) die("%s: %s", run, strerror(errno));
+    mirror(tree, reused);
+  }
   char launcher[PATH_SIZE];
   snprintf(launcher, sizeof launcher, "bin/%s", program);
   size_t size = 0;

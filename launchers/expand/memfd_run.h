@@ -17,11 +17,15 @@
  * configuration is read from the tree's bin/<program>), with paths in the run directory.
  *
  * The run directory is locked by a descriptor the program inherits (leftovers.h). Once the
- * program and its children are gone, the next run takes it over (only the links to memfds whose
- * descriptor number changed are made again) and removes any other. What does not work this way: a
- * program run by its path in the tree (the tree's bin/ is noexec; the shim's paths lead to the run
- * directory's bin/, which works), and a library dlopen'ed after the program closed descriptors it
- * did not open; each ELF file costs its size in memory per run. */
+ * program and its children are gone, the next run takes it over: only the links to memfds whose
+ * descriptor number changed are made again; any other dead one is removed. A program of the
+ * bundle that the program runs (through bin/NAME: itself again through /proc/self/exe, or another)
+ * uses its parent's run directory as it is, with the memfds it inherited, when each is still open
+ * at its number: nothing is copied again.
+ *
+ * What does not work this way: a program run by its path in the tree (the tree's bin/ is noexec;
+ * the shim's paths lead to the run directory's bin/, which works), and a library dlopen'ed after
+ * the program closed descriptors it did not open. Each ELF file costs its size in memory per run. */
 #ifndef ELFPACK_MEMFD_RUN_H
 #define ELFPACK_MEMFD_RUN_H
 

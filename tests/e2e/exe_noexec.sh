@@ -48,8 +48,8 @@ exec {held}<&-
   fail "with a run directory in use: $(ls -A "$lambda_tmp")"
 
 # A program that runs itself again through /proc/self/exe (the shim runs its launcher, bin/NAME
-# of the run directory: the single file again, which runs it from memfds too), and finds its data
-# beside /proc/self/exe's answer.
+# of the run directory: the single file again, which runs it from the memfds it inherited), and
+# finds its data beside /proc/self/exe's answer.
 r=$t/sysroot
 glibc_root "$r"
 cc -o "$r/usr/bin/identity" "$fixtures/identity.c"
@@ -60,6 +60,9 @@ expect_output "self: /usr/bin/identity
 data: found next to myself
 child of /opt/id-app
 re-exec: 5" in_lambda_root "$run" /opt/id-app
+# The child ran from the run directory it inherited with its memfds: no second one was made.
+id_runs=$(ls -d "$lambda_tmp"/elfpack-*-x86_64.run.?????? | grep -cv "^$tree.run.")
+[ "$id_runs" = 1 ] || fail "the child made a run directory of its own: $(ls -A "$lambda_tmp")"
 
 # XDG_CACHE_HOME noexec too: the tree in its elfpack/.
 root=$(empty_root cache)
