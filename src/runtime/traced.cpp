@@ -123,10 +123,20 @@ void add_trace_aliases(const std::map<std::string, std::string>& aliases, const 
   const auto brought = [&](const std::string& path) {
     return kept.contains(path) || libraries.contains(path) || helpers.contains(path) || result.links.contains(path);
   };
+  // A directory of the name that is brought as a link leads there already (perl's
+  // /usr/share/perl/5.36 -> 5.36.0, its package's): nothing may be under it.
+  const auto under_a_link = [&](const std::string& used) {
+    for (std::string d = directory_of(used); d != "/" && d != "."; d = directory_of(d)) {
+      if (const auto it = kept.find(d); result.links.contains(d) || (it != kept.end() && !it->second.link.empty())) {
+        return true;
+      }
+    }
+    return false;
+  };
   for (const auto& [used, path] : aliases) {
     // Another source's file at that name wins (a package that lists /lib/<multiarch>/...); a
     // file a later source dropped (an excluded package) takes its link along.
-    if (!brought(used) && brought(path)) result.links.emplace(used, path);
+    if (!brought(used) && brought(path) && !under_a_link(used)) result.links.emplace(used, path);
   }
 }
 
