@@ -31,3 +31,8 @@ done
 root=$(empty_root root)
 unzip -q front.zip -d "$root/opt"
 expect_output "$native" in_lambda_root "$root" /opt/bin/front
+# inspect shows what it sources, in its text and its JSON.
+"$ELFPACK" inspect "$home/bin/front" > inspect.txt
+grep -q "^├── sources $home/conf.d/machine$" inspect.txt || fail "inspect does not show what it sources: $(cat inspect.txt)"
+"$ELFPACK" inspect --json "$home/bin/front" | python3 -c 'import json, sys; s = json.load(sys.stdin)["scripts"][0]; assert sys.argv[1] in s["sources"], s' \
+  "$home/common" || fail "inspect --json does not list what it sources"
