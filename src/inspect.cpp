@@ -254,8 +254,8 @@ void describe_runtime(const std::vector<Program>& programs, const std::vector<Cl
   for (const auto& f : generated) text += "  " + f.path + " (" + f.why + ")\n";
 }
 
-// A script's chain: each script and its #! line, the interpreter and the argv it gets, and the
-// programs a shell script runs; their closures follow among the programs.
+// A script's chain: each script and its #! line, the interpreter and the argv it gets, the files
+// a shell script sources and the programs it runs; their closures follow among the programs.
 std::string script_text(const Script& script) {
   std::string out = script.self().path + ": a script: #!" + script.self().line + "\n";
   for (std::size_t i = 1; i < script.chain.size(); ++i) {
@@ -263,8 +263,12 @@ std::string script_text(const Script& script) {
   }
   std::string argv;
   for (const auto& a : script.arguments) argv += a + " ";
-  out += std::string(script.runs.empty() ? "└── " : "├── ") + "interpreter " + script.interpreter + ", run as: " + argv +
-         "ARGS...\n";
+  const bool more = !script.sourced.empty() || !script.runs.empty();
+  out += std::string(more ? "├── " : "└── ") + "interpreter " + script.interpreter + ", run as: " + argv + "ARGS...\n";
+  for (std::size_t i = 0; i < script.sourced.size(); ++i) {
+    const bool last = i + 1 == script.sourced.size() && script.runs.empty();
+    out += std::string(last ? "└── " : "├── ") + "sources " + script.sourced[i].path + "\n";
+  }
   for (std::size_t i = 0; i < script.runs.size(); ++i) {
     out += std::string(i + 1 == script.runs.size() ? "└── " : "├── ") + "runs " + script.runs[i] + "\n";
   }
@@ -282,6 +286,10 @@ void write_json(JsonWriter& json, const Script& script) {
   write_strings(json, script.arguments);
   json.key("runs");
   write_strings(json, script.runs);
+  std::vector<std::string> sourced;
+  for (const auto& f : script.sourced) sourced.push_back(f.path);
+  json.key("sources");
+  write_strings(json, sourced);
   json.end_object();
 }
 

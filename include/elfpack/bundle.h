@@ -80,6 +80,8 @@ struct Script {
   // builds it.
   std::vector<std::string> arguments;
   std::vector<File> chain;        // the script, then each script between it and the ELF interpreter
+  // Files a shell script sources (. FILE) by absolute path, and those they source (no #! line)
+  std::vector<File> sourced;
   std::vector<std::string> runs;  // ELF programs a shell script runs by absolute path (target paths)
   // ELF programs a shell script runs by name (dirname, sed), where the root's PATH finds them
   std::vector<std::string> runs_by_name;

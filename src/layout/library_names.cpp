@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "elfpack/base/paths.h"
+#include "elfpack/resolve/loader_profile.h"
 
 namespace elfpack {
 
@@ -13,9 +14,17 @@ std::string original_path(const LoadedObject& object) {
   // `file` is `path` inside the root elfpack reads: the root is what `file`'s directory has
   // before `path`'s.
   const std::string file_dir = directory_of(object.file), path_dir = directory_of(object.path);
-  if (!object.path.starts_with('/') || !file_dir.ends_with(path_dir)) return object.path;
-  const std::string root = file_dir.substr(0, file_dir.size() - path_dir.size());
+  if (!object.path.starts_with('/')) return object.path;
   std::error_code error;
+  // Under --sysroot, `file` has the root's links resolved already (in_root): where the merged-/usr
+  // link led, its directory is <root>/usr<path's directory>, which <root><path's directory> is.
+  const std::string merged = "/usr" + path_dir;
+  if (!path_dir.starts_with("/usr/") && file_dir.ends_with(merged)) {
+    const std::string root = file_dir.substr(0, file_dir.size() - merged.size());
+    if (!root.empty() && canonical_in_root(root, path_dir) == merged) return join_path(merged, base_name(object.path));
+  }
+  if (!file_dir.ends_with(path_dir)) return object.path;
+  const std::string root = file_dir.substr(0, file_dir.size() - path_dir.size());
   std::string dir = std::filesystem::canonical(file_dir, error).string();
   if (error) return object.path;
   if (!root.empty() && root != "/") {

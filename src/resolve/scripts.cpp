@@ -16,6 +16,7 @@
 #include "elfpack/resolve/loader_profile.h"
 #include "elfpack/resolve/shebang.h"
 #include "resolve/programs.h"
+#include "resolve/shell_words.h"
 
 namespace elfpack {
 
@@ -100,8 +101,6 @@ void follow(const std::string& path, const std::string& file, const std::string&
   script.arguments.push_back(path);
 }
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
 // An executable regular file that is an ELF program (not a script, which is left to --add).
 bool is_elf_program(const std::string& file) {
   struct stat st;
@@ -147,7 +146,7 @@ std::vector<std::string> absolute_words(const std::string& text) {
       }
       continue;
     }
-    if (is_blank(c) || c == '\n' || std::strchr(";&|()<>", c) != nullptr) {
+    if (is_shell_blank(c) || c == '\n' || std::strchr(";&|()<>", c) != nullptr) {
       end_word();
     } else if (c == '#' && !in_word) {
       while (i < text.size() && text[i] != '\n') ++i;
@@ -183,14 +182,6 @@ bool command_follows(const std::string& word) {
   static const char* const kWords[] = {"!", "{", "do", "elif", "else", "if", "then", "time", "until", "while",
                                        "exec", "command", "builtin", "nohup"};
   return std::any_of(std::begin(kWords), std::end(kWords), [&](const char* w) { return word == w; });
-}
-
-// NAME=... with NAME a shell variable name: an assignment, after which a command may still come.
-bool is_assignment(const std::string& word) {
-  const std::size_t equals = word.find('=');
-  if (equals == 0 || equals == std::string::npos) return false;
-  return std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(equals),
-                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 }  // namespace
@@ -299,10 +290,10 @@ std::vector<std::string> command_words(const std::string& text) {
       end_word();
       std::size_t j = i + 1;
       while (j < text.size() && (text[j] == '<' || text[j] == '>' || text[j] == '&')) ++j;
-      while (j < text.size() && is_blank(text[j])) ++j;
-      while (j < text.size() && !is_blank(text[j]) && std::strchr("\n;&|()`", text[j]) == nullptr) ++j;
+      while (j < text.size() && is_shell_blank(text[j])) ++j;
+      while (j < text.size() && !is_shell_blank(text[j]) && std::strchr("\n;&|()`", text[j]) == nullptr) ++j;
       i = j - 1;
-    } else if (is_blank(c)) {
+    } else if (is_shell_blank(c)) {
       end_word();
     } else if (c == '#' && !s.in_word) {
       while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
@@ -316,21 +307,28 @@ std::vector<std::string> command_words(const std::string& text) {
   return words;
 }
 
-Script follow_script(const std::string& name, const std::string& path, const std::string& file,
-                     const std::string& sysroot) {
-  Script script;
-  script.name = name;
-  follow(path, file, sysroot, file, script);
-  if (!is_shell(script.interpreter)) return script;
-  // A shell front end: the ELF programs it names by absolute path (exec /usr/lib/x/bin/x "$@").
+namespace {
+
+// A shell script's text after its #! line (all of it when it has none: a sourced file).
+std::string shell_body(const std::string& file) {
   const MappedFile mapped(file);
-  const std::string text(reinterpret_cast<const char*>(mapped.bytes().data()), mapped.bytes().size());
+  std::string text(reinterpret_cast<const char*>(mapped.bytes().data()), mapped.bytes().size());
   mapped.ensure_intact();
-  const std::string body = text.substr(text.find('\n') == std::string::npos ? text.size() : text.find('\n'));
+  if (text.starts_with("#!")) text.erase(0, text.find('\n') == std::string::npos ? text.size() : text.find('\n'));
+  return text;
+}
+
+// The ELF programs `body` (of the script at `path`, or a file it sources) runs: by absolute path
+// (exec /usr/lib/x/bin/x "$@"), and by name (dirname, sed) where a shell here would find them.
+void add_runs(const std::string& body, const std::string& path, const std::string& sysroot, Script& script) {
+  const auto known = [&](const std::string& program) {
+    return program == script.interpreter || program == path ||
+           std::find(script.runs.begin(), script.runs.end(), program) != script.runs.end() ||
+           std::find(script.runs_by_name.begin(), script.runs_by_name.end(), program) != script.runs_by_name.end();
+  };
   for (const auto& word : absolute_words(body)) {
-    if (word != script.interpreter && word != path && is_elf_program(in_root(sysroot, word))) script.runs.push_back(word);
+    if (!known(word) && is_elf_program(in_root(sysroot, word))) script.runs.push_back(word);
   }
-  // And the commands it runs by name (dirname, sed), where a shell here would find them.
   for (const auto& word : command_words(body)) {
     std::string found;
     try {
@@ -338,10 +336,41 @@ Script follow_script(const std::string& name, const std::string& path, const std
     } catch (const Error&) {
       continue;  // not a program here: a function of the script, a case pattern
     }
-    if (!found.starts_with('/') || found == script.interpreter || found == path) continue;
-    if (std::find(script.runs.begin(), script.runs.end(), found) != script.runs.end()) continue;
-    if (is_elf_program(in_root(sysroot, found))) script.runs_by_name.push_back(found);
+    if (found.starts_with('/') && !known(found) && is_elf_program(in_root(sysroot, found))) {
+      script.runs_by_name.push_back(found);
+    }
   }
+}
+
+}  // namespace
+
+Script follow_script(const std::string& name, const std::string& path, const std::string& file,
+                     const std::string& sysroot) {
+  Script script;
+  script.name = name;
+  follow(path, file, sysroot, file, script);
+  if (!is_shell(script.interpreter)) return script;
+  // A shell front end: what it and the files it sources run. Those files are read as it is, once
+  // each, and as many as a front end's configuration directory holds.
+  constexpr std::size_t kMaxSourced = 256;
+  std::vector<std::string> bodies{shell_body(file)};
+  for (std::size_t b = 0; b < bodies.size(); ++b) {
+    for (const auto& word : sourced_words(bodies[b])) {
+      for (const auto& sourced : sourced_files(word, sysroot)) {
+        const bool known = sourced == path || std::any_of(script.sourced.begin(), script.sourced.end(),
+                                                          [&](const Script::File& f) { return f.path == sourced; });
+        if (known || script.sourced.size() == kMaxSourced) continue;
+        const std::string sourced_file = in_root(sysroot, sourced);
+        try {
+          bodies.push_back(shell_body(sourced_file));
+        } catch (const Error&) {
+          continue;  // unreadable here: the shell could not read it either
+        }
+        script.sourced.push_back({sourced, sourced_file, {}});
+      }
+    }
+  }
+  for (const auto& body : bodies) add_runs(body, path, sysroot, script);
   return script;
 }
 

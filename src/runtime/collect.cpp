@@ -137,13 +137,14 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
     for (const auto& n : names_of(program.path, options.sysroot)) program_paths.insert(n);
   }
   if (options.scripts != nullptr) add_scripts(*options.scripts, options.sysroot, program_paths, kept, helpers, result.notes);
+  std::map<std::string, std::string> trace_aliases;  // a name a traced program used -> the file's
   for (const auto& log : options.trace_logs) {
     add_traced(log, parse_strace_log(read_log(log), log), "", options, program_paths, kept, libraries, helpers,
-               result.notes);
+               trace_aliases, result.notes);
   }
   if (!options.traced.empty()) {
     add_traced("--trace", options.traced, options.traced_cwd, options, program_paths, kept, libraries, helpers,
-               result.notes);
+               trace_aliases, result.notes);
   }
   add_implicit_loads(programs, options, libraries, kept, helpers, result);
   // The package managers, each reading its database once for every source that asks.
@@ -161,6 +162,7 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   // What the brought packages' maintainer scripts and triggers made beside their files.
   if (options.detect) add_generated(options, managers, kept, result);
   settle_links(kept, options.sysroot, result.notes);
+  add_trace_aliases(trace_aliases, kept, libraries, helpers, result);
   for (const auto& [path, f] : libraries) result.libraries.push_back(f);
   for (const auto& [path, f] : helpers) result.helpers.push_back(f);
   for (const auto& [path, f] : kept) result.files.push_back(f);

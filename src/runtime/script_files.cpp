@@ -1,6 +1,6 @@
 // Scripts as runtime files: each script of a #! chain is served at its own path (the path its
-// interpreter is given), and the ELF programs a shell front end runs by absolute path are helpers,
-// bundled with their closures and a launcher at that path.
+// interpreter is given), and so is each file a shell front end sources; the ELF programs it (and
+// they) run are helpers, bundled with their closures and a launcher at their path.
 #include "runtime/sources.h"
 
 #include "elfpack/base/paths.h"
@@ -47,6 +47,13 @@ void add_scripts(const std::vector<Script>& scripts, const std::string& sysroot,
           i == 0 ? "script run by bin/" + script.name : "interpreter (a script) of " + script.chain[i - 1].path;
       const std::string real = add_links_to(f.path, sysroot, why, kept);
       kept.insert_or_assign(real, RuntimeFile{real, f.file, why});
+    }
+    // What it sources, each at its path: all that a pattern matched, which the shell lists there.
+    for (const auto& f : script.sourced) {
+      kept.emplace(f.path, RuntimeFile{f.path, f.file, "sourced by the shell script " + script.self().path});
+    }
+    if (!script.sourced.empty()) {
+      notes.push_back(script.name + ": a shell script that sources " + std::to_string(script.sourced.size()) + " files");
     }
     std::size_t added = 0;
     for (const auto& run : script.runs) {

@@ -46,11 +46,18 @@ void add_explicit(const std::string& spec, std::map<std::string, RuntimeFile>& k
 // A trace log's text ("-": standard input) (traced.cpp).
 std::string read_log(const std::string& name);
 
-// What a trace names that belongs in the bundle (traced.cpp).
+// What a trace names that belongs in the bundle, each file by its name with its directory's links
+// resolved (traced.cpp). `aliases`: the other names the program used for them, name -> file.
 void add_traced(const std::string& label, const std::vector<TracedPath>& traced_paths, const std::string& cwd,
                 const CollectOptions& options, const std::set<std::string>& program_paths,
                 std::map<std::string, RuntimeFile>& kept, std::map<std::string, RuntimeFile>& libraries,
-                std::map<std::string, RuntimeFile>& helpers, std::vector<std::string>& notes);
+                std::map<std::string, RuntimeFile>& helpers, std::map<std::string, std::string>& aliases,
+                std::vector<std::string>& notes);
+// Each alias as a link in result.links to the file it names, when that file is still brought and
+// nothing else is at the alias (traced.cpp).
+void add_trace_aliases(const std::map<std::string, std::string>& aliases, const std::map<std::string, RuntimeFile>& kept,
+                       const std::map<std::string, RuntimeFile>& libraries,
+                       const std::map<std::string, RuntimeFile>& helpers, RuntimeFiles& result);
 
 // Each script of its #! chain, served at its path, and the programs a shell script runs, bundled
 // as helpers (script_files.cpp). `program_paths`: the programs' paths, which need no helper.

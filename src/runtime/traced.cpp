@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <memory>
@@ -47,7 +48,7 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
                 const CollectOptions& options,
                 const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept,
                 std::map<std::string, RuntimeFile>& libraries, std::map<std::string, RuntimeFile>& helpers,
-                std::vector<std::string>& notes) {
+                std::map<std::string, std::string>& aliases, std::vector<std::string>& notes) {
   std::set<std::pair<dev_t, ino_t>> loaded;
   if (options.closures != nullptr) {
     for (const auto& c : *options.closures) {
@@ -55,6 +56,11 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
     }
   }
   static const char* const kSkipped[] = {"/proc/", "/sys/", "/dev/", "/tmp/", "/run/", "/var/tmp/"};
+  const auto skipped = [&](const std::string& path) {
+    return std::any_of(std::begin(kSkipped), std::end(kSkipped), [&](const char* d) { return path.starts_with(d); }) ||
+           path == "/etc/ld.so.cache" || path == "/etc/ld.so.preload" || program_paths.contains(path);
+  };
+  const std::string root = options.sysroot == "/" ? "" : options.sysroot;
   std::size_t data = 0, libs = 0, helper_count = 0, relative = 0;
   for (const auto& traced : traced_paths) {
     // One name a file: a shell's PATH search with Lambda's "/usr/bin/" execs "/usr/bin//grep",
@@ -68,17 +74,29 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
       start = end + 1;
     }
     if (path.empty() && traced.path.starts_with('/')) path = "/";
-    if (!path.starts_with('/') || (!cwd.empty() && path.starts_with(cwd + "/"))) {
+    const auto in_cwd = [&] { return !path.starts_with('/') || (!cwd.empty() && path.starts_with(cwd + "/")); };
+    if (in_cwd()) {
       ++relative;  // the program's current directory: its input, not part of it
       continue;
     }
-    if (std::any_of(std::begin(kSkipped), std::end(kSkipped), [&](const char* d) { return path.starts_with(d); }) ||
-        path == "/etc/ld.so.cache" || path == "/etc/ld.so.preload" || program_paths.contains(path)) {
-      continue;
-    }
+    if (skipped(path)) continue;
     const std::string file = in_root(options.sysroot, path);
     struct stat st;
     if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || loaded.contains({st.st_dev, st.st_ino})) continue;
+    // One name a file, the one its package gives it: the directory's links resolved in the root,
+    // the last name kept (a library the loader found through ld.so.cache's /lib/<multiarch>,
+    // where /lib leads to usr/lib; a program that found itself there and went up with ".."). The
+    // name the program used, as the shim reads it (".." taken out lexically), stays served as a
+    // link to that one (add_trace_aliases).
+    const auto dir = canonical_in_root(root, directory_of(path));
+    const std::string used = std::filesystem::path(path).lexically_normal().string();
+    if (dir) path = join_path(*dir, base_name(path));
+    if (in_cwd()) {
+      ++relative;
+      continue;
+    }
+    if (skipped(path)) continue;
+    if (path != used) aliases.emplace(used, path);
     const std::string why = "trace (" + traced.syscall + ")";
     if (!is_elf(file)) {
       if (kept.emplace(path, RuntimeFile{path, file, why}).second) ++data;
@@ -97,6 +115,29 @@ void add_traced(const std::string& label, const std::vector<TracedPath>& traced_
   notes.push_back(label + ": " + std::to_string(data) + " data files, " + std::to_string(libs) +
                   " libraries loaded at run time and " + std::to_string(helper_count) + " helper programs added; " +
                   std::to_string(relative) + " paths in the current directory left out");
+}
+
+void add_trace_aliases(const std::map<std::string, std::string>& aliases, const std::map<std::string, RuntimeFile>& kept,
+                       const std::map<std::string, RuntimeFile>& libraries,
+                       const std::map<std::string, RuntimeFile>& helpers, RuntimeFiles& result) {
+  const auto brought = [&](const std::string& path) {
+    return kept.contains(path) || libraries.contains(path) || helpers.contains(path) || result.links.contains(path);
+  };
+  // A directory of the name that is brought as a link leads there already (perl's
+  // /usr/share/perl/5.36 -> 5.36.0, its package's): nothing may be under it.
+  const auto under_a_link = [&](const std::string& used) {
+    for (std::string d = directory_of(used); d != "/" && d != "."; d = directory_of(d)) {
+      if (const auto it = kept.find(d); result.links.contains(d) || (it != kept.end() && !it->second.link.empty())) {
+        return true;
+      }
+    }
+    return false;
+  };
+  for (const auto& [used, path] : aliases) {
+    // Another source's file at that name wins (a package that lists /lib/<multiarch>/...); a
+    // file a later source dropped (an excluded package) takes its link along.
+    if (!brought(used) && brought(path) && !under_a_link(used)) result.links.emplace(used, path);
+  }
 }
 
 }  // namespace elfpack

@@ -26,9 +26,14 @@ TEST(LibraryNames, OnlyTheMergedUsrLinkIsResolved) {
   merged.path = "/lib/x/libm.so.1";
   merged.file = (root / "lib/x/libm.so.1").string();
   EXPECT_EQ(original_path(merged), "/usr/lib/x/libm.so.1");
+  // Under --sysroot the file has the root's links resolved already (in_root).
+  merged.file = (root / "usr/lib/x/libm.so.1").string();
+  EXPECT_EQ(original_path(merged), "/usr/lib/x/libm.so.1");
   LoadedObject other;
   other.path = "/opt/lib/libapp.so";
   other.file = (root / "opt/lib/libapp.so").string();
+  EXPECT_EQ(original_path(other), "/opt/lib/libapp.so");
+  other.file = (root / "srv/app/lib/libapp.so").string();
   EXPECT_EQ(original_path(other), "/opt/lib/libapp.so");
   EXPECT_EQ(libraries_list({{"libm.so.1", "/usr/lib/x/libm.so.1"}, {"libapp.so", "/opt/lib/libapp.so"}}),
             "libapp.so\t/opt/lib/libapp.so\nlibm.so.1\t/usr/lib/x/libm.so.1\n");

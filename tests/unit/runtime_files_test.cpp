@@ -259,6 +259,44 @@ TEST_F(DpkgRoot, ATracedProgramIsAHelperAndThePackagesLinkStaysALink) {
   }
 }
 
+// A merged-/usr root (/lib -> usr/lib): a trace that saw a plugin by ld.so.cache's /lib name and a
+// helper and data through "<library directory>/../..", as a library that finds its files beside
+// itself goes there, brings each file once, by the name its package gives it (the package's copy
+// is the same file, not a second one); the names the program used are links to it, but for one
+// under a directory the package has as a link (perl's /usr/share/perl/5.36 -> 5.36.0).
+TEST_F(DpkgRoot, TracedPathsThroughDirectoryLinksTakeThePackagesName) {
+  std::filesystem::create_symlink("usr/lib", root_ / "lib");
+  std::filesystem::create_directories(root_ / "usr/lib/x86_64-linux-gnu/demo");
+  std::filesystem::copy_file("/lib/x86_64-linux-gnu/libz.so.1", root_ / "usr/lib/x86_64-linux-gnu/demo/coder.so");
+  write("usr/share/demo/1.0/mod.pm", "module");
+  std::filesystem::create_symlink("1.0", root_ / "usr/share/demo/1");
+  write("var/lib/dpkg/info/demo:amd64.list",
+        "/.\n/usr/bin/demo\n/usr/lib/demo/helper\n/usr/lib/x86_64-linux-gnu/demo/coder.so\n/usr/share/demo/a.dat\n"
+        "/usr/share/demo/1\n/usr/share/demo/1.0/mod.pm\n");
+  write("trace.log",
+        "1 openat(AT_FDCWD, \"/lib/x86_64-linux-gnu/demo/coder.so\", O_RDONLY|O_CLOEXEC) = 3\n"
+        "1 openat(AT_FDCWD, \"/lib/x86_64-linux-gnu/../../share/demo/a.dat\", O_RDONLY) = 3\n"
+        "1 openat(AT_FDCWD, \"/usr/share/demo/1/mod.pm\", O_RDONLY) = 3\n"
+        "1 execve(\"/lib/x86_64-linux-gnu/../../lib/demo/helper\", [\"helper\"], 0x1 /* 1 var */) = 0\n");
+  CollectOptions options = in_root();
+  options.trace_logs = {(root_ / "trace.log").string()};
+  const RuntimeFiles r = collect_runtime_files(load_programs({"/usr/bin/demo"}, root_), options);
+  ASSERT_EQ(r.libraries.size(), 1u);
+  EXPECT_EQ(r.libraries[0].path, "/usr/lib/x86_64-linux-gnu/demo/coder.so");
+  ASSERT_EQ(r.helpers.size(), 1u);
+  EXPECT_EQ(r.helpers[0].path, "/usr/lib/demo/helper");
+  std::vector<std::string> files;
+  for (const auto& f : r.files) files.push_back(f.path);
+  EXPECT_EQ(files, (std::vector<std::string>{"/usr/share/demo/1.0/mod.pm", "/usr/share/demo/a.dat"}));
+  // The names used, as the shim reads them (".." taken out lexically), lead to those files.
+  const std::map<std::string, std::string> links{
+      {"/lib/demo/helper", "/usr/lib/demo/helper"},
+      {"/lib/x86_64-linux-gnu/demo/coder.so", "/usr/lib/x86_64-linux-gnu/demo/coder.so"},
+      {"/share/demo/a.dat", "/usr/share/demo/a.dat"},
+      {"/usr/share/demo/1", "1.0"}};
+  EXPECT_EQ(r.links, links);
+}
+
 // Over Lambda's size limit, the heaviest package chosen only through a library goes: its data,
 // plugins and helpers (with their resolved closures, paired by index), the links that led to
 // them; a program's own package stays, and nothing is left to drop after the last one.

@@ -148,6 +148,39 @@ TEST_F(Scripts, ShellFrontEndsRunCommandsByName) {
   EXPECT_EQ(s.runs_by_name, (Words{"/usr/bin/uname", "/usr/bin/dirname"}));
 }
 
+// A front end that sources its configuration: a file by absolute path, and each file of a
+// directory through a for loop's pattern (as Debian's browser front ends read /etc/<name>.d/*);
+// those files are served with it, and what they run is read as the front end's own.
+TEST_F(Scripts, ShellFrontEndsBringWhatTheySourceAndWhatThatRuns) {
+  fs::create_directories(dir_ / "conf.d");
+  write("conf.d/b-flags", "FLAGS=\"$FLAGS --b\"\nexport FLAGS\n", false);
+  write("conf.d/a-uname", "ARCH=$(uname -m)\n", false);
+  write("conf.d/.hidden", "exec /usr/bin/false\n", false);
+  write("common", ". " + (dir_ / "nested").string() + "\n", false);
+  write("nested", "test -x /usr/bin/true\n", false);
+  const std::string front = write("front", "#!/bin/sh\n"
+                                           ". " + (dir_ / "common").string() + "\n"
+                                           "for file in " + (dir_ / "conf.d").string() + "/*; do\n"
+                                           "  test $file = README || . \"$file\"\n"
+                                           "done\n"
+                                           "exec /usr/bin/env \"$@\"\n");
+  const Script s = follow(front);
+  Words sourced;
+  for (const auto& f : s.sourced) sourced.push_back(fs::path(f.path).lexically_relative(dir_).string());
+  EXPECT_EQ(sourced, (Words{"common", "conf.d/a-uname", "conf.d/b-flags", "nested"}));
+  EXPECT_EQ(s.runs, (Words{"/usr/bin/env", "/usr/bin/true"}));
+  EXPECT_EQ(s.runs_by_name, (Words{"/usr/bin/uname"}));
+}
+
+TEST(SourcedWords, DotAndSourceInACommandsPlaceAndLoopPatterns) {
+  EXPECT_EQ(sourced_words(". /a\nx && source '/b c' 2>/dev/null\nif true; then . /d; fi\n"), (Words{"/a", "/b c", "/d"}));
+  // Not sourced: an argument of another command, an expansion, a relative path, a comment.
+  EXPECT_EQ(sourced_words("echo . /a\n. $HOME/b\n. ./c\n. /d/*\n# . /e\nexpr $f : .*\\.dpkg\n"), Words{});
+  // A loop's absolute words, patterns too, when its variable is what is sourced.
+  EXPECT_EQ(sourced_words("for f in /x.d/* /y '/z*' rel $V; do . \"${f}\"; done\nfor g in /w; do echo $g; done\n"),
+            (Words{"/x.d/*", "/y"}));
+}
+
 TEST(CommandWords, WordsInACommandsPlace) {
   EXPECT_EQ(command_words("a b c; d | e && f\n(g) `h i` \"$(j k)\"\nx=1 y=$(l) m\n"),
             (Words{"a", "d", "e", "f", "g", "h", "j", "l", "m"}));

@@ -58,7 +58,9 @@ struct RuntimeFiles {
   // machine), for the bundle's size per package.
   std::map<std::string, std::string> package_of;
   // Symbolic links among the packages' files that lead to a bundled file (file's
-  // /usr/share/misc/magic.mgc -> ../../lib/file/magic.mgc): path -> target, as the link says.
+  // /usr/share/misc/magic.mgc -> ../../lib/file/magic.mgc), and the names a traced program used
+  // through a directory's link for a file brought by its own name (/lib/<multiarch>/x ->
+  // /usr/lib/<multiarch>/x): path -> target, as the link says.
   std::map<std::string, std::string> links;
   std::vector<std::string> served_whole;  // --add directories: served whole whatever they hold
   // The absolute paths the shim serves from the bundle: whole directories that hold nothing but
