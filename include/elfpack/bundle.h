@@ -111,6 +111,9 @@ struct BundleEntry {
   // writer stores this one as a link to it where its format can (BundleWriter::Coding::links).
   std::string same_as = std::string();
   bool same_as_symlink_ok = false;  // and a symbolic link would do (a zip has no hard links)
+  // kBytes, kFile: its bytes are compressed already (a payload): an archive stores them as they
+  // are, as it does content with a compressed format's signature (write/compressed_content.h).
+  bool compressed = false;
 };
 
 // A compressed bundle (--compress): bin/'s launchers and everything under lib/elfpack/ are in one
