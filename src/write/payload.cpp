@@ -120,7 +120,7 @@ class FrameCompressor {
 }  // namespace
 
 Payload make_payload(const std::vector<BundleEntry>& entries, int level, unsigned jobs) {
-  if (level < 0) level = 19;
+  if (level < 0) level = kPayloadDefaultLevel;
   level = std::clamp(level, 1, ZSTD_maxCLevel());
   std::vector<BundleEntry> added;
   const auto order = in_tree_order(entries, added);
