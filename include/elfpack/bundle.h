@@ -35,7 +35,7 @@ struct PackOptions {
   std::string lambda_function;        // --lambda-function 'PROGRAM ARGS': a function with a bootstrap
   bool json_response = false;         // --json-response: the function posts its output as a JSON string
   bool compress = false;              // --compress: the files in one payload, expanded into /tmp at first run
-  int compress_level = -1;            // --compress-level: the payload's zstd level (-1: 19)
+  int compress_level = -1;            // --compress-level: the payload's zstd level (-1: write/payload.h's default)
   bool never_compress = false;        // --no-compress: not even a layer past 250 MiB (it loses what
                                       // the libraries assume of the machine, then is refused)
   bool allow_missing = false;         // missing libraries are warnings, not errors
@@ -113,6 +113,9 @@ struct BundleEntry {
   // writer stores this one as a link to it where its format can (BundleWriter::Coding::links).
   std::string same_as = std::string();
   bool same_as_symlink_ok = false;  // and a symbolic link would do (a zip has no hard links)
+  // kBytes, kFile: its bytes are compressed already (a payload): an archive stores them as they
+  // are, as it does content with a compressed format's signature (write/compressed_content.h).
+  bool compressed = false;
 };
 
 // A compressed bundle (--compress): bin/'s launchers and everything under lib/elfpack/ are in one

@@ -20,6 +20,7 @@
 #include "elfpack/base/interrupt.h"
 #include "elfpack/write/manifest.h"
 #include "elfpack/write/output.h"
+#include "elfpack/write/payload.h"
 #include "elfpack/verify/verify.h"
 
 namespace {
@@ -220,7 +221,7 @@ int main(int argc, char** argv) {
                "Never compress: a layer past 250 MiB leaves out what its libraries assume of the machine "
                "(fonts, time zones, the locale, the CA store), then is refused")
       ->excludes("--compress");
-  app.add_option("--compress-level", options.compress_level, "zstd level of the payload (1-19, default 19)")
+  app.add_option("--compress-level", options.compress_level, "zstd level of the payload (1-19, default " + std::to_string(elfpack::kPayloadDefaultLevel) + ")")
       ->check(CLI::Range(1, 19))
       ->type_name("N");
   app.add_flag("--allow-missing", options.allow_missing,

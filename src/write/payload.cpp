@@ -132,7 +132,7 @@ class FrameCompressor {
 }  // namespace
 
 Payload make_payload(const std::vector<BundleEntry>& entries, int level, unsigned jobs) {
-  if (level < 0) level = 19;
+  if (level < 0) level = kPayloadDefaultLevel;
   level = std::clamp(level, 1, ZSTD_maxCLevel());
   std::vector<BundleEntry> added;
   const auto order = in_tree_order(entries, added);
@@ -285,6 +285,7 @@ void compress_bundle(BundlePlan& plan, int level, unsigned jobs) {
   }
   outside.push_back({BundleEntry::Kind::kBytes, private_dir + "/payload", 0644, {}, std::move(payload.bytes),
                      "payload: the bundle's files, compressed (zstd)"});
+  outside.back().compressed = true;  // an archive stores it as it is
   for (const auto& dir : {std::string("lib"), std::string(kPrivateRoot), private_dir}) {
     if (std::none_of(outside.begin(), outside.end(), [&](const BundleEntry& e) { return e.path == dir; })) {
       outside.push_back({BundleEntry::Kind::kDirectory, dir, 0755, {}, {}, {}});

@@ -221,8 +221,11 @@ class TarWriter : public BundleWriter {
     crc_ = 0;
     crc_length_ = 0;
     if (pending_id_at(entry.path)) {
-      Pending p{at, entry, size, segments_.size() - 1};
-      if (entry.kind != BundleEntry::Kind::kSymlink) p.entry.bytes.clear();
+      // The entry without its content (a payload is 100 MiB): its headers need a link's target alone.
+      Pending p{at, {entry.kind, entry.path, entry.mode, {}, entry.kind == BundleEntry::Kind::kSymlink ? entry.bytes : std::string(),
+                     {}, entry.size}, size, segments_.size() - 1};
+      p.entry.same_as = entry.same_as;
+      p.entry.same_as_symlink_ok = entry.same_as_symlink_ok;
       pending_.push_back(std::move(p));
     }
   }

@@ -114,6 +114,9 @@ class ZipWriter : public BundleWriter {
 
   void piece(const Piece& piece) override {
     if (!header_written_) write_local_header(piece.stored ? 0 : 8);
+    if (piece.stored != (current_.method == 0)) {
+      throw Error("internal error: " + entry_->path + ": stored and deflated pieces in one entry");
+    }
     write_piece_data(piece);
   }
 

@@ -51,7 +51,9 @@ struct Piece {
   std::span<const unsigned char> raw;       // the content bytes of this piece
   std::size_t padding = 0;                  // zeros after them (in `coded` and `crc` too)
   std::vector<unsigned char> coded;         // kDeflate: the codec's output
-  bool stored = false;                      // kDeflate, an entry of one piece: compressing did not pay
+  bool stored = false;                      // kDeflate with final blocks: `raw` goes as it is (an entry of
+                                            // one piece that compressing did not pay, or every piece of an
+                                            // entry compressed already)
   std::uint32_t crc = 0;                    // CRC-32 of raw + padding, when Coding::crc
   bool last = false;                        // the entry's last piece
 };

@@ -16,6 +16,14 @@ namespace elfpack {
 // of what repeats, small enough that a big bundle expands on every CPU.
 inline constexpr std::size_t kPayloadFrameSize = std::size_t{16} << 20;
 
+// The payload's zstd level unless --compress-level says: the fastest that keeps issue 21's
+// target (a payload at most 1.1 times `tar | zstd -19 --long=27` of the same tree) with margin.
+// bench/payload_levels.sh (docs/benchmarks.md): on ffmpeg's tree (287 MiB) level 17 gives 1.064
+// times in 81 s of CPU, 16 gives 1.082 (too close), 18 gives 1.029 in 103 s, 19 in about 110 s
+// (19 took a compressed layer past the corpus's 3 minutes); below 16 (btlazy2 and faster) the
+// payload is 1.12 times, whatever the level.
+inline constexpr int kPayloadDefaultLevel = 17;
+
 struct Payload {
   std::string bytes;
   std::uint64_t digest = 0;       // the header's digest: it names the tree in /tmp
@@ -26,7 +34,7 @@ struct Payload {
 };
 
 // `entries` in any order, paths relative (as in the tree); their parent directories are added
-// when missing. `level`: zstd's (1 to 19; -1: 19); `jobs`: threads (0: one per CPU, at most 8,
+// when missing. `level`: zstd's (1 to 19; -1: kPayloadDefaultLevel); `jobs`: threads (0: one per CPU, at most 8,
 // each frame's compressor taking up to ~200 MiB at level 19). Throws Error (a file that changed
 // since planned, a path the expander would refuse).
 Payload make_payload(const std::vector<BundleEntry>& entries, int level = -1, unsigned jobs = 0);
