@@ -9,7 +9,8 @@
 # `elfpack PROGRAMS -o b.zip`; `trace` with `elfpack PROGRAMS -o b.zip --trace -- COMMAND` (the
 # same command, traced where the native run happens). A case passes in a mode when the bundle's
 # stdout, exit status and stderr all equal the native run's (after the case's stated filters),
-# and so do the files it is asked to write under /tmp. Needs root (namespaces, chroot, and the
+# and so do the files it is asked to write under /tmp, and a .zip is a layer Lambda takes
+# (layer_problem). Needs root (namespaces, chroot, and the
 # host's CA store and locale, which it prepares). Environment: ELFPACK (the elfpack binary).
 set -uo pipefail
 export LC_ALL=C
@@ -68,6 +69,22 @@ differs() {
   fi
 }
 
+# layer_problem ZIP PACK_LOG: empty when Lambda takes ZIP as a layer: at most 250 MiB unzipped
+# (the sum of its entries' sizes, what Lambda counts), and, past the 50 MiB of a direct upload,
+# elfpack's log gave the advice to upload it through S3; else what is wrong.
+layer_problem() {
+  local unzipped zipped
+  unzipped=$(zipinfo -t "$1" 2>/dev/null | awk '{ for (i = 2; i <= NF; i++) if ($i == "bytes" && $(i + 1) == "uncompressed,") print $(i - 1) }')
+  zipped=$(stat -c %s "$1")
+  if [ -z "$unzipped" ]; then
+    echo "zipinfo cannot read the layer"
+  elif [ "$unzipped" -gt 262144000 ]; then
+    echo "the layer is $unzipped bytes unzipped, over Lambda's 262144000"
+  elif [ "$zipped" -gt 52428800 ] && ! grep -aq 'upload it to S3' "$2"; then
+    echo "the zip is $zipped bytes, over a direct upload's 52428800, and elfpack did not say to upload it through S3"
+  fi
+}
+
 # run_one NAME: the case's native run, then each mode: bundle, run in the empty root, compare.
 # Writes $out/results/NAME.MODE: name|mode|pass|MB|pack s|run s|reason.
 run_one() {
@@ -97,7 +114,7 @@ run_one() {
     filter < "$w/native.out" > "$w/native.stdout"
     filter_err < "$w/native.err" > "$w/native.stderr"
     for m in $modes; do
-      local zip=$w/$m.zip root=$w/$m.root reason= pass=FAIL mb=- t0 t1 t2 status
+      local zip=$w/$m.zip root=$w/$m.root reason= pass=FAIL mb=- t0 t1 t2 status log
       local packed=b.zip  # the traced run's output, in a directory of its own
       [ "$bundle" = dir ] && zip=$w/$m.dir/ packed=b/
       t0=$(date +%s.%N)
@@ -111,14 +128,16 @@ run_one() {
           /mnt/elfpack "${programs[@]}" -o "/mnt/$packed" --trace -- "$(debian_path "${command[0]}")" "${command[@]:1}" >"$w/trace.pack.log" 2>&1
         status=$?
         mv "$w/trace.pack/$packed" "$zip" 2>/dev/null
+        log=$w/trace.pack.log
       else
         # As the user would, with the PATH the command is looked up in.
         env -i "${lambda_env[@]}" timeout -k 5 "$pack_timeout" "$ELFPACK" "${programs[@]}" -o "$zip" >"$w/$m.pack.log" 2>&1
         status=$?
+        log=$w/$m.pack.log
       fi
       t1=$(date +%s.%N)
       if [ "$status" -ne 0 ] || [ ! -e "$zip" ]; then
-        [ "$status" -eq 124 ] && reason="elfpack did not finish in ${pack_timeout} s" || reason="elfpack failed (exit $status): $(pack_error "$w/$m.pack.log")"
+        [ "$status" -eq 124 ] && reason="elfpack did not finish in ${pack_timeout} s" || reason="elfpack failed (exit $status): $(pack_error "$log")"
         echo "$name|$m|FAIL|-|$(seconds "$t0" "$t1")|-|$reason" > "$out/results/$name.$m"
         continue
       fi
@@ -127,6 +146,7 @@ run_one() {
         cp -a "$zip." "$root/opt/"
       else
         unzip -qo "$zip" -d "$root/opt"  # -o: an entry may come again through a link (zoneinfo/posix -> .)
+        reason=$(layer_problem "$zip" "$log")
       fi
       cp -a "$w/task/." "$root/var/task/"
       mb=$(du -sm "$root/opt" | cut -f1)
@@ -138,7 +158,9 @@ run_one() {
       filter_err < "$w/$m.err" > "$w/$m.stderr"
       local ns bs
       ns=$(cat "$w/native.status") bs=$(cat "$w/$m.status")
-      if [ "$bs" -eq 124 ] || [ "$bs" -eq 137 ]; then
+      if [ -n "$reason" ]; then
+        :  # the layer itself is wrong
+      elif [ "$bs" -eq 124 ] || [ "$bs" -eq 137 ]; then
         reason="still running after ${run_timeout} s; stopped"
       elif [ "$ns" != "$bs" ]; then
         reason="exit $bs (native $ns): $(first_new_line "$w/native.err" "$w/$m.err" "$w/native.out" "$w/$m.out")"
