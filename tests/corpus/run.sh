@@ -3,6 +3,7 @@
 # empty root with Lambda's environment, its output compared with the same command run natively.
 #
 #   run.sh [--fast] [--only REGEX] [--modes "default trace"] [--jobs N] [--out DIR] [--doc FILE]
+#          [--pack-timeout S]  elfpack's time limit per bundle (180 s; a case may ask for more)
 #   run.sh [--fast] --packages the Debian packages the cases need (dev.sh installs them)
 #
 # A case is tests/corpus/cases/NAME.sh (see cases/README.md). Modes: `default` bundles with
@@ -27,10 +28,11 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=$2; shift ;;
     --out) out=$2; shift ;;
     --doc) doc=$2; shift ;;
+    --pack-timeout) pack_timeout=$2; shift ;;
     --packages) list_packages=1 ;;
     --table) table_only=1 ;;  # only the table (and --doc) from the results in --out
     --case) one=$2; shift ;;  # internal: run.sh --case NAME (one case, all modes)
-    *) echo "usage: run.sh [--fast] [--only REGEX] [--modes \"default trace\"] [--jobs N] [--out DIR] [--doc FILE] | --packages" >&2; exit 2 ;;
+    *) echo "usage: run.sh [--fast] [--only REGEX] [--modes \"default trace\"] [--jobs N] [--out DIR] [--doc FILE] [--pack-timeout S] | --packages" >&2; exit 2 ;;
   esac
   shift
 done
@@ -94,7 +96,9 @@ run_one() {
     packages=() programs=() command=() files=() env=() bundle=zip
     filter() { cat; }; filter_err() { cat; }; filter_file() { cat "$1"; }; setup() { :; }
     task=$w/task www=$out/www
+    local least_pack_timeout=$pack_timeout
     source "$case_file"
+    [ "$pack_timeout" -ge "$least_pack_timeout" ] || pack_timeout=$least_pack_timeout  # a case asks for more, never less
     case_env=("${env[@]}")
     for i in "${!programs[@]}"; do programs[i]=$(debian_path "${programs[i]}"); done
     for p in "${packages[@]}"; do
@@ -263,7 +267,7 @@ trap 'kill $https_pid 2>/dev/null' EXIT
 
 echo "corpus: ${#names[@]} cases, modes: $modes, $jobs at a time; work in $out" >&2
 export ELFPACK modes out run_timeout pack_timeout
-printf '%s\n' "${names[@]}" | xargs -P "$jobs" -I{} bash "$0" --out "$out" --modes "$modes" --case {}
+printf '%s\n' "${names[@]}" | xargs -P "$jobs" -I{} bash "$0" --out "$out" --modes "$modes" --pack-timeout "$pack_timeout" --case {}
 
 make_table
 # Passes only when every case passes in every mode.
