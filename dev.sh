@@ -7,8 +7,8 @@
 #   ./dev.sh fuzz [SECONDS]  each libFuzzer target for SECONDS (default 60), built with clang (build-fuzz/)
 # and, not in CI:
 #   ./dev.sh corpus [--fast] real Debian programs bundled and compared with their native runs
-#                            (tests/corpus/; it installs some 60 programs; the table goes to
-#                            docs/corpus.md)
+#                            (tests/corpus/; it installs some 60 programs, and what bench/ needs;
+#                            the table goes to docs/corpus.md)
 #   ./dev.sh fresh [run|test] the README's first commands (or only one) in a new Debian 12 root
 #                            made with debootstrap, timed with a cold and a warm package cache
 #                            (tests/fresh/fresh_root.sh; the figures go to docs/fresh.md)
@@ -39,6 +39,10 @@ test_packages=(liblief-dev libgtest-dev  # LIEF is the unit tests' oracle for th
                man-db groff-base bsdextrautils zsh  # tests of the manual page and completions
                debhelper lintian ruby python3-yaml  # the Debian package, Homebrew formula and action tests
                clang libclang-rt-dev)  # fuzzing
+# What bench/ compares a compressed bundle's payload with besides zstd (bench/compressed_start.sh,
+# bench/browser_start.sh: `brotli -q 11` of the same tree); `corpus` installs it, with the browser
+# and office suite whose layers the benches and the corpus run.
+bench_packages=(brotli)
 # `fresh` makes its Debian root with debootstrap.
 fresh_packages=(debootstrap)
 
@@ -128,7 +132,7 @@ case "${1:-}" in
     ;;
   corpus)
     mapfile -t corpus_packages < <(tests/corpus/run.sh --packages)
-    install_missing "${run_packages[@]}" "${test_packages[@]}" "${corpus_packages[@]}" locales
+    install_missing "${run_packages[@]}" "${test_packages[@]}" "${corpus_packages[@]}" "${bench_packages[@]}" locales
     build build all -DCMAKE_BUILD_TYPE=RelWithDebInfo -DELFPACK_REQUIRE_AARCH64=ON -DELFPACK_TESTS=ON
     shift
     if [ "${1:-}" = --fast ]; then

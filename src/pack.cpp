@@ -344,11 +344,17 @@ BundlePlan pack(const PackOptions& given) {
   write_bundle(plan, *writer, options.progress, options.jobs);
   if (lambda && options.output != "-") {
     struct stat st;
-    const std::uintmax_t zipped = ::stat(options.output.c_str(), &st) == 0 ? static_cast<std::uintmax_t>(st.st_size) : 0;
+    std::optional<std::uintmax_t> zipped;
+    if (output_format_for(options.output, options.format) != OutputFormat::kDirectory &&
+        ::stat(options.output.c_str(), &st) == 0) {
+      zipped = static_cast<std::uintmax_t>(st.st_size);
+    }
     std::vector<std::string> lambda_warnings;
     const std::string line = describe_lambda_layer(*lambda, zipped, lambda_warnings);
     for (const auto& w : lambda_warnings) spdlog::warn("{}", w);
+    plan.warnings.insert(plan.warnings.end(), lambda_warnings.begin(), lambda_warnings.end());  // --json's too
     spdlog::info("{}", line);
+    plan.lambda = lambda;
   }
   return plan;
 }

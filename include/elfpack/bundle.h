@@ -129,12 +129,23 @@ struct CompressedPayload {
   std::string default_program;       // --format exe: the program it runs by default (the first named)
 };
 
+// A Lambda layer (a .zip, or --lambda) as lambda/ checked it and pack wrote it: what the summary
+// line and `--json` report.
+struct LambdaFacts {
+  std::uintmax_t unzipped = 0;           // bytes of every file of the layer (what Lambda counts)
+  std::string architecture;              // Lambda's name: x86_64 or arm64 ("" if mixed/unknown)
+  std::optional<std::string> glibc;      // the glibc the bundle brings (e.g. "2.36"), if any
+  std::optional<std::uintmax_t> zipped;  // once written: the zip's bytes (none for a directory or -)
+  bool direct_upload = true;             // the zip is within a direct upload's 50 MB (else: through S3)
+};
+
 struct BundlePlan {
   std::string id;                    // content id of the private directory (kPendingId until written)
   std::vector<BundleEntry> entries;  // sorted by path, directories included
   std::vector<std::string> warnings;
   std::uintmax_t stored_once_bytes = 0;  // once written: the bytes not written again, identical files being links
   std::optional<CompressedPayload> compressed;  // a --compress bundle's payload
+  std::optional<LambdaFacts> lambda;            // a layer's figures, once written
 };
 
 // (1) Finds each program (a path, or a name looked up in $PATH) and reads it. Throws Error.

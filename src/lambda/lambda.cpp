@@ -52,6 +52,11 @@ LambdaFacts check_lambda_layer(const BundlePlan& plan, const std::vector<Program
       facts.unzipped += e.bytes.size();
     }
   }
+  if (plan.compressed && !facts.glibc) {  // the C library is in the payload, not among the layer's files
+    for (const auto& e : plan.compressed->entries) {
+      if (e.kind == BundleEntry::Kind::kFile && base_name(e.path) == "libc.so.6") facts.glibc = glibc_version(e.source);
+    }
+  }
   std::set<std::string> architectures;
   for (const auto& p : programs) {
     architectures.insert(p.elf.ident.machine == kEmX86_64 ? "x86_64" : p.elf.ident.machine == kEmAarch64 ? "arm64" : "?");
@@ -64,14 +69,17 @@ LambdaFacts check_lambda_layer(const BundlePlan& plan, const std::vector<Program
   return facts;
 }
 
-std::string describe_lambda_layer(const LambdaFacts& facts, std::uintmax_t zipped, std::vector<std::string>& warnings) {
-  if (zipped > kLambdaDirectUploadLimit) {
-    warnings.push_back("the zip is " + megabytes(zipped) + ", over the " + megabytes(kLambdaDirectUploadLimit) +
+std::string describe_lambda_layer(LambdaFacts& facts, std::optional<std::uintmax_t> zipped,
+                                  std::vector<std::string>& warnings) {
+  facts.zipped = zipped;
+  facts.direct_upload = !zipped || *zipped <= kLambdaDirectUploadLimit;
+  if (!facts.direct_upload) {
+    warnings.push_back("the zip is " + megabytes(*zipped) + ", over the " + megabytes(kLambdaDirectUploadLimit) +
                        " of a direct upload: upload it to S3 and publish the layer from there "
                        "(aws lambda publish-layer-version --content S3Bucket=...,S3Key=...)");
   }
   std::string line = "Lambda layer: " + (facts.architecture.empty() ? std::string("mixed architectures") : facts.architecture) +
-                     ", " + megabytes(zipped) + " zipped, " + megabytes(facts.unzipped) + " unzipped (limit " +
+                     ", " + (zipped ? megabytes(*zipped) + " zipped, " : std::string()) + megabytes(facts.unzipped) + " unzipped (limit " +
                      megabytes(kLambdaUnzippedLimit) + "); ";
   line += facts.glibc ? "needs no glibc from the runtime (brings glibc " + *facts.glibc + ")"
                       : "needs no glibc from the runtime";

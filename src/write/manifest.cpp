@@ -112,6 +112,26 @@ std::string manifest_json(const BundlePlan& plan, const std::string& output, con
   } else {
     json.null();
   }
+  json.key("lambda");
+  if (plan.lambda) {
+    const LambdaFacts& l = *plan.lambda;
+    json.begin_object().key("architecture").value(l.architecture);
+    json.key("unzipped_bytes").value(static_cast<int64_t>(l.unzipped)).key("zipped_bytes");
+    if (l.zipped) {
+      json.value(static_cast<int64_t>(*l.zipped));
+    } else {
+      json.null();
+    }
+    json.key("direct_upload").value(l.direct_upload).key("glibc");
+    if (l.glibc) {
+      json.value(*l.glibc);
+    } else {
+      json.null();
+    }
+    json.end_object();
+  } else {
+    json.null();
+  }
   json.key("warnings").begin_array();
   for (const auto& w : plan.warnings) json.value(w);
   json.end_array().end_object();

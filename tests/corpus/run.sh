@@ -3,13 +3,15 @@
 # empty root with Lambda's environment, its output compared with the same command run natively.
 #
 #   run.sh [--fast] [--only REGEX] [--modes "default trace"] [--jobs N] [--out DIR] [--doc FILE]
+#          [--pack-timeout S]  elfpack's time limit per bundle (180 s; a case may ask for more)
 #   run.sh [--fast] --packages the Debian packages the cases need (dev.sh installs them)
 #
 # A case is tests/corpus/cases/NAME.sh (see cases/README.md). Modes: `default` bundles with
 # `elfpack PROGRAMS -o b.zip`; `trace` with `elfpack PROGRAMS -o b.zip --trace -- COMMAND` (the
 # same command, traced where the native run happens). A case passes in a mode when the bundle's
 # stdout, exit status and stderr all equal the native run's (after the case's stated filters),
-# and so do the files it is asked to write under /tmp. Needs root (namespaces, chroot, and the
+# and so do the files it is asked to write under /tmp, and a .zip is a layer Lambda takes
+# (layer_problem). Needs root (namespaces, chroot, and the
 # host's CA store and locale, which it prepares). Environment: ELFPACK (the elfpack binary).
 set -uo pipefail
 export LC_ALL=C
@@ -26,10 +28,11 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=$2; shift ;;
     --out) out=$2; shift ;;
     --doc) doc=$2; shift ;;
+    --pack-timeout) pack_timeout=$2; shift ;;
     --packages) list_packages=1 ;;
     --table) table_only=1 ;;  # only the table (and --doc) from the results in --out
     --case) one=$2; shift ;;  # internal: run.sh --case NAME (one case, all modes)
-    *) echo "usage: run.sh [--fast] [--only REGEX] [--modes \"default trace\"] [--jobs N] [--out DIR] [--doc FILE] | --packages" >&2; exit 2 ;;
+    *) echo "usage: run.sh [--fast] [--only REGEX] [--modes \"default trace\"] [--jobs N] [--out DIR] [--doc FILE] [--pack-timeout S] | --packages" >&2; exit 2 ;;
   esac
   shift
 done
@@ -68,6 +71,22 @@ differs() {
   fi
 }
 
+# layer_problem ZIP PACK_LOG: empty when Lambda takes ZIP as a layer: at most 250 MiB unzipped
+# (the sum of its entries' sizes, what Lambda counts), and, past the 50 MiB of a direct upload,
+# elfpack's log gave the advice to upload it through S3; else what is wrong.
+layer_problem() {
+  local unzipped zipped
+  unzipped=$(zipinfo -t "$1" 2>/dev/null | awk '{ for (i = 2; i <= NF; i++) if ($i == "bytes" && $(i + 1) == "uncompressed,") print $(i - 1) }')
+  zipped=$(stat -c %s "$1")
+  if [ -z "$unzipped" ]; then
+    echo "zipinfo cannot read the layer"
+  elif [ "$unzipped" -gt 262144000 ]; then
+    echo "the layer is $unzipped bytes unzipped, over Lambda's 262144000"
+  elif [ "$zipped" -gt 52428800 ] && ! grep -aq 'upload it to S3' "$2"; then
+    echo "the zip is $zipped bytes, over a direct upload's 52428800, and elfpack did not say to upload it through S3"
+  fi
+}
+
 # run_one NAME: the case's native run, then each mode: bundle, run in the empty root, compare.
 # Writes $out/results/NAME.MODE: name|mode|pass|MB|pack s|run s|reason.
 run_one() {
@@ -77,7 +96,9 @@ run_one() {
     packages=() programs=() command=() files=() env=() bundle=zip
     filter() { cat; }; filter_err() { cat; }; filter_file() { cat "$1"; }; setup() { :; }
     task=$w/task www=$out/www
+    local least_pack_timeout=$pack_timeout
     source "$case_file"
+    [ "$pack_timeout" -ge "$least_pack_timeout" ] || pack_timeout=$least_pack_timeout  # a case asks for more, never less
     case_env=("${env[@]}")
     for i in "${!programs[@]}"; do programs[i]=$(debian_path "${programs[i]}"); done
     for p in "${packages[@]}"; do
@@ -97,7 +118,7 @@ run_one() {
     filter < "$w/native.out" > "$w/native.stdout"
     filter_err < "$w/native.err" > "$w/native.stderr"
     for m in $modes; do
-      local zip=$w/$m.zip root=$w/$m.root reason= pass=FAIL mb=- t0 t1 t2 status
+      local zip=$w/$m.zip root=$w/$m.root reason= pass=FAIL mb=- t0 t1 t2 status log
       local packed=b.zip  # the traced run's output, in a directory of its own
       [ "$bundle" = dir ] && zip=$w/$m.dir/ packed=b/
       t0=$(date +%s.%N)
@@ -111,14 +132,16 @@ run_one() {
           /mnt/elfpack "${programs[@]}" -o "/mnt/$packed" --trace -- "$(debian_path "${command[0]}")" "${command[@]:1}" >"$w/trace.pack.log" 2>&1
         status=$?
         mv "$w/trace.pack/$packed" "$zip" 2>/dev/null
+        log=$w/trace.pack.log
       else
         # As the user would, with the PATH the command is looked up in.
         env -i "${lambda_env[@]}" timeout -k 5 "$pack_timeout" "$ELFPACK" "${programs[@]}" -o "$zip" >"$w/$m.pack.log" 2>&1
         status=$?
+        log=$w/$m.pack.log
       fi
       t1=$(date +%s.%N)
       if [ "$status" -ne 0 ] || [ ! -e "$zip" ]; then
-        [ "$status" -eq 124 ] && reason="elfpack did not finish in ${pack_timeout} s" || reason="elfpack failed (exit $status): $(pack_error "$w/$m.pack.log")"
+        [ "$status" -eq 124 ] && reason="elfpack did not finish in ${pack_timeout} s" || reason="elfpack failed (exit $status): $(pack_error "$log")"
         echo "$name|$m|FAIL|-|$(seconds "$t0" "$t1")|-|$reason" > "$out/results/$name.$m"
         continue
       fi
@@ -127,6 +150,7 @@ run_one() {
         cp -a "$zip." "$root/opt/"
       else
         unzip -qo "$zip" -d "$root/opt"  # -o: an entry may come again through a link (zoneinfo/posix -> .)
+        reason=$(layer_problem "$zip" "$log")
       fi
       cp -a "$w/task/." "$root/var/task/"
       mb=$(du -sm "$root/opt" | cut -f1)
@@ -138,7 +162,9 @@ run_one() {
       filter_err < "$w/$m.err" > "$w/$m.stderr"
       local ns bs
       ns=$(cat "$w/native.status") bs=$(cat "$w/$m.status")
-      if [ "$bs" -eq 124 ] || [ "$bs" -eq 137 ]; then
+      if [ -n "$reason" ]; then
+        :  # the layer itself is wrong
+      elif [ "$bs" -eq 124 ] || [ "$bs" -eq 137 ]; then
         reason="still running after ${run_timeout} s; stopped"
       elif [ "$ns" != "$bs" ]; then
         reason="exit $bs (native $ns): $(first_new_line "$w/native.err" "$w/$m.err" "$w/native.out" "$w/$m.out")"
@@ -241,7 +267,7 @@ trap 'kill $https_pid 2>/dev/null' EXIT
 
 echo "corpus: ${#names[@]} cases, modes: $modes, $jobs at a time; work in $out" >&2
 export ELFPACK modes out run_timeout pack_timeout
-printf '%s\n' "${names[@]}" | xargs -P "$jobs" -I{} bash "$0" --out "$out" --modes "$modes" --case {}
+printf '%s\n' "${names[@]}" | xargs -P "$jobs" -I{} bash "$0" --out "$out" --modes "$modes" --pack-timeout "$pack_timeout" --case {}
 
 make_table
 # Passes only when every case passes in every mode.

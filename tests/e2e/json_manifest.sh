@@ -34,6 +34,9 @@ for path, f in listed.items():
 assert m["totals"]["files"] == len(listed)
 assert m["totals"]["unpacked_bytes"] == sum(f["size"] for f in listed.values())
 assert m["totals"]["output_bytes"] == os.path.getsize(f"{t}/b.zip")
+# A zip is a layer: what Lambda counts is the sum of the entries' sizes.
+assert m["lambda"]["unzipped_bytes"] == m["totals"]["unpacked_bytes"], m["lambda"]
+assert m["lambda"]["zipped_bytes"] == os.path.getsize(f"{t}/b.zip") and m["lambda"]["direct_upload"] is True, m["lambda"]
 assert any(f["why"] == "package rig" and f["package"] == "rig" for f in listed.values()), "rig's data has no reason"
 assert any(f["why"].startswith("closure: ") and f["package"] == "libc6" for f in listed.values()), "closure files"
 sizes = {p["name"]: p for p in m["packages"]}
@@ -49,7 +52,7 @@ python3 - "$t" <<'PY' || fail "directory manifest"
 import json, sys
 t = sys.argv[1]
 a, b = json.load(open(f"{t}/manifest.json")), json.load(open(f"{t}/tree.json"))
-assert b["format"] == "dir" and b["totals"]["output_bytes"] is None
+assert b["format"] == "dir" and b["totals"]["output_bytes"] is None and b["lambda"] is None
 assert [f["path"] for f in a["files"]] == [f["path"] for f in b["files"]]
 PY
 

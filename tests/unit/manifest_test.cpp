@@ -29,5 +29,19 @@ TEST(Manifest, PackageSizesAreLargestFirst) {
       << json;
 }
 
+// A layer's Lambda figures: null for a bundle that is not one; for a zip over a direct upload's
+// 50 MiB, direct_upload false, with the zip's size.
+TEST(Manifest, LambdaFiguresOfALayer) {
+  BundlePlan plan;
+  EXPECT_NE(manifest_json(plan, "out/", "dir", std::nullopt).find("\"lambda\": null"), std::string::npos);
+  plan.lambda = LambdaFacts{.unzipped = 200u << 20, .architecture = "x86_64", .glibc = "2.36",
+                            .zipped = 60u << 20, .direct_upload = false};
+  const std::string json = manifest_json(plan, "b.zip", "zip", 60u << 20);
+  EXPECT_NE(json.find("\"lambda\": {\n    \"architecture\": \"x86_64\",\n    \"unzipped_bytes\": 209715200,\n"
+                      "    \"zipped_bytes\": 62914560,\n    \"direct_upload\": false,\n    \"glibc\": \"2.36\"\n  }"),
+            std::string::npos)
+      << json;
+}
+
 }  // namespace
 }  // namespace elfpack

@@ -16,19 +16,15 @@ namespace elfpack {
 constexpr std::uintmax_t kLambdaUnzippedLimit = 250ull * 1024 * 1024;    // 262,144,000 bytes: "250 MB"
 constexpr std::uintmax_t kLambdaDirectUploadLimit = 50ull * 1024 * 1024;  // "50 MB"
 
-struct LambdaFacts {
-  std::uintmax_t unzipped = 0;           // bytes of every file of the layer
-  std::string architecture;              // Lambda's name: x86_64 or arm64 ("" if mixed/unknown)
-  std::optional<std::string> glibc;      // the glibc the bundle brings (e.g. "2.36"), if any
-};
-
 // What the plan would put in a layer. Throws Error (before anything is written) when the layer
 // could never be deployed: over 250 MB unzipped, or a top-level bootstrap or extensions/.
 // `function`: a function zip, whose bootstrap at the top is meant.
 LambdaFacts check_lambda_layer(const BundlePlan& plan, const std::vector<Program>& programs, bool function = false);
 
-// The line elfpack prints about a written layer; `zipped`: the zip's size. Adds the S3 advice to
+// The line elfpack prints about a written layer; `zipped`: the zip's size (none for a directory),
+// which it records in `facts` with whether a direct upload takes it. Adds the S3 advice to
 // `warnings` when the zip is over the direct-upload limit.
-std::string describe_lambda_layer(const LambdaFacts& facts, std::uintmax_t zipped, std::vector<std::string>& warnings);
+std::string describe_lambda_layer(LambdaFacts& facts, std::optional<std::uintmax_t> zipped,
+                                  std::vector<std::string>& warnings);
 
 }  // namespace elfpack

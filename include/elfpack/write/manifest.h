@@ -22,7 +22,7 @@ std::vector<PackageSize> package_sizes(const BundlePlan& plan);
 // Every entry of `plan` but directories: its path, type, mode, size, source file (copied
 // entries) or link target, the file it is identical to (same_as), and why it is there; the bundle
 // id, the output, its size once written (`output_bytes`), totals (with the bytes identical files
-// stored once saved) and warnings.
+// stored once saved), a layer's Lambda figures and warnings.
 std::string manifest_json(const BundlePlan& plan, const std::string& output, const std::string& format,
                           std::optional<std::uintmax_t> output_bytes);
 

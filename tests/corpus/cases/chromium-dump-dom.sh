@@ -7,9 +7,11 @@
 # machine lacks (D-Bus, /dev/shm), which differs between the host and the empty root.
 packages=(chromium)
 programs=(chromium)
-# Into a directory, uncompressed: the application as it runs from /opt (as a .zip it is past
-# 250 MiB, and compressed into a payload).
-bundle=dir
+# A .zip layer as a user makes it: past 250 MiB unzipped, so elfpack compresses its files into one
+# payload that the run expands into its fresh /tmp (a cold start) before the program starts; the
+# layer must be one Lambda takes (run.sh's layer_problem). Compressing some 400 MiB at zstd's
+# level 19 takes minutes on two cores shared with another case: a longer pack limit.
+pack_timeout=900
 env=(HOME=/tmp)
 command=(chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --dump-dom file:///var/task/page.html)
 setup() {
