@@ -263,7 +263,7 @@ printf 'hello over TLS from the corpus\n' > "$out/www/hello.txt"
 printf '{"name": "corpus", "items": [1, 2, 3]}\n' > "$out/www/data.json"
 start_https "$out/www" || exit 1
 cp "$out/www.port" "$out/https.port"
-trap 'kill $https_pid 2>/dev/null' EXIT
+trap 'kill $https_pid 2>/dev/null || true' EXIT
 
 echo "corpus: ${#names[@]} cases, modes: $modes, $jobs at a time; work in $out" >&2
 export ELFPACK modes out run_timeout pack_timeout

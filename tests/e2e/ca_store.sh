@@ -38,7 +38,7 @@ for _ in range(5):
 PY
 python3 server.py port server.crt server.key &
 server=$!
-trap 'code=$?; kill $server 2>/dev/null; set +e; (exit $code); on_exit' EXIT
+trap 'code=$?; set +e; kill $server 2>/dev/null || true; (exit $code); on_exit' EXIT
 await port
 url=https://127.0.0.1:$(cat port)/
 # This machine does not trust the test CA: its own curl refuses.

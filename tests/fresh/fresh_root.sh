@@ -36,7 +36,9 @@ esac
 # in_chroot ROOT COMMAND: runs the shell COMMAND in ROOT as root with a login's environment; /proc,
 # /sys and /dev are mounted in a mount namespace of its own, so they go with it. /dev is a tmpfs
 # holding bind mounts of the host's usual nodes (never the host's /dev itself, which a command in
-# the root could then change for the whole machine). ROOT is first
+# the root could then change for the whole machine) and a devpts instance of its own, reached by
+# /dev/ptmx as in a container (the host's ptmx node opens the first instance, whose ptys the
+# bound /dev/pts need not show: `script` then fails with ENOENT). ROOT is first
 # bound onto itself so that its / is a mount point, as on a real machine: the tests' own mount
 # namespaces make / private, which the kernel refuses (EINVAL) for a plain chroot directory.
 in_chroot() {
@@ -46,8 +48,9 @@ in_chroot() {
     mount --bind "$r" "$r" &&
     mount -t proc proc "$r/proc" && mount -t sysfs sysfs "$r/sys" &&
     mount -t tmpfs -o mode=755,nosuid dev "$r/dev" && mkdir "$r/dev/pts" "$r/dev/shm" &&
-    mount -t tmpfs -o mode=1777,nosuid,nodev shm "$r/dev/shm" && mount --bind /dev/pts "$r/dev/pts" &&
-    for n in null zero full random urandom tty ptmx; do touch "$r/dev/$n" && mount --bind "/dev/$n" "$r/dev/$n" || exit 1; done &&
+    mount -t tmpfs -o mode=1777,nosuid,nodev shm "$r/dev/shm" &&
+    mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$r/dev/pts" && ln -s pts/ptmx "$r/dev/ptmx" &&
+    for n in null zero full random urandom tty; do touch "$r/dev/$n" && mount --bind "/dev/$n" "$r/dev/$n" || exit 1; done &&
     ln -s /proc/self/fd "$r/dev/fd" && ln -s /proc/self/fd/0 "$r/dev/stdin" &&
     ln -s /proc/self/fd/1 "$r/dev/stdout" && ln -s /proc/self/fd/2 "$r/dev/stderr" || exit 1
     exec chroot "$r" /usr/bin/env -i HOME=/root TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
