@@ -238,7 +238,9 @@ make_table() {
       echo "tests/corpus/cases/README.md). Each program from Debian's archive is bundled by elfpack, run"
       echo "from \`/opt\` in an empty root with Lambda's environment, and compared with the same command"
       echo "run natively: stdout, exit status and stderr must all be equal. \`default\`: \`elfpack PROGRAMS"
-      echo "-o b.zip\`; \`trace\`: the same with \`--trace -- COMMAND\`. MB: the bundle unpacked."
+      echo "-o b.zip\`; \`trace\`: the same with \`--trace -- COMMAND\`. MB: the bundle unpacked (a layer"
+      echo "past Lambda's 250 MiB is compressed: MB is then its zip unpacked, and the run, in a fresh \`/tmp\`,"
+      echo "includes the payload's expansion)."
       echo
       echo "Run on $(date -u +%Y-%m-%d) with elfpack $(git -C "$here" rev-parse --short HEAD 2>/dev/null), Debian $(cat /etc/debian_version 2>/dev/null)."
       echo "**$summary**"
