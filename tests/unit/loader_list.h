@@ -1,6 +1,10 @@
 // The real loader's view, for differential checks: `ld.so --list FILE` parsed into name -> path.
 #pragma once
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -45,6 +49,26 @@ inline LoaderListing list_with_real_loader(const std::string& file,
     listing.found[line.substr(start, arrow - start)] = path;
   }
   return listing;
+}
+
+// Whether this kernel runs `program` (with --version: the loaders print theirs and exit 0). A
+// kernel built without IA32 emulation, or booted with ia32_emulation=0, refuses i386 programs
+// (ENOEXEC), so their loader's own view cannot be had.
+inline bool kernel_runs(const std::string& program) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  std::string version = "--version";
+  char* argv[] = {const_cast<char*>(program.c_str()), version.data(), nullptr};
+  char* envp[] = {nullptr};
+  pid_t pid = 0;
+  const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, envp);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return false;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 // The real loader run with these arguments and an empty environment; stdout and stderr.

@@ -231,6 +231,10 @@ TEST(Resolver, ThirtyTwoBitProgramsUseThirtyTwoBitLibraries) {
   ASSERT_NE(libc, nullptr);
   EXPECT_EQ(libc->elf.ident.elf_class, kElfClass32);
   EXPECT_EQ(libc->found_by, FoundBy::kCache);
+  if (!testing::kernel_runs("/lib/ld-linux.so.2")) {
+    GTEST_SKIP() << "elfpack's closure checked; this kernel does not run i386 programs (no IA32 emulation), so "
+                    "the i386 loader's own list cannot be compared with it";
+  }
   const auto real = testing::run_real_loader({"--list", kFixtures + "/i386/i386_prog"}, "/lib/ld-linux.so.2");
   EXPECT_NE(real.find("libc.so.6 => " + libc->path + " ("), std::string::npos) << real;
   EXPECT_NE(real.find("libi386.so => " + kFixtures + "/i386/lib/libi386.so ("), std::string::npos) << real;
