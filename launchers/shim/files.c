@@ -55,7 +55,7 @@ EXPORT int creat64(const char *path, mode_t mode) __attribute__((alias("creat"))
 
 /* stat family: newfstatat and statx, as glibc's own on x86_64 and aarch64 (struct stat is the
  * kernel's). */
-static int stat_mapped(int dirfd, const char *path, void *st, int flags) {
+int stat_mapped(int dirfd, const char *path, void *st, int flags) {
   char buffer[SHIM_PATH_MAX];
   long r = SYSCALL(SYS_newfstatat, dirfd, map_at(dirfd, path, buffer), st, flags);
   const char *other = retry(r, dirfd, path, buffer);

@@ -113,10 +113,14 @@ void load_library_names(void);
 /* dlopen.c: the path under root/ a loader name leads to, as the bundle serves it, else name. */
 const char *served_name(const char *name);
 
-/* files.c */
+/* files.c: the open and stat families on the mapped path (the kernel's struct stat). */
 int open_mapped(int dirfd, const char *path, int flags, int mode);
+int stat_mapped(int dirfd, const char *path, void *st, int flags);
 
 #pragma GCC visibility pop
+
+/* files.c's statx, exported (<sys/stat.h>, which would declare it, is not included). */
+int statx(int dirfd, const char *path, int flags, unsigned int mask, void *st);
 
 static inline unsigned long length(const char *s) {
   unsigned long n = 0;

@@ -3,7 +3,8 @@
 # directory), /usr/share/x is the bundle's and the root's (files added one by one into a
 # directory the root has too). Every call that looks at a directory sees the bundle's copy, a
 # listing of a directory both have is the union with the bundle's copy winning, and relative
-# paths after chdir/fchdir into them work (fixtures/dir_walker.c), in an empty root.
+# paths after chdir/fchdir into them work (fixtures/dir_walker.c), in an empty root; the same
+# calls made by number through syscall() (libuv's statx) too.
 source "$(dirname "$0")/common.inc"
 build dir_walker dir_walker.c
 cd "$t"
@@ -44,7 +45,15 @@ open from-bundle.txt: bundle's
 open both.txt: both: the bundle's
 fchdir only/b: 0
 getcwd: /usr/share/only/b
-open c.txt: only c" in_root "$root" /opt/bin/dir_walker
+open c.txt: only c
+syscall statx only: directory
+syscall newfstatat x/from-bundle.txt: found
+syscall faccessat only/a.txt: yes
+syscall openat only/b/c.txt: only c
+syscall chdir only: 0
+syscall getcwd: /usr/share/only (16 bytes)
+open a.txt: only a
+syscall getpid: same" in_root "$root" /opt/bin/dir_walker
 
 # A damaged index serves nothing, and the program runs: a count past the end, a cut file,
 # an entry's offset past the strings.
