@@ -12,7 +12,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc=${CC:-cc}
 
-for target in elf ld_cache ld_so_conf ld_so_conf_tree musl_path strace_log payload; do
+for target in elf ld_cache ld_so_conf ld_so_conf_tree musl_path strace_log payload package_json; do
   mkdir -p "$corpus/$target"
   rm -f "$corpus/$target"/gen-*
 done
@@ -296,6 +296,14 @@ printf '/lib:/usr/local/lib:/usr/lib' > "$musl/gen-colons"
 printf '::/a::\n\n/b:\n:' > "$musl/gen-empty-elements"
 printf '/opt/with space\t/x\r\n/opt/\0nul\n' > "$musl/gen-odd-bytes"
 : > "$musl/gen-empty"
+
+# --- package.json files: npm's shapes, and escapes.
+pj=$corpus/package_json
+printf '{"name": "js-yaml", "version": "4.1.0", "bin": {"js-yaml": "bin/js-yaml.js"},\n "dependencies": {"argparse": "^2.0.1"}, "devDependencies": {"mocha": "^8.2.1"}}\n' > "$pj/gen-npm"
+printf '{"optionalDependencies": {"@scope/x": "1 - 2"}, "peerDependencies": {"y": "*"}, "files": ["a", 1, -2.5e+3, true, false, null]}' > "$pj/gen-kinds"
+printf '{"dependencies": {"\\u00e9\\ud83d\\ude00\\ud800x": "1", "a\\"b\\\\\\/\\n": "2"}}' > "$pj/gen-escapes"
+printf '[[[{"dependencies": {}}]], {}, "x"]' > "$pj/gen-nested"
+printf '{"dependencies": {"a": 1,}}' > "$pj/gen-bad"
 
 # --- strace logs: a real one if strace works here, and hand-made ones with the odd cases.
 log=$corpus/strace_log
