@@ -39,6 +39,10 @@ test_packages=(liblief-dev libgtest-dev  # LIEF is the unit tests' oracle for th
                man-db groff-base bsdextrautils zsh  # tests of the manual page and completions
                debhelper lintian ruby python3-yaml  # the Debian package, Homebrew formula and action tests
                clang libclang-rt-dev)  # fuzzing
+# Node.js and npm for scripts_npm.sh (a command installed from the npm registry): Debian's, unless
+# the machine has an npm already (NodeSource's nodejs carries npm and conflicts with Debian's).
+node_packages=()
+command -v npm >/dev/null 2>&1 || node_packages=(nodejs npm)
 # What bench/ compares a compressed bundle's payload with besides zstd (bench/compressed_start.sh,
 # bench/browser_start.sh: `brotli -q 11` of the same tree); `corpus` installs it, with the browser
 # and office suite whose layers the benches and the corpus run.
@@ -112,14 +116,14 @@ case "${1:-}" in
   test)
     # The corpus's quick subset (ctest corpus.fast) runs real programs: they are the test's too.
     mapfile -t corpus_packages < <(tests/corpus/run.sh --fast --packages)
-    install_missing "${run_packages[@]}" "${test_packages[@]}" "${corpus_packages[@]}" locales
+    install_missing "${run_packages[@]}" "${test_packages[@]}" "${node_packages[@]}" "${corpus_packages[@]}" locales
     build build all -DCMAKE_BUILD_TYPE=RelWithDebInfo -DELFPACK_REQUIRE_AARCH64=ON -DELFPACK_TESTS=ON
     # The end-to-end tests enter empty roots with unshare and chroot: they need root. Each test has
     # its own time-out (tests/CMakeLists.txt).
     ctest --test-dir build --output-on-failure -j "$(nproc)"
     ;;
   sanitize)
-    install_missing "${run_packages[@]}" "${test_packages[@]}"
+    install_missing "${run_packages[@]}" "${test_packages[@]}" "${node_packages[@]}"
     build build-asan all -DCMAKE_BUILD_TYPE=Debug -DELFPACK_SANITIZE=ON -DELFPACK_REQUIRE_AARCH64=ON
     ctest --test-dir build-asan --output-on-failure -j "$(nproc)" -LE package
     ;;
@@ -132,7 +136,7 @@ case "${1:-}" in
     ;;
   corpus)
     mapfile -t corpus_packages < <(tests/corpus/run.sh --packages)
-    install_missing "${run_packages[@]}" "${test_packages[@]}" "${corpus_packages[@]}" "${bench_packages[@]}" locales
+    install_missing "${run_packages[@]}" "${test_packages[@]}" "${node_packages[@]}" "${corpus_packages[@]}" "${bench_packages[@]}" locales
     build build all -DCMAKE_BUILD_TYPE=RelWithDebInfo -DELFPACK_REQUIRE_AARCH64=ON -DELFPACK_TESTS=ON
     shift
     if [ "${1:-}" = --fast ]; then

@@ -136,7 +136,10 @@ RuntimeFiles collect_runtime_files(const std::vector<Program>& programs, const C
   for (const auto& program : programs) {
     for (const auto& n : names_of(program.path, options.sysroot)) program_paths.insert(n);
   }
-  if (options.scripts != nullptr) add_scripts(*options.scripts, options.sysroot, program_paths, kept, helpers, result.notes);
+  if (options.scripts != nullptr) {
+    add_scripts(*options.scripts, options.sysroot, program_paths, kept, helpers, result.notes);
+    add_script_trees(*options.scripts, options.sysroot, program_paths, kept, libraries, helpers, result.notes);
+  }
   std::map<std::string, std::string> trace_aliases;  // a name a traced program used -> the file's
   for (const auto& log : options.trace_logs) {
     add_traced(log, parse_strace_log(read_log(log), log), "", options, program_paths, kept, libraries, helpers,

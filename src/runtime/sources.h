@@ -65,6 +65,13 @@ void add_scripts(const std::vector<Script>& scripts, const std::string& sysroot,
                  const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept,
                  std::map<std::string, RuntimeFile>& helpers, std::vector<std::string>& notes);
 
+// The files of each script's own tree: the npm package it is part of and the packages that one
+// depends on, or the Python virtual environment it or its interpreter is in (script_trees.cpp).
+// `program_paths`: the programs' paths, served already.
+void add_script_trees(const std::vector<Script>& scripts, const std::string& sysroot,
+                      const std::set<std::string>& program_paths, std::map<std::string, RuntimeFile>& kept, std::map<std::string, RuntimeFile>& libraries,
+                      std::map<std::string, RuntimeFile>& helpers, std::vector<std::string>& notes);
+
 // NSS modules, libgcc_s and gconv converters that glibc loads by itself, and /bin/sh that its
 // system() and popen() run (implicit_loads.cpp).
 void add_implicit_loads(const std::vector<Program>& programs, const CollectOptions& options,
