@@ -21,17 +21,10 @@ PERL
 chmod +x "$t/tool"
 native=$("$t/tool" one "two words" 2>/dev/null)
 
-# Perl's compiled modules (*.so) and the modules of libperl (Data::Dumper) are not data of perl's
-# own package: until package rules bring them, they are added here, at the paths perl's @INC
-# names (through its 5.xx link).
-base=$(dirname "$(perl -MPOSIX -e 'print $INC{"POSIX.pm"}')")
-dumper=$(dirname "$(perl -MData::Dumper -e 'print $INC{"Data/Dumper.pm"}')")
-arch=$(dirname "$dumper")
-adds=(--add "$base/auto/POSIX" --add "$base/auto/Fcntl" --add "$base/auto/List"
-      --add "$(realpath "$dumper")=$dumper" --add "$(realpath "$arch")/auto/Data=$arch/auto/Data")
-
+# Perl's compiled modules (*.so, of perl-base) and the modules of libperl (Data::Dumper) are not
+# data of perl's own package: the package rule brings them, with default options.
 cd "$t"
-"$ELFPACK" -q ./tool "${adds[@]}" -o tool.zip
+"$ELFPACK" -q ./tool -o tool.zip
 unzip -l tool.zip > listing
 grep -q " bin/tool$" listing || fail "no bin/tool"
 grep -q " bin/perl$" listing || fail "perl is not bundled as a program"

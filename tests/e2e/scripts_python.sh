@@ -20,14 +20,14 @@ PYTHON
 chmod +x "$t/app/report"
 native=$("$t/app/report" alpha "be ta" gamma)
 
-# The standard library belongs to another package than python3's (libpython3.x-stdlib): until
-# package rules bring it, it is added here.
-stdlib=$(python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
+# The standard library belongs to another package than python3's (libpython3.x-stdlib): the
+# package rule brings it, with default options.
 cd "$t"
-"$ELFPACK" -q app/report --add "$stdlib" -o report.zip
+"$ELFPACK" -q app/report -o report.zip
 unzip -l report.zip > listing
 grep -q " bin/python3$" listing || fail "python3 is not bundled as a program"
 grep -q " bin/env$" listing && fail "env is bundled"
+grep -q "/json/__init__.py$" listing || fail "the standard library (json) is not bundled"
 root=$(empty_root root)
 unzip -q report.zip -d "$root/opt"
 expect_output "$native" in_lambda_root "$root" /opt/bin/report alpha "be ta" gamma
