@@ -145,6 +145,9 @@ echo "  layer, cold start:      $(m "${cold[@]}") ($(m "${cold_cpu[@]}")); / zst
 echo "  layer, warm start:      $(m "${warm[@]}") ($(m "${warm_cpu[@]}")); - uncompressed:" \
   "$(awk -v a="$(m "${warm[@]}")" -v b="$(m "${plain[@]}")" 'BEGIN { printf "%+.1f", a - b }') ms"
 echo "  --version, warm layer:  $(m "${v_warm[@]}") ($(m "${v_warm_cpu[@]}")); uncompressed: $(m "${v_plain[@]}") ($(m "${v_plain_cpu[@]}"))"
+cold_extra=$(awk -v a="$(m "${cold[@]}")" -v b="$(m "${warm[@]}")" 'BEGIN { printf "%.1f", a - b }')
+echo "  cold - warm start:      $cold_extra (the expansion within a cold start); / zstd -d: $(ratio "$cold_extra" "$zd")"
+echo "  cold start / (zstd -d + native run): $(ratio "$(m "${cold[@]}")" "$(awk -v a="$zd" -v b="$(m "${native[@]}")" 'BEGIN { print a + b }')")"
 echo "  expander alone:         $(m "${expand[@]}") ($(m "${expand_cpu[@]}")); / zstd -d: $(ratio "$(m "${expand[@]}")" "$zd")"
 echo "  zstd -dc --long | tar -x: $zd ($(m "${zstd_d_cpu[@]}"))"
 [ "$brotli" = 0 ] || echo "  brotli -dc | tar -x:    $(m "${brotli_d[@]}") ($(m "${brotli_d_cpu[@]}"))"
