@@ -135,8 +135,10 @@ std::string npm_package_of(const std::string& path) {
   const std::string marker = "/node_modules/";
   const auto at = path.rfind(marker);
   if (at == std::string::npos) return "";
-  std::size_t end = path.find('/', at + marker.size());
-  if (end != std::string::npos && path[at + marker.size()] == '@') end = path.find('/', end + 1);
+  const std::size_t name = at + marker.size();
+  if (path[name] == '.') return "";  // .bin/, .package-lock.json: npm's own, no package
+  std::size_t end = path.find('/', name);
+  if (end != std::string::npos && path[name] == '@') end = path.find('/', end + 1);
   if (end == std::string::npos) return "";  // the file itself sits in node_modules/
   return path.substr(0, end);
 }

@@ -84,6 +84,11 @@ TEST_F(ScriptTree, AGlobalNpmCommandBringsItsPackageAndWhatItRequires) {
   EXPECT_TRUE(has_note(r, g + "/tool: its dependency missing is not installed"));
   EXPECT_FALSE(has_note(r, "absent-optional"));
   EXPECT_TRUE(has_note(r, "in the npm package " + g + "/tool: 4 packages (6 files) come with it"));
+  // A script that is itself in node_modules/.bin (not a link into a package) is in no package.
+  write("/srv/app/node_modules/.bin/direct", "#!/usr/bin/env node\n");
+  write("/srv/app/node_modules/.bin/package.json", "{}");
+  EXPECT_EQ(paths(collect("/srv/app/node_modules/.bin/direct", "/usr/bin/node")),
+            std::vector<std::string>{"/srv/app/node_modules/.bin/direct"});
 }
 
 TEST_F(ScriptTree, AProjectsHoistedAndLinkedDependenciesAreFoundAbove) {
