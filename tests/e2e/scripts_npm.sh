@@ -11,6 +11,11 @@
 source "$(dirname "$0")/common.inc"
 command -v npm >/dev/null || fail "needs node and npm (./dev.sh test installs Debian's nodejs and npm)"
 cd "$t"
+# Node trusts its own CA list, not the system's: on a network whose TLS proxy has its CA in the
+# system store (as the machine's other clients trust it), npm needs that store added.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -s /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
 export npm_config_cache=$t/npm-cache npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 npm install -g --prefix "$t/global" js-yaml@4.1.0 >npm.log 2>&1 || fail "npm install -g js-yaml: $(tail -5 npm.log)"
 mkdir project

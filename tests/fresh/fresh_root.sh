@@ -79,6 +79,13 @@ round() {
   mkdir -p "$r"
   tar -C "$r" -xf "$base"
   cp /etc/resolv.conf "$r/etc/resolv.conf"
+  # The machine's own local CAs (a TLS proxy's, as its network may need), which the root's
+  # ca-certificates adds to its store when the suite installs it, as it reaches the network.
+  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+    mkdir -p "$r/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$r/usr/local/share/ca-certificates/"
+    in_chroot "$r" 'if command -v update-ca-certificates >/dev/null; then update-ca-certificates >/dev/null 2>&1; fi'
+  fi
   if [ -n "$warm_from" ]; then
     cp -a "$warm_from/var/cache/apt/archives/." "$r/var/cache/apt/archives/"
     cp -a "$warm_from/var/lib/apt/lists/." "$r/var/lib/apt/lists/"
