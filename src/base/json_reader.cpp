@@ -50,7 +50,7 @@ class Reader {
     while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
   }
   void expect(char c, const char* what) {
-    if (peek() != c || i_ >= s_.size()) fail(what);
+    if (peek() != c) fail(what);  // peek() is '\0' at the end, which no caller expects
     ++i_;
   }
 
